@@ -1,0 +1,140 @@
+import { writeFileSync, renameSync, readFileSync, existsSync } from "node:fs";
+import { notFound } from "./errors";
+import { FaultBook } from "./faults";
+import { RateLimiter } from "./rate-limit";
+import { RequestLog } from "./request-log";
+import { emptyState, type AppRecord, type EmulatorState, type MachineRecord } from "./state";
+
+/** Timing and behaviour knobs. Every duration is in milliseconds. */
+export interface EmulatorSettings {
+  /** The token clients must present (`Bearer <token>` or `FlyV1 <token>`). */
+  token: string;
+  /** Added before every API response, to imitate a real network round trip. */
+  latencyMs: number;
+  /** How long a machine takes from `starting` to `started`. */
+  bootMs: number;
+  /** How long after `started` a machine's checks report passing. */
+  checksMs: number;
+  /** How long other transitions take (stopping, suspending, destroying, replacing). */
+  transitionMs: number;
+  /** Whether Fly's per-action rate limits answer 429. */
+  rateLimit: boolean;
+  /** Where the world is persisted, if anywhere. */
+  statePath?: string;
+}
+
+/**
+ * The emulated Fly platform: the world's state plus the clock, timers, faults, request log and rate
+ * limiter that route handlers act through. One instance per running emulator.
+ */
+export class Emulator {
+  state: EmulatorState;
+  readonly faults = new FaultBook();
+  readonly log = new RequestLog();
+  readonly limiter = new RateLimiter();
+  /** Added to the wall clock; `POST /__emulator/clock` advances it so TTLs expire without sleeping. */
+  clockOffsetMs = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private persistTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly settings: EmulatorSettings) {
+    this.state =
+      settings.statePath && existsSync(settings.statePath)
+        ? (JSON.parse(readFileSync(settings.statePath, "utf8")) as EmulatorState)
+        : emptyState();
+  }
+
+  /** The emulator's clock in Unix milliseconds. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** The emulator's clock as an RFC 3339 string, the format of Fly's `created_at` fields. */
+  isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /**
+   * Runs `fn` after `delayMs`, tracked so `close()` and `reset()` cancel it. State transitions are
+   * asynchronous on Fly, and clients must observe the transient states in between.
+   */
+  schedule(delayMs: number, fn: () => void): void {
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(timer);
+        fn();
+        this.changed();
+      },
+      Math.max(0, delayMs),
+    );
+    this.timers.add(timer);
+  }
+
+  /** Looks up an app or answers 404 `app not found`. */
+  app(name: string): AppRecord {
+    const app = this.state.apps[name];
+    if (!app) throw notFound("app");
+    return app;
+  }
+
+  /**
+   * Looks up a machine of an app or answers 404 `machine not found`. A destroyed machine is still
+   * visible for a short while, as on Fly, before it disappears.
+   */
+  machine(appName: string, id: string): MachineRecord {
+    this.app(appName);
+    const machine = this.state.machines[id];
+    if (!machine || machine.app !== appName) throw notFound("machine");
+    if (
+      machine.destroyed_at !== undefined &&
+      this.now() - machine.destroyed_at > DESTROYED_VISIBLE_MS
+    ) {
+      throw notFound("machine");
+    }
+    return machine;
+  }
+
+  /** Marks the world as changed, persisting it soon when a state file is configured. */
+  changed(): void {
+    if (!this.settings.statePath || this.persistTimer) return;
+    this.persistTimer = setTimeout(() => {
+      this.persistTimer = undefined;
+      this.persist();
+    }, 50);
+  }
+
+  /** Writes the world to the state file atomically. */
+  persist(): void {
+    if (!this.settings.statePath) return;
+    const tmp = `${this.settings.statePath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.state));
+    renameSync(tmp, this.settings.statePath);
+  }
+
+  /** Empties the world, the faults, the log and the rate limiter. */
+  reset(): void {
+    this.cancelTimers();
+    this.state = emptyState();
+    this.faults.clear();
+    this.log.clear();
+    this.limiter.reset();
+    this.clockOffsetMs = 0;
+    this.changed();
+  }
+
+  /** Cancels pending transitions and persists a final time. */
+  close(): void {
+    this.cancelTimers();
+    if (this.persistTimer) clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
+    this.persist();
+  }
+
+  private cancelTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+/** How long a destroyed machine still answers GET with state `destroyed` before 404. */
+export const DESTROYED_VISIBLE_MS = 5_000;

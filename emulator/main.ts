@@ -1,0 +1,59 @@
+import { parseArgs } from "node:util";
+import { startEmulator } from "./server";
+
+const USAGE = `usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]
+                            [--boot-ms MS] [--checks-ms MS] [--no-rate-limit]`;
+
+function numberOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`--${name} must be a non-negative integer, got "${value}"\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      token: { type: "string" },
+      state: { type: "string" },
+      latency: { type: "string" },
+      "boot-ms": { type: "string" },
+      "checks-ms": { type: "string" },
+      "transition-ms": { type: "string" },
+      "no-rate-limit": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const handle = await startEmulator({
+    port: numberOption("port", values.port, 4280),
+    token: values.token,
+    statePath: values.state,
+    latencyMs: numberOption("latency", values.latency, 0),
+    bootMs: numberOption("boot-ms", values["boot-ms"], 1000),
+    checksMs: numberOption("checks-ms", values["checks-ms"], 2000),
+    transitionMs: numberOption("transition-ms", values["transition-ms"], 300),
+    rateLimit: !values["no-rate-limit"],
+  });
+  process.stdout.write(`listening on ${handle.url}\n`);
+  process.stdout.write(`token ${handle.token}\n`);
+  const stop = () => {
+    handle.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `emulator failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/** One API request as the emulator saw and answered it. */
+export interface RequestLogEntry {
+  seq: number;
+  /** Unix ms when the request arrived (emulator clock). */
+  time: number;
+  method: string;
+  path: string;
+  /** The spec route template, e.g. `/v1/apps/{app_name}/machines`; `null` for unknown paths. */
+  route: string | null;
+  status: number;
+  duration_ms: number;
+  request_id: string;
+  /** The injected fault that answered it, if any. */
+  fault?: string;
+}
+
+/** The request log behind `GET /__emulator/requests`: every API call, with counts per route. */
+export class RequestLog {
+  private seq = 0;
+  entries: RequestLogEntry[] = [];
+
+  /** Records a request. */
+  record(entry: Omit<RequestLogEntry, "seq">): void {
+    this.entries.push({ seq: ++this.seq, ...entry });
+  }
+
+  /** Counts keyed by `METHOD template` (or `METHOD path` for unknown routes). */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const e of this.entries) {
+      const key = `${e.method} ${e.route ?? e.path}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  /** The log as the control API returns it. */
+  toJSON(): { total: number; counts: Record<string, number>; entries: RequestLogEntry[] } {
+    return { total: this.entries.length, counts: this.counts(), entries: this.entries };
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries = [];
+  }
+}

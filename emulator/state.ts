@@ -1,0 +1,190 @@
+/**
+ * The emulator's world: what Fly would hold for the token's organisation. Records keep the API's own
+ * snake_case field names so responses are built from them with little translation, and the whole
+ * state serializes to JSON for `GET /__emulator/state` and `--state FILE` persistence.
+ */
+
+/** Persistent and transient machine states (Fly's machine-states page). */
+export type MachineState =
+  | "created"
+  | "starting"
+  | "started"
+  | "stopping"
+  | "stopped"
+  | "suspending"
+  | "suspended"
+  | "restarting"
+  | "replacing"
+  | "updating"
+  | "destroying"
+  | "destroyed"
+  | "failed";
+
+/** An app. */
+export interface AppRecord {
+  id: string;
+  name: string;
+  org_slug: string;
+  network: string;
+  status: "pending" | "deployed" | "suspended";
+  internal_numeric_id: number;
+  created_at: number;
+}
+
+/** One entry of a machine's event log (timestamps in Unix milliseconds, as Fly sends them). */
+export interface MachineEventRecord {
+  id: string;
+  type: string;
+  status: string;
+  source: "user" | "flyd";
+  timestamp: number;
+  request?: Record<string, unknown>;
+}
+
+/** One version of a machine's config; every update mints a new one. */
+export interface MachineVersionRecord {
+  version: string;
+  config: Record<string, unknown>;
+  created_at: string;
+}
+
+/** A lease on a machine (`expires_at` in Unix seconds, as Fly sends it). */
+export interface LeaseRecord {
+  nonce: string;
+  owner: string;
+  description: string;
+  expires_at: number;
+  version: string;
+}
+
+/** A health check result as Fly reports it on the machine. */
+export interface CheckStatusRecord {
+  name: string;
+  status: "passing" | "warning" | "critical";
+  output: string;
+  updated_at: string;
+}
+
+/** A machine, with its version history, events, lease and simulated runtime facts. */
+export interface MachineRecord {
+  id: string;
+  name: string;
+  app: string;
+  region: string;
+  state: MachineState;
+  /** The current config as Fly echoes it: the request's config plus server defaults. */
+  config: Record<string, unknown>;
+  instance_id: string;
+  versions: MachineVersionRecord[];
+  events: MachineEventRecord[];
+  lease?: LeaseRecord;
+  private_ip: string;
+  created_at: string;
+  updated_at: string;
+  host_status: "ok" | "unknown" | "unreachable";
+  cordoned: boolean;
+  checks: CheckStatusRecord[];
+  /** The app secrets version the running process booted with (visible only through the control API). */
+  booted_secrets_version?: number;
+  /** The smallest secrets version the machine must boot with (from create/update). */
+  min_secrets_version?: number;
+  skip_secrets?: boolean;
+  /** When the machine reached `destroyed` (Unix ms); GET answers 404 a short while after. */
+  destroyed_at?: number;
+}
+
+/** A volume. */
+export interface VolumeRecord {
+  id: string;
+  app: string;
+  name: string;
+  state: string;
+  region: string;
+  zone: string;
+  size_gb: number;
+  encrypted: boolean;
+  attached_machine_id: string | null;
+  attached_alloc_id: string | null;
+  created_at: string;
+  fstype: string;
+  snapshot_retention: number;
+  auto_backup_enabled: boolean;
+  host_status: "ok" | "unknown" | "unreachable";
+  type: "local" | "cache";
+  block_size: number;
+  snapshots: VolumeSnapshotRecord[];
+}
+
+/** A volume snapshot. */
+export interface VolumeSnapshotRecord {
+  id: string;
+  size: number;
+  volume_size: number;
+  digest: string;
+  created_at: string;
+  status: string;
+  retention_days: number;
+}
+
+/** One app secret. The value never leaves the emulator through the API. */
+export interface SecretRecord {
+  name: string;
+  value: string;
+  digest: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An app's secrets and its monotonically increasing secrets version. */
+export interface AppSecretsRecord {
+  version: number;
+  secrets: Record<string, SecretRecord>;
+}
+
+/** An IP assignment. Fly's list response carries no type; the emulator remembers it. */
+export interface IpRecord {
+  app: string;
+  ip: string;
+  type: "v4" | "v6" | "shared_v4" | "private_v6";
+  region: string;
+  service_name: string;
+  shared: boolean;
+  network: string;
+  created_at: string;
+}
+
+/** A certificate and its issuance progress. */
+export interface CertificateRecord {
+  app: string;
+  hostname: string;
+  status: "pending_ownership" | "pending_validation" | "active";
+  created_at: string;
+  updated_at: string;
+  /** When the simulated ACME issuance completes (Unix ms). */
+  issued_at_ms: number;
+}
+
+/** Everything the emulator holds. Keys are ids (machines, volumes) or names (apps). */
+export interface EmulatorState {
+  apps: Record<string, AppRecord>;
+  machines: Record<string, MachineRecord>;
+  volumes: Record<string, VolumeRecord>;
+  secrets: Record<string, AppSecretsRecord>;
+  ips: IpRecord[];
+  certificates: CertificateRecord[];
+  /** Counters that make generated addresses deterministic. */
+  counters: { ip: number; app: number };
+}
+
+/** A fresh, empty world. */
+export function emptyState(): EmulatorState {
+  return {
+    apps: {},
+    machines: {},
+    volumes: {},
+    secrets: {},
+    ips: [],
+    certificates: [],
+    counters: { ip: 0, app: 0 },
+  };
+}
