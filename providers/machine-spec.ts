@@ -61,6 +61,11 @@ export interface MachineInit {
 export interface MachineMount {
   volume: string;
   path: string;
+  /**
+   * The volume's region. Fly has no such mount field; knowing it lets preview refuse a mount of a
+   * volume in another region before any API call is made.
+   */
+  region?: string;
 }
 
 /** A service (`config.services[]`). */
