@@ -58,6 +58,13 @@ export const DEFAULT_HEALTH_CHECK = {
   timeout: "5s",
 } as const;
 
+/**
+ * Default time, in seconds, an update may take to pass its checks: the 2-minute grace period
+ * plus the gateway's own lifecycle lock wait (up to 5 minutes on a slow first boot), with room
+ * to spare, before the update is called failed.
+ */
+export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
+
 /** The published image, pinned to an immutable version tag. */
 export const DEFAULT_IMAGE = "ghcr.io/openclaw/openclaw:2026.9.6";
 

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 
 /**
  * An input that broke one or more rules. `problems` holds one line per broken rule, each of the
@@ -41,23 +41,19 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
   return text;
 }
 
-/** Shortest way to name the root when a path is empty. */
-function nameOf(prefix: string, path: readonly PropertyKey[], root: string): string {
-  const text = formatPath(prefix, path);
-  return text === "" ? root : text;
-}
-
 /**
  * Turns zod issues into `<path>: <rule>` lines. Unknown keys get one line each, naming the key,
  * because a strict schema is only useful if the user learns which key to remove.
  *
  * @param prefix path prefix of the validated value, e.g. "openclaw" ("" for the root)
  * @param unknownKeyRule text after the key's path, e.g. "unknown key"
+ * @param rootName how to name the value itself when an issue has an empty path
  */
 export function zodIssueLines(
   prefix: string,
   issues: readonly z.core.$ZodIssue[],
   unknownKeyRule: string,
+  rootName = prefix,
 ): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
@@ -66,10 +62,44 @@ export function zodIssueLines(
         lines.push(`${formatPath(prefix, [...issue.path, key])}: ${unknownKeyRule}`);
       }
     } else {
-      lines.push(`${nameOf(prefix, issue.path, "(root)")}: ${issue.message}`);
+      const where = issue.path.length > 0 ? formatPath(prefix, issue.path) : rootName;
+      lines.push(`${where}: ${issue.message}`);
     }
   }
   return lines;
+}
+
+/**
+ * A zod `error` option for type mismatches: "is required" when the value is missing, otherwise
+ * "must be <kind>". It never quotes the value, so it is safe on secret fields.
+ */
+export function typeRule(kind: string): (issue: { input: unknown }) => string {
+  return (issue) => (issue.input === undefined ? "is required" : `must be ${kind}`);
+}
+
+/** A string field whose type errors read "is required" / "must be a string". */
+export function textField(): z.ZodString {
+  return z.string({ error: typeRule("a string") });
+}
+
+/** A boolean field whose type errors read "is required" / "must be true or false". */
+export function flagField(): z.ZodBoolean {
+  return z.boolean({ error: typeRule("true or false") });
+}
+
+/** An array whose type errors read "must be a list". */
+export function listOf<T extends z.ZodType>(item: T): z.ZodArray<T> {
+  return z.array(item, { error: typeRule("a list") });
+}
+
+/** A strict object (unknown keys are errors) whose type errors read "must be an object". */
+export function objectOf<S extends z.core.$ZodLooseShape>(shape: S) {
+  return z.strictObject(shape, { error: typeRule("an object") });
+}
+
+/** A string-keyed record whose type errors read "must be an object". */
+export function recordOf<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value, { error: typeRule("an object") });
 }
 
 /** True for a plain object (not an array, not null): the only shape a record of settings has. */

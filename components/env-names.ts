@@ -1,0 +1,60 @@
+import { RESERVED_ENV_REASONS } from "./gateway-constants";
+import { formatPath, isPlainRecord } from "./validation";
+
+/**
+ * Rules for the names of environment variables a user adds: plain `extraEnv`, and the secret
+ * `providerKeys` and `channelTokens` that reach the machine as Fly secrets. Only names are
+ * checked and reported; a secret's value never appears in a message.
+ */
+
+/** Secret names: upper-case, as every provider key and channel token OpenClaw reads is. */
+export const SECRET_ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/** Plain env names: any name a POSIX shell can export. */
+export const PLAIN_ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The user-supplied groups of environment variables, by argument name. */
+export interface EnvGroups {
+  extraEnv?: unknown;
+  providerKeys?: unknown;
+  channelTokens?: unknown;
+}
+
+const GROUPS = ["extraEnv", "providerKeys", "channelTokens"] as const;
+
+function namesOf(value: unknown): string[] {
+  return isPlainRecord(value) ? Object.keys(value) : [];
+}
+
+/**
+ * Every naming problem across the three groups: malformed names, names the gateway reserves
+ * for itself (the process env would silently override them, or a secret would land in plain
+ * config), and names given in more than one group (which value wins would be unclear).
+ */
+export function envNameProblems(groups: EnvGroups): string[] {
+  const problems: string[] = [];
+  const seenIn = new Map<string, string>();
+  for (const group of GROUPS) {
+    const secret = group !== "extraEnv";
+    const pattern = secret ? SECRET_ENV_NAME_PATTERN : PLAIN_ENV_NAME_PATTERN;
+    for (const name of namesOf(groups[group])) {
+      const where = formatPath(group, [name]);
+      if (!pattern.test(name)) {
+        problems.push(
+          secret
+            ? `${where}: must be an upper-case environment variable name matching ${pattern.source}`
+            : `${where}: must be an environment variable name matching ${pattern.source}`,
+        );
+      } else if (Object.hasOwn(RESERVED_ENV_REASONS, name)) {
+        problems.push(`${where}: reserved (${RESERVED_ENV_REASONS[name]})`);
+      }
+      const earlier = seenIn.get(name);
+      if (earlier !== undefined) {
+        problems.push(`${where}: also given in ${earlier}; each name may have only one value`);
+      } else {
+        seenIn.set(name, group);
+      }
+    }
+  }
+  return problems;
+}
