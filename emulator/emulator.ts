@@ -1,8 +1,9 @@
-import { writeFileSync, renameSync, readFileSync, existsSync } from "node:fs";
+import { writeFileSync, renameSync } from "node:fs";
 import { notFound } from "./errors";
 import { FaultBook } from "./faults";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
+import { readStateFile } from "./state-file";
 import { emptyState, type AppRecord, type EmulatorState, type MachineRecord } from "./state";
 
 /** Timing and behaviour knobs. Every duration is in milliseconds. */
@@ -39,9 +40,8 @@ export class Emulator {
 
   constructor(readonly settings: EmulatorSettings) {
     this.state =
-      settings.statePath && existsSync(settings.statePath)
-        ? (JSON.parse(readFileSync(settings.statePath, "utf8")) as EmulatorState)
-        : emptyState();
+      (settings.statePath ? readStateFile(settings.statePath, Date.now()) : undefined) ??
+      emptyState();
   }
 
   /** The emulator's clock in Unix milliseconds. */

@@ -76,6 +76,11 @@ export class Router {
     });
   }
 
+  /** The registered routes as `{ method, template }`, in registration order (read-only). */
+  list(): ReadonlyArray<{ readonly method: string; readonly template: string }> {
+    return this.routes.map(({ method, template }) => ({ method, template }));
+  }
+
   /** Finds the route for a request, or reports whether the path exists under another method. */
   match(method: string, path: string): RouteMatch | { pathExists: boolean } {
     let pathExists = false;

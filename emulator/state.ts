@@ -46,6 +46,8 @@ export interface MachineVersionRecord {
   version: string;
   config: Record<string, unknown>;
   created_at: string;
+  /** When a later update replaced this version (RFC 3339); absent for the current version. */
+  replaced_at?: string;
 }
 
 /** A lease on a machine (`expires_at` in Unix seconds, as Fly sends it). */
@@ -91,6 +93,16 @@ export interface MachineRecord {
   skip_secrets?: boolean;
   /** When the machine reached `destroyed` (Unix ms); GET answers 404 a short while after. */
   destroyed_at?: number;
+  /** The state an in-flight asynchronous transition leads to; absent once the machine settles. */
+  transition_to?: MachineState;
+  /** Bumped by every new transition, so timers of a superseded transition do nothing. */
+  transition_seq?: number;
+  /** Set when the main process exited and the restart policy left the machine stopped. */
+  stopped_by_exit?: boolean;
+  /** Automatic restarts after process exits since the last user start (restart policy budget). */
+  restart_count?: number;
+  /** When the machine last reached `started` (Unix ms); health checks are judged from here. */
+  checks_since?: number;
 }
 
 /** A volume. */
@@ -113,6 +125,10 @@ export interface VolumeRecord {
   type: "local" | "cache";
   block_size: number;
   snapshots: VolumeSnapshotRecord[];
+  /** When a restoring volume finishes restoring (Unix ms); its state reads `created` after that. */
+  ready_at?: number;
+  /** When the volume was deleted (Unix ms): it stays listed as `pending_destroy` for a while. */
+  destroyed_at?: number;
 }
 
 /** A volume snapshot. */
@@ -124,11 +140,14 @@ export interface VolumeSnapshotRecord {
   created_at: string;
   status: string;
   retention_days: number;
+  /** When an on-demand snapshot finishes (Unix ms); its status reads `created` after that. */
+  ready_at?: number;
 }
 
 /** One app secret. The value never leaves the emulator through the API. */
 export interface SecretRecord {
   name: string;
+  /** Always empty: only the digest is kept, so no value reaches the `--state` file. */
   value: string;
   digest: string;
   created_at: string;

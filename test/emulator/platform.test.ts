@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REGIONS } from "../../emulator/regions";
+import { startFixture, type EmulatorFixture } from "./support";
+
+let fx: EmulatorFixture;
+beforeAll(async () => {
+  fx = await startFixture();
+});
+afterAll(() => fx.close());
+
+describe("platform regions", () => {
+  it("lists Fly's regions and the nearest one", async () => {
+    const res = await fx.api("GET", "/v1/platform/regions");
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ regions: REGIONS, nearest: "iad" });
+    expect(res.body.regions.map((r: { code: string }) => r.code)).toEqual([
+      "ams",
+      "arn",
+      "bom",
+      "cdg",
+      "dfw",
+      "ewr",
+      "fra",
+      "gru",
+      "iad",
+      "jnb",
+      "lax",
+      "lhr",
+      "nrt",
+      "ord",
+      "sin",
+      "sjc",
+      "syd",
+      "yyz",
+    ]);
+  });
+});
