@@ -1,0 +1,215 @@
+/**
+ * Machines: `/v1/apps/{app}/machines`: create (adoptable through an ownership tag), read, update,
+ * the start/stop/restart/delete lifecycle and events. Metadata, waits and leases live in their
+ * own modules and are joined in by the client.
+ */
+import { createOrAdopt } from "./create-or-adopt";
+import { isNotFound } from "./errors";
+import { machineSchemas } from "./machine-schemas";
+import type { Machine, MachineEvent } from "./machine-schemas";
+import type { CallOptions, ClientContext, MutationOptions } from "./call-options";
+import type {
+  CreateMachineInput,
+  CreateTag,
+  ListMachinesOptions,
+  StopOptions,
+  UpdateMachineInput,
+} from "./machine-inputs";
+
+/** The machine CRUD and lifecycle operations of the client. */
+export interface MachineOperations {
+  /**
+   * Creates a machine whose `config.metadata` carries `createTag`. After an ambiguous failure
+   * the machine carrying the tag is looked up and adopted; only when none exists is the create
+   * sent again.
+   */
+  create(
+    app: string,
+    input: CreateMachineInput,
+    options: CallOptions & { createTag: CreateTag },
+  ): Promise<Machine>;
+  /** The machine; a FlyApiError (404) once it is gone. */
+  get(app: string, id: string, options?: CallOptions): Promise<Machine>;
+  /** The machine, or undefined when it does not exist. */
+  getOrUndefined(app: string, id: string, options?: CallOptions): Promise<Machine | undefined>;
+  /** The app's machines (destroyed ones only with `includeDeleted`). */
+  list(app: string, options?: ListMachinesOptions): Promise<Machine[]>;
+  /** Replaces the machine's configuration, minting a new version (a started machine reboots). */
+  update(
+    app: string,
+    id: string,
+    input: UpdateMachineInput,
+    options?: MutationOptions,
+  ): Promise<Machine>;
+  /** Starts a `created`, `stopped` or `suspended` machine. */
+  start(app: string, id: string, options?: MutationOptions): Promise<void>;
+  stop(app: string, id: string, options?: StopOptions): Promise<void>;
+  restart(app: string, id: string, options?: StopOptions): Promise<void>;
+  /** Destroys the machine; `force` kills it when it is running. */
+  delete(app: string, id: string, options?: MutationOptions & { force?: boolean }): Promise<void>;
+  /** The machine's event log, newest first. */
+  events(
+    app: string,
+    id: string,
+    options?: CallOptions & { limit?: number },
+  ): Promise<MachineEvent[]>;
+}
+
+/** Path of one machine; the other machine modules extend it. */
+export const MACHINE_PATH = "/v1/apps/{app}/machines/{machine}";
+
+/** Builds the machine operations over the client's transport. */
+export function machineOperations(ctx: ClientContext): MachineOperations {
+  const { send } = ctx;
+
+  const get = (app: string, id: string, options: CallOptions = {}): Promise<Machine> =>
+    send({
+      method: "GET",
+      path: MACHINE_PATH,
+      params: { app, machine: id },
+      schema: machineSchemas().machine,
+      action: "machine_get",
+      scope: id,
+      idempotent: true,
+      signal: options.signal,
+    });
+
+  const list = (app: string, options: ListMachinesOptions = {}): Promise<Machine[]> => {
+    const query: Record<string, string | boolean | undefined> = {
+      include_deleted: options.includeDeleted,
+      region: options.region,
+      state: options.state,
+      summary: options.summary,
+    };
+    for (const [key, value] of Object.entries(options.metadata ?? {})) {
+      query[`metadata.${key}`] = value;
+    }
+    return send({
+      method: "GET",
+      path: "/v1/apps/{app}/machines",
+      params: { app },
+      query,
+      schema: machineSchemas().machineList,
+      action: "machine_list",
+      scope: app,
+      idempotent: true,
+      signal: options.signal,
+    });
+  };
+
+  /** A lifecycle POST: idempotent by nature (starting a started machine changes nothing). */
+  const lifecycle = async (
+    verb: "start" | "stop" | "restart",
+    app: string,
+    id: string,
+    options: StopOptions,
+  ): Promise<void> => {
+    const stopBody = { signal: options.stopSignal, timeout: options.timeout };
+    const hasStopBody = options.stopSignal !== undefined || options.timeout !== undefined;
+    await send({
+      method: "POST",
+      path: `${MACHINE_PATH}/${verb}`,
+      params: { app, machine: id },
+      body: verb === "stop" && hasStopBody ? stopBody : undefined,
+      query: verb === "restart" ? stopBody : undefined,
+      action: `machine_${verb}`,
+      scope: id,
+      idempotent: true,
+      leaseNonce: options.leaseNonce,
+      signal: options.signal,
+    });
+  };
+
+  return {
+    create(app, input, options) {
+      const { key, value } = options.createTag;
+      const config = { ...input.config, metadata: { ...input.config.metadata, [key]: value } };
+      return createOrAdopt(ctx, {
+        create: () =>
+          send({
+            method: "POST",
+            path: "/v1/apps/{app}/machines",
+            params: { app },
+            body: { ...input, config },
+            schema: machineSchemas().machine,
+            action: "machine_create",
+            scope: app,
+            idempotent: false,
+            signal: options.signal,
+          }),
+        find: async () => {
+          const tagged = await list(app, { metadata: { [key]: value }, signal: options.signal });
+          // Filter again here: a server that ignored the filter must not make us adopt a stranger.
+          return tagged.find(
+            (m) =>
+              m.config?.metadata?.[key] === value &&
+              m.state !== "destroyed" &&
+              m.state !== "destroying",
+          );
+        },
+        signal: options.signal,
+      });
+    },
+
+    get,
+
+    async getOrUndefined(app, id, options) {
+      try {
+        return await get(app, id, options);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    list,
+
+    update(app, id, input, options = {}) {
+      return send({
+        method: "POST",
+        path: MACHINE_PATH,
+        params: { app, machine: id },
+        body: input,
+        schema: machineSchemas().machine,
+        action: "machine_update",
+        scope: id,
+        // Fly replaces the whole configuration, so sending the same one twice converges.
+        idempotent: true,
+        leaseNonce: options.leaseNonce,
+        signal: options.signal,
+      });
+    },
+
+    start: (app, id, options = {}) => lifecycle("start", app, id, options),
+    stop: (app, id, options = {}) => lifecycle("stop", app, id, options),
+    restart: (app, id, options = {}) => lifecycle("restart", app, id, options),
+
+    async delete(app, id, options = {}) {
+      await send({
+        method: "DELETE",
+        path: MACHINE_PATH,
+        params: { app, machine: id },
+        query: { force: options.force },
+        action: "machine_delete",
+        scope: id,
+        idempotent: true,
+        leaseNonce: options.leaseNonce,
+        signal: options.signal,
+      });
+    },
+
+    events(app, id, options = {}) {
+      return send({
+        method: "GET",
+        path: `${MACHINE_PATH}/events`,
+        params: { app, machine: id },
+        query: { limit: options.limit },
+        schema: machineSchemas().eventList,
+        action: "machine_events",
+        scope: id,
+        idempotent: true,
+        signal: options.signal,
+      });
+    },
+  };
+}

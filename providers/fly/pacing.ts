@@ -1,0 +1,95 @@
+/**
+ * Client-side pacing: keeps each kind of request under Fly's documented rate limits so that a
+ * fan-out over many regions or machines waits a little instead of earning 429s.
+ *
+ * Fly limits requests per action (create, update, get, ...) and per app or machine: 1 request/s
+ * sustained with bursts of 3; Get Machine 5/s with bursts of 10; app deletions 100/minute
+ * (docs "working-with-machines-api", superfly/docs#1630 and #1966). One token bucket per
+ * (action, scope id) mirrors that; buckets live in the per-process state so every client and
+ * every provider in a provider host draws from the same ones.
+ */
+import { type BucketState, processState, sleep } from "./process-state";
+
+/** A sustained rate with a burst allowance. */
+export interface RateLimit {
+  /** Tokens added per second. */
+  perSecond: number;
+  /** Bucket size: requests that may go at once after a quiet period. */
+  burst: number;
+}
+
+/** How the client paces itself; pass `pacing: false` to the client to turn pacing off. */
+export interface PacingOptions {
+  /** Limit of any action not listed in `limits`. Default: 1/s, burst 3. */
+  defaultLimit?: RateLimit;
+  /** Limits per action name (e.g. `machine_get`), merged over Fly's documented ones. */
+  limits?: Record<string, RateLimit>;
+  /** Clock in milliseconds; a seam for tests. */
+  now?: () => number;
+  /** Pause used while waiting for a token; a seam for tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Fly's documented limits. */
+export const FLY_RATE_LIMITS: { defaultLimit: RateLimit; limits: Record<string, RateLimit> } = {
+  defaultLimit: { perSecond: 1, burst: 3 },
+  limits: {
+    machine_get: { perSecond: 5, burst: 10 },
+    app_delete: { perSecond: 100 / 60, burst: 3 },
+  },
+};
+
+/**
+ * Refills `bucket` for the time elapsed until `nowMs`, takes one token and returns how long the
+ * caller must wait before sending (0 when a token was free). A token that is not free yet is
+ * reserved by letting the count go negative, so concurrent callers queue in arrival order
+ * without a queue object and without polling.
+ */
+export function reserveToken(bucket: BucketState, limit: RateLimit, nowMs: number): number {
+  const elapsedMs = Math.max(0, nowMs - bucket.updatedMs);
+  bucket.tokens = Math.min(limit.burst, bucket.tokens + (elapsedMs * limit.perSecond) / 1000);
+  bucket.updatedMs = Math.max(bucket.updatedMs, nowMs);
+  bucket.tokens -= 1;
+  if (bucket.tokens >= 0) return 0;
+  return Math.ceil((-bucket.tokens * 1000) / limit.perSecond);
+}
+
+/** Waits for permission to send one request of a given action against a given scope. */
+export interface Pacer {
+  /**
+   * Resolves when a request of `action` (e.g. `machine_update`) against `scope` (an app name or
+   * machine id) may go; rejects with the signal's reason if `signal` aborts first.
+   */
+  acquire(action: string, scope: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** Builds a pacer over the per-process buckets (or over `buckets`, for tests). */
+export function createPacer(
+  options: PacingOptions = {},
+  buckets: Map<string, BucketState> = processState().buckets,
+): Pacer {
+  const defaultLimit = options.defaultLimit ?? FLY_RATE_LIMITS.defaultLimit;
+  const limits = { ...FLY_RATE_LIMITS.limits, ...options.limits };
+  const now = options.now ?? Date.now;
+  const pause = options.sleep ?? sleep;
+  return {
+    async acquire(action, scope, signal) {
+      const limit = limits[action] ?? defaultLimit;
+      const key = `${action}\u0000${scope}`;
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        bucket = { tokens: limit.burst, updatedMs: now() };
+        buckets.set(key, bucket);
+      }
+      const waitMs = reserveToken(bucket, limit, now());
+      if (waitMs === 0) return;
+      try {
+        await pause(waitMs, signal);
+      } catch (error) {
+        // The caller gave up: hand the reserved token back to whoever queues next.
+        bucket.tokens += 1;
+        throw error;
+      }
+    },
+  };
+}

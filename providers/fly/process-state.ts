@@ -1,0 +1,92 @@
+/**
+ * State the client shares across everything in one process: the HTTP connection pool, the pacing
+ * buckets and memoized response schemas.
+ *
+ * Pulumi serializes every dynamic provider, with the local modules it reaches, by value. Two
+ * providers running in one provider host therefore hold two copies of this module, and a
+ * module-level variable would be one per copy, not one per process. The state hangs off
+ * `globalThis` under a registered symbol instead: the closure serializer never captures globals,
+ * so nothing built at run time can leak into the serialized text either.
+ */
+import type { Dispatcher } from "undici";
+import type * as Undici from "undici";
+
+/** One token bucket of the client-side pacer (see `pacing.ts`). */
+export interface BucketState {
+  /** Tokens available; negative while callers wait for reserved tokens. */
+  tokens: number;
+  /** Clock reading (ms) at the last refill. */
+  updatedMs: number;
+}
+
+/** Everything shared per process. */
+export interface ProcessState {
+  /** The connection pool, created on the first request that has no dispatcher of its own. */
+  dispatcher?: Dispatcher;
+  /** Pacing buckets keyed by action and scope. */
+  buckets: Map<string, BucketState>;
+  /** Values built once per builder function (schemas); keyed by the function itself. */
+  memo: WeakMap<object, unknown>;
+}
+
+/** Versioned so that a future, incompatible layout never reads this one. */
+const PROCESS_STATE_KEY = "openclaw-fly.fly-client.process-state.v1";
+
+/** The per-process state, created on first use. */
+export function processState(): ProcessState {
+  const registry = globalThis as unknown as Record<symbol, ProcessState | undefined>;
+  const key = Symbol.for(PROCESS_STATE_KEY);
+  let state = registry[key];
+  if (state === undefined) {
+    state = { buckets: new Map(), memo: new WeakMap() };
+    registry[key] = state;
+  }
+  return state;
+}
+
+/**
+ * Returns `build()`'s result, building it once per process. Keying by the builder function keeps
+ * two serialized copies of a schema module (perhaps of different versions) apart.
+ */
+export function memoize<T>(build: () => T): T {
+  const { memo } = processState();
+  if (memo.has(build)) return memo.get(build) as T;
+  const value = build();
+  memo.set(build, value);
+  return value;
+}
+
+/** The process-wide undici Agent, created at the first request, never at module load. */
+export function sharedDispatcher(): Dispatcher {
+  const state = processState();
+  if (state.dispatcher === undefined) {
+    const { Agent } = require("undici") as typeof Undici;
+    // Keep idle sockets a little longer than undici's 4 s default: providers issue bursts of
+    // calls separated by waits, and re-handshaking TLS to api.machines.dev costs more than a socket.
+    state.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });
+  }
+  return state.dispatcher;
+}
+
+/**
+ * Resolves after `ms` milliseconds, or rejects with the signal's reason as soon as `signal`
+ * aborts.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    // Declared before both callbacks: Pulumi's closure analysis rejects a read of a `const`
+    // declared further down the same scope.
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * Response schemas of the app-level endpoints (apps, volumes, secrets, IP assignments,
+ * certificates, regions) and the types inferred from them. Same rules as `machine-schemas.ts`:
+ * loose objects, `null` accepted for optional fields, built once per process inside a function.
+ */
+import type * as Zod from "zod";
+import { memoize } from "./process-state";
+
+function buildResourceSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
+  const flag = z.boolean().nullish();
+  const count = z.number().nullish();
+  const strings = z.array(z.string()).nullish();
+
+  const app = z.looseObject({
+    id: text,
+    name: z.string(),
+    status: text,
+    organization: z.looseObject({ name: text, slug: text }).nullish(),
+    network: z.union([z.string(), z.number()]).nullish(),
+    machine_count: count,
+    volume_count: count,
+  });
+
+  const volume = z.looseObject({
+    id: z.string(),
+    name: z.string(),
+    state: z.string(),
+    region: z.string(),
+    size_gb: z.number(),
+    zone: text,
+    encrypted: flag,
+    attached_machine_id: text,
+    attached_alloc_id: text,
+    created_at: text,
+    snapshot_retention: count,
+    auto_backup_enabled: flag,
+    fstype: text,
+    host_status: text,
+  });
+  const snapshot = z.looseObject({
+    id: z.string(),
+    created_at: text,
+    size: count,
+    volume_size: count,
+    digest: text,
+    status: text,
+    retention_days: count,
+  });
+
+  const secret = z.looseObject({
+    name: z.string(),
+    digest: text,
+    created_at: text,
+    updated_at: text,
+  });
+  // Responses carry the version twice: `version` and the deprecated `Version`.
+  const secretsUpdate = z.preprocess(
+    (body) => {
+      if (typeof body !== "object" || body === null) return body;
+      const fields = body as Record<string, unknown>;
+      return fields.version === undefined ? { ...fields, version: fields.Version } : body;
+    },
+    z.looseObject({ version: z.number(), secrets: z.array(secret).nullish() }),
+  );
+
+  const ipAssignment = z.looseObject({
+    ip: z.string(),
+    region: text,
+    service_name: text,
+    shared: flag,
+    created_at: text,
+  });
+
+  const certificate = z.looseObject({
+    hostname: z.string(),
+    status: text,
+    configured: flag,
+    acme_requested: flag,
+    dns_provider: text,
+    created_at: text,
+    updated_at: text,
+  });
+  const certificateDetail = certificate.extend({
+    dns_requirements: z
+      .looseObject({
+        a: strings,
+        aaaa: strings,
+        cname: text,
+        acme_challenge: z.looseObject({ name: text, target: text }).nullish(),
+        ownership: z.looseObject({ name: text, app_value: text, org_value: text }).nullish(),
+      })
+      .nullish(),
+    certificates: z
+      .array(z.looseObject({ source: text, status: text, issuer: text, expires_at: text }))
+      .nullish(),
+    validation_errors: z.array(z.looseObject({ code: text, message: text })).nullish(),
+    rate_limited_until: text,
+  });
+
+  const region = z.looseObject({
+    code: z.string(),
+    name: text,
+    latitude: count,
+    longitude: count,
+    gateway_available: flag,
+    requires_paid_plan: flag,
+    deprecated: flag,
+    geo_region: text,
+  });
+  // fly-go decodes `Regions`/`Nearest` case-insensitively; accept both spellings too.
+  const regions = z.preprocess(
+    (body) => {
+      if (typeof body !== "object" || body === null) return body;
+      const fields = body as Record<string, unknown>;
+      return {
+        ...fields,
+        regions: fields.regions ?? fields.Regions,
+        nearest: fields.nearest ?? fields.Nearest,
+      };
+    },
+    z.looseObject({ regions: z.array(region), nearest: text }),
+  );
+
+  return {
+    app,
+    // The spec documents an empty 201 for app creation, the docs {id, created_at}, fly-go an App.
+    createdApp: z.looseObject({ id: text, name: text }).nullish(),
+    appList: z.looseObject({ apps: z.array(app).nullish(), total_apps: count }),
+    volume,
+    volumeList: z.array(volume),
+    extendedVolume: z.looseObject({ volume, needs_restart: flag }),
+    snapshot,
+    snapshotList: z.array(snapshot),
+    secret,
+    secretList: z.looseObject({ secrets: z.array(secret).nullish() }),
+    secretsUpdate,
+    ipAssignment,
+    ipAssignmentList: z.looseObject({ ips: z.array(ipAssignment).nullish() }),
+    certificate,
+    certificateList: z.looseObject({
+      certificates: z.array(certificate).nullish(),
+      next_cursor: text,
+      total_count: count,
+    }),
+    certificateDetail,
+    certificateCheck: certificateDetail.extend({
+      dns_records: z.looseObject({ a: strings, aaaa: strings, cname: strings }).nullish(),
+    }),
+    region,
+    regions,
+  };
+}
+
+/** The app-level response schemas, built once per process. */
+export function resourceSchemas(): ReturnType<typeof buildResourceSchemas> {
+  return memoize(buildResourceSchemas);
+}
+
+type Schemas = ReturnType<typeof buildResourceSchemas>;
+
+/** A Fly app. */
+export type App = Zod.infer<Schemas["app"]>;
+/** A volume; `attached_machine_id` is set while a machine mounts it. */
+export type Volume = Zod.infer<Schemas["volume"]>;
+/** A volume snapshot (`vs_...`). */
+export type VolumeSnapshot = Zod.infer<Schemas["snapshot"]>;
+/** A secret's name and digest; the value never comes back. */
+export type AppSecret = Zod.infer<Schemas["secret"]>;
+/** An IP address assigned to an app. The API sends no type: Flycast addresses start `fdaa:`. */
+export type IpAssignment = Zod.infer<Schemas["ipAssignment"]>;
+/** A certificate as listed. */
+export type CertificateSummary = Zod.infer<Schemas["certificate"]>;
+/** A certificate with its DNS requirements. */
+export type CertificateDetail = Zod.infer<Schemas["certificateDetail"]>;
+/** A certificate after a check, with the DNS records Fly found. */
+export type CertificateCheck = Zod.infer<Schemas["certificateCheck"]>;
+/** One Fly region. */
+export type Region = Zod.infer<Schemas["region"]>;

@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { FlyApiError } from "../../providers/fly";
+import {
+  backoffDelayMs,
+  isAmbiguousFailure,
+  isNotProcessed,
+  isRetryable,
+  nextRetryDelayMs,
+  parseRetryAfterMs,
+  resolveRetryOptions,
+  shouldRetry,
+} from "../../providers/fly/retry-policy";
+
+const httpError = (status: number, code?: string) =>
+  new FlyApiError("failed", { status, code, method: "GET", path: "/v1/apps/a" });
+const connectionFailure = (code: string) => httpError(0, code);
+
+describe("which failures are retried", () => {
+  it.each([
+    [408, true],
+    [429, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [500, false],
+    [400, false],
+    [401, false],
+    [404, false],
+    [409, false],
+    [412, false],
+    [422, false],
+  ])("an idempotent request failing with %i is retried: %s", (status, expected) => {
+    expect(shouldRetry(httpError(status), { idempotent: true })).toBe(expected);
+  });
+
+  it.each([
+    ["ECONNRESET", true],
+    ["EPIPE", true],
+    ["ETIMEDOUT", true],
+    ["ECONNREFUSED", true],
+    ["ECONNFAILED", false],
+    ["wait_timeout", false],
+    ["machine_failed", false],
+  ])("an idempotent request failing with connection code %s is retried: %s", (code, expected) => {
+    expect(isRetryable(connectionFailure(code))).toBe(expected);
+  });
+
+  it("retries a create only when the server provably did not act on it", () => {
+    const create = { idempotent: false };
+    expect(shouldRetry(httpError(429), create)).toBe(true);
+    expect(shouldRetry(connectionFailure("ECONNREFUSED"), create)).toBe(true);
+    expect(shouldRetry(httpError(408), create)).toBe(false);
+    expect(shouldRetry(httpError(503), create)).toBe(false);
+    expect(shouldRetry(connectionFailure("ECONNRESET"), create)).toBe(false);
+    expect(shouldRetry(connectionFailure("ETIMEDOUT"), create)).toBe(false);
+  });
+
+  it("calls a create failure ambiguous on 408, any 5xx, resets and timeouts only", () => {
+    expect([408, 500, 502, 503, 504].map((s) => isAmbiguousFailure(httpError(s)))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([400, 404, 409, 422, 429].map((s) => isAmbiguousFailure(httpError(s)))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(isAmbiguousFailure(connectionFailure("ECONNRESET"))).toBe(true);
+    expect(isAmbiguousFailure(connectionFailure("ETIMEDOUT"))).toBe(true);
+    expect(isAmbiguousFailure(connectionFailure("ECONNREFUSED"))).toBe(false);
+    expect(isNotProcessed(connectionFailure("ECONNREFUSED"))).toBe(true);
+  });
+
+  it("judges only FlyApiErrors, never arbitrary errors", () => {
+    const imposter = Object.assign(new Error("x"), { status: 503 });
+    expect(isRetryable(imposter)).toBe(false);
+    expect(isRetryable({ name: "FlyApiError", status: 503 })).toBe(true);
+  });
+});
+
+describe("backoff", () => {
+  const options = { baseDelayMs: 100, maxDelayMs: 1_000 };
+
+  it("draws the delay uniformly from zero up to base * 2^attempt (full jitter)", () => {
+    expect(backoffDelayMs(0, { ...options, random: () => 0 })).toBe(0);
+    expect(backoffDelayMs(0, { ...options, random: () => 0.999 })).toBe(99);
+    expect(backoffDelayMs(2, { ...options, random: () => 0.5 })).toBe(200);
+    expect(backoffDelayMs(3, { ...options, random: () => 0.25 })).toBe(200);
+  });
+
+  it("never exceeds the cap however many attempts were made", () => {
+    const random = () => 0.999999;
+    expect([4, 5, 10, 40].map((n) => backoffDelayMs(n, { ...options, random }))).toEqual([
+      999, 999, 999, 999,
+    ]);
+  });
+});
+
+describe("Retry-After", () => {
+  const now = Date.parse("2026-11-21T12:00:00Z");
+
+  it("reads delta seconds", () => {
+    expect(parseRetryAfterMs("3", now)).toBe(3_000);
+    expect(parseRetryAfterMs(" 0 ", now)).toBe(0);
+    expect(parseRetryAfterMs("1.5", now)).toBe(1_500);
+  });
+
+  it("reads an HTTP date relative to now, and a past date as no wait", () => {
+    expect(parseRetryAfterMs("Sat, 21 Nov 2026 12:00:07 GMT", now)).toBe(7_000);
+    expect(parseRetryAfterMs("Sat, 21 Nov 2026 11:59:00 GMT", now)).toBe(0);
+  });
+
+  it("ignores absent or unreadable values", () => {
+    expect(parseRetryAfterMs(undefined, now)).toBeUndefined();
+    expect(parseRetryAfterMs("soon", now)).toBeUndefined();
+    expect(parseRetryAfterMs("-5", now)).toBeUndefined();
+  });
+});
+
+describe("the retry budget", () => {
+  const options = resolveRetryOptions({
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 1_000,
+    maxRetryAfterMs: 5_000,
+    maxTotalMs: 10_000,
+    random: () => 0.5,
+  });
+
+  it("allows maxAttempts attempts in all, then stops", () => {
+    const delays = [0, 1, 2, 3].map((retriesSoFar) =>
+      nextRetryDelayMs({ retriesSoFar, elapsedMs: 0 }, options),
+    );
+    expect(delays).toEqual([50, 100, 200, undefined]);
+  });
+
+  it("lets Retry-After win over backoff, capped at maxRetryAfterMs", () => {
+    expect(nextRetryDelayMs({ retriesSoFar: 0, elapsedMs: 0, retryAfterMs: 3_000 }, options)).toBe(
+      3_000,
+    );
+    expect(nextRetryDelayMs({ retriesSoFar: 0, elapsedMs: 0, retryAfterMs: 60_000 }, options)).toBe(
+      5_000,
+    );
+  });
+
+  it("stops when the pause would end past the total time budget", () => {
+    expect(
+      nextRetryDelayMs({ retriesSoFar: 1, elapsedMs: 9_900, retryAfterMs: 100 }, options),
+    ).toBe(100);
+    expect(
+      nextRetryDelayMs({ retriesSoFar: 1, elapsedMs: 9_901, retryAfterMs: 100 }, options),
+    ).toBeUndefined();
+    expect(nextRetryDelayMs({ retriesSoFar: 0, elapsedMs: 10_001 }, options)).toBeUndefined();
+  });
+
+  it("defaults to 4 attempts within 60 s", () => {
+    const defaults = resolveRetryOptions();
+    expect({ attempts: defaults.maxAttempts, total: defaults.maxTotalMs }).toEqual({
+      attempts: 4,
+      total: 60_000,
+    });
+    expect(defaults.random).toBe(Math.random);
+  });
+});

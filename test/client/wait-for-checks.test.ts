@@ -1,0 +1,207 @@
+import { Agent } from "undici";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isFlyApiError } from "../../providers/fly";
+import { machineBody, testClient } from "./fixtures";
+import { startScriptedServer } from "./scripted-server";
+import type { ScriptedServer } from "./scripted-server";
+
+let server: ScriptedServer;
+const dispatcher = new Agent();
+beforeAll(async () => {
+  server = await startScriptedServer();
+});
+afterAll(async () => {
+  await server.close();
+  await dispatcher.close();
+});
+
+const V2 = "01J0000000000000000000000V2";
+
+describe("waitForChecks", () => {
+  it("returns once every check passes, reporting progress as it changes", async () => {
+    server.on(
+      "GET /v1/apps/h1/machines/m1",
+      { json: machineBody({ id: "m1" }) },
+      {
+        json: machineBody({
+          id: "m1",
+          checks: [{ name: "http", status: "critical", output: "503" }],
+        }),
+      },
+      {
+        json: machineBody({
+          id: "m1",
+          checks: [{ name: "http", status: "critical", output: "503" }],
+        }),
+      },
+      {
+        json: machineBody({
+          id: "m1",
+          checks: [{ name: "http", status: "passing", output: "OK" }],
+        }),
+      },
+    );
+    const progress: string[] = [];
+    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h1", "m1", {
+      timeoutMs: 5_000,
+      pollMs: 5,
+      onProgress: (line) => progress.push(line),
+    });
+    expect(machine.checks).toEqual([{ name: "http", status: "passing", output: "OK" }]);
+    expect(server.requestsTo("GET /v1/apps/h1/machines/m1")).toHaveLength(4);
+    expect(progress).toEqual([
+      "machine m1: no check results",
+      'machine m1: 0/1 checks passing; check "http" is critical: 503',
+    ]);
+  });
+
+  it("fails fast when the machine has stopped, naming its state and the failing check", async () => {
+    server.on("GET /v1/apps/h2/machines/m1", {
+      json: machineBody({
+        id: "m1",
+        state: "stopped",
+        checks: [{ name: "http", status: "critical", output: "connect: connection refused\n" }],
+      }),
+    });
+    const error = await testClient(server.url, dispatcher)
+      .machines.waitForChecks("h2", "m1", { timeoutMs: 60_000, pollMs: 5 })
+      .catch((e: unknown) => e);
+    expect(isFlyApiError(error) && [error.code, error.message]).toEqual([
+      "machine_failed",
+      'machine m1 in app h2 is stopped; 0/1 checks passing; check "http" is critical: connect: connection refused',
+    ]);
+    expect(server.requestsTo("GET /v1/apps/h2/machines/m1")).toHaveLength(1);
+  });
+
+  it("names the checks it last saw when a dead machine no longer reports any", async () => {
+    const critical = [{ name: "http", status: "critical", output: "HTTP 503" }];
+    server.on(
+      "GET /v1/apps/h8/machines/m1",
+      { json: machineBody({ id: "m1", checks: critical }) },
+      { json: machineBody({ id: "m1", state: "failed", checks: [] }) },
+    );
+    await expect(
+      testClient(server.url, dispatcher).machines.waitForChecks("h8", "m1", {
+        timeoutMs: 5_000,
+        pollMs: 5,
+      }),
+    ).rejects.toThrow(
+      'machine m1 in app h8 is failed; last seen: 0/1 checks passing; check "http" is critical: HTTP 503',
+    );
+  });
+
+  it("fails fast when the latest event is an exit nobody asked for", async () => {
+    server.on("GET /v1/apps/h3/machines/m1", {
+      json: machineBody({
+        id: "m1",
+        events: [
+          {
+            type: "exit",
+            status: "stopped",
+            timestamp: 2_000,
+            request: { exit_event: { exit_code: 1 } },
+          },
+          { type: "start", status: "started", timestamp: 1_000 },
+        ],
+      }),
+    });
+    await expect(
+      testClient(server.url, dispatcher).machines.waitForChecks("h3", "m1", {
+        timeoutMs: 60_000,
+        pollMs: 5,
+      }),
+    ).rejects.toThrow(
+      "machine m1 in app h3 is started (its process exited with code 1); no check results",
+    );
+  });
+
+  it("ignores an exit that was asked for, and an exit followed by a restart", async () => {
+    const passing = [{ name: "tcp", status: "passing" }];
+    server.on("GET /v1/apps/h4/machines/m1", {
+      json: machineBody({
+        id: "m1",
+        checks: passing,
+        events: [
+          { type: "start", status: "started", timestamp: 3_000 },
+          {
+            type: "exit",
+            status: "stopped",
+            timestamp: 2_000,
+            request: { exit_event: { exit_code: 137 } },
+          },
+        ],
+      }),
+    });
+    server.on("GET /v1/apps/h5/machines/m1", {
+      json: machineBody({
+        id: "m1",
+        checks: passing,
+        events: [
+          {
+            type: "exit",
+            status: "stopped",
+            timestamp: 5_000,
+            request: { exit_event: { requested_stop: true } },
+          },
+        ],
+      }),
+    });
+    const client = testClient(server.url, dispatcher);
+    await expect(
+      client.machines.waitForChecks("h4", "m1", { timeoutMs: 1_000 }),
+    ).resolves.toBeDefined();
+    await expect(
+      client.machines.waitForChecks("h5", "m1", { timeoutMs: 1_000 }),
+    ).resolves.toBeDefined();
+  });
+
+  it("counts only checks of the requested version", async () => {
+    const passing = [{ name: "http", status: "passing" }];
+    server.on(
+      "GET /v1/apps/h6/machines/m1",
+      { json: machineBody({ id: "m1", version: "01JOLD", checks: passing }) },
+      { json: machineBody({ id: "m1", version: V2, checks: passing }) },
+    );
+    const progress: string[] = [];
+    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h6", "m1", {
+      timeoutMs: 5_000,
+      pollMs: 5,
+      version: V2,
+      onProgress: (line) => progress.push(line),
+    });
+    expect(machine.instance_id).toBe(V2);
+    expect(progress).toEqual([`machine m1: waiting for version ${V2} (now 01JOLD)`]);
+  });
+
+  it("gives up at the timeout with the checks that still fail", async () => {
+    server.on("GET /v1/apps/h7/machines/m1", {
+      json: machineBody({
+        id: "m1",
+        checks: [
+          { name: "http", status: "critical", output: "HTTP 503" },
+          { name: "tcp", status: "passing" },
+        ],
+      }),
+    });
+    const error = await testClient(server.url, dispatcher)
+      .machines.waitForChecks("h7", "m1", { timeoutMs: 40, pollMs: 10 })
+      .catch((e: unknown) => e);
+    expect(isFlyApiError(error) && [error.code, error.message]).toEqual([
+      "wait_timeout",
+      'machine m1 in app h7 not healthy within 40 ms (started); 1/2 checks passing; check "http" is critical: HTTP 503',
+    ]);
+  });
+
+  it("stops polling as soon as the caller aborts", async () => {
+    server.on("GET /v1/apps/h9/machines/m1", { json: machineBody({ id: "m1" }) });
+    const controller = new AbortController();
+    const waiting = testClient(server.url, dispatcher).machines.waitForChecks("h9", "m1", {
+      timeoutMs: 60_000,
+      pollMs: 10_000,
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(new Error("deploy cancelled")), 30);
+    await expect(waiting).rejects.toThrow("deploy cancelled");
+    expect(server.requestsTo("GET /v1/apps/h9/machines/m1")).toHaveLength(1);
+  });
+});
