@@ -1,6 +1,23 @@
-import * as pulumi from "@pulumi/pulumi";
+import { OpenClawGateway } from "./components/gateway";
+import { readGatewayStackConfig } from "./components/stack-config";
 
-// The program grows into: stack config -> OpenClawGateway -> stack outputs.
-const config = new pulumi.Config("openclaw-fly");
+// The whole program: stack config -> OpenClawGateway -> stack outputs. A bad config stops here,
+// before anything is registered, listing every problem with its `openclaw-fly:` key.
+const gateway = new OpenClawGateway("gateway", readGatewayStackConfig());
 
-export const flyApiUrl = config.get("flyApiUrl") ?? "https://api.machines.dev";
+// The stack outputs. Connection outputs exist per mode (public: url; private: privateAddress and
+// proxyCommand); the others are left out rather than exported as undefined, which Pulumi warns
+// about on every run.
+export = {
+  appName: gateway.appName,
+  ...(gateway.url !== undefined ? { url: gateway.url } : {}),
+  ...(gateway.privateAddress !== undefined ? { privateAddress: gateway.privateAddress } : {}),
+  ...(gateway.proxyCommand !== undefined ? { proxyCommand: gateway.proxyCommand } : {}),
+  machineIds: gateway.machineIds,
+  volumeIds: gateway.volumeIds,
+  secretsVersion: gateway.secretsVersion,
+  image: gateway.image,
+  monthlyCost: gateway.monthlyCost,
+  // Secret: read it with `pulumi stack output gatewayToken --show-secrets`.
+  gatewayToken: gateway.gatewayToken,
+};

@@ -4,6 +4,7 @@
  * one job; `validateGatewayArgs` is the entry point.
  */
 
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { envNameProblems } from "./env-names";
 import {
@@ -43,6 +44,16 @@ const duration = textField().superRefine((text, ctx) => {
   const problem = durationProblem(text);
   if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
 });
+// A secret may arrive as a Pulumi Output (from `config.requireSecret`, say): its text is unknown
+// until it resolves and was checked where it was read, so only plain text meets `rule` here.
+// The rule's own messages pass through unchanged.
+const secretValue = (rule: z.ZodString) =>
+  z.custom<pulumi.Input<string>>().superRefine((value, ctx) => {
+    if (pulumi.Output.isInstance(value)) return;
+    for (const issue of rule.safeParse(value).error?.issues ?? []) {
+      ctx.addIssue({ code: "custom", message: issue.message });
+    }
+  });
 const wholeNumber = (kind: string, min: number, max: number, unit: string) => {
   const range = `must be from ${min} to ${max} ${unit}`;
   return z
@@ -96,11 +107,11 @@ const argsSchema = objectOf({
   extraEnv: recordOf(textField()).optional(),
   // Checked by parseOpenClawSettings, which reports its own paths.
   openclaw: z.unknown().optional(),
-  gatewayToken: textField()
-    .min(24, "must be at least 24 characters (generate one with: openssl rand -hex 32)")
-    .optional(),
-  providerKeys: recordOf(nonEmpty).optional(),
-  channelTokens: recordOf(nonEmpty).optional(),
+  gatewayToken: secretValue(
+    textField().min(24, "must be at least 24 characters (generate one with: openssl rand -hex 32)"),
+  ).optional(),
+  providerKeys: recordOf(secretValue(nonEmpty)).optional(),
+  channelTokens: recordOf(secretValue(nonEmpty)).optional(),
 });
 
 // Rules spanning several fields, run on the raw input so they report even when other fields

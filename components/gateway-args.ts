@@ -1,3 +1,4 @@
+import type { Input } from "@pulumi/pulumi";
 import type { MachineGuest } from "../providers/machine-spec";
 import { checkGatewayArgs } from "./gateway-args-rules";
 import {
@@ -60,12 +61,15 @@ export interface OpenClawGatewayArgs {
   extraEnv?: Record<string, string>;
   /** openclaw.json settings. */
   openclaw?: OpenClawSettings;
-  /** Gateway token (secret, at least 24 characters); generated when absent. */
-  gatewayToken?: string;
+  /**
+   * Gateway token (secret, at least 24 characters); generated when absent. May be an Output
+   * (e.g. from `config.requireSecret`), whose text is checked where it was read.
+   */
+  gatewayToken?: Input<string>;
   /** Model-provider keys by env name, e.g. `{ ANTHROPIC_API_KEY: "..." }` (secrets). */
-  providerKeys?: Record<string, string>;
+  providerKeys?: Record<string, Input<string>>;
   /** Channel tokens by env name, e.g. `{ TELEGRAM_BOT_TOKEN: "..." }` (secrets). */
-  channelTokens?: Record<string, string>;
+  channelTokens?: Record<string, Input<string>>;
 }
 
 /** Arguments after validation, with every default applied; `guest` is the resolved VM. */
@@ -79,7 +83,7 @@ export interface NormalizedGatewayArgs extends Required<
   /** Set unless `build` is. */
   image?: string;
   build?: Required<GatewayBuildArgs>;
-  gatewayToken?: string;
+  gatewayToken?: Input<string>;
 }
 
 /**

@@ -1,0 +1,127 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlyMachine } from "../providers/machine";
+import { FlyVolume } from "../providers/volume";
+import type { NormalizedGatewayArgs, RolloutStrategy } from "./gateway-args";
+import { buildGatewayMachineSpec } from "./machine-config";
+import { renderOpenClawConfig, serializeOpenClawConfig } from "./openclaw-config";
+
+/** Name of each region's volume on Fly, as in OpenClaw's Fly template. */
+export const VOLUME_NAME = "openclaw_data";
+
+/** The Fly machine name of a region's gateway (names are unique per app). */
+export function machineName(region: string): string {
+  return `gateway-${region}`;
+}
+
+/**
+ * For each region, the region whose machine must be healthy before its own machine is touched:
+ * canary waits every later region on the first, serial chains each region to the previous one,
+ * parallel waits on nothing. Pulumi does not start a resource whose dependency failed, so a
+ * machine that fails its health checks stops the rollout there.
+ */
+export function rolloutPredecessors(
+  regions: readonly string[],
+  strategy: RolloutStrategy,
+): Record<string, string | undefined> {
+  return Object.fromEntries(
+    regions.map((region, index) => {
+      if (index === 0 || strategy === "parallel") return [region, undefined];
+      return [region, strategy === "canary" ? regions[0] : regions[index - 1]];
+    }),
+  );
+}
+
+/** One region's gateway: its volume and the machine that mounts it. */
+export interface RegionGateway {
+  readonly volume: FlyVolume;
+  readonly machine: FlyMachine;
+}
+
+/** What every region shares, from the component. */
+export interface RegionSharedInputs {
+  /** The component; every volume and machine is its child. */
+  readonly parent: pulumi.Resource;
+  /** The FlyApp's name output, so each child depends on the app. */
+  readonly appName: pulumi.Output<string>;
+  /** The image reference every machine runs. */
+  readonly image: string;
+  /** FlySecrets `version`: machines boot with at least it, so a rotation rolls out. */
+  readonly secretsVersion: pulumi.Output<number>;
+  /** The image build, when there is one: machines start only after it pushed the image. */
+  readonly build?: pulumi.Resource;
+}
+
+/**
+ * Registers one volume and one machine per region, in region order. Each machine depends on
+ * its predecessor's machine as `rollout` orders them (canary, serial, parallel), so Pulumi
+ * changes a region only after the region before it turned healthy (the machine provider's
+ * create and update wait for every check) and stops at the first region that does not. Every
+ * machine takes `minSecretsVersion` from the secrets, so a secret rotation rolls out in the
+ * same order.
+ */
+export function createRegionGateways(
+  name: string,
+  settings: NormalizedGatewayArgs,
+  shared: RegionSharedInputs,
+): Record<string, RegionGateway> {
+  const predecessors = rolloutPredecessors(settings.regions, settings.rollout);
+  const openclawConfigText = serializeOpenClawConfig(
+    renderOpenClawConfig(settings.openclaw, { appName: settings.appName, mode: settings.mode }),
+  );
+  const gateways: Record<string, RegionGateway> = {};
+  for (const region of settings.regions) {
+    const volume = new FlyVolume(
+      `${name}-${region}-volume`,
+      {
+        app: shared.appName,
+        name: VOLUME_NAME,
+        region,
+        sizeGb: settings.volumeSizeGb,
+        deleteOnDestroy: !settings.retainVolumes,
+        snapshotBeforeDelete: settings.snapshotBeforeDelete,
+      },
+      { parent: shared.parent },
+    );
+    const specFor = (volumeId: string, volumeRegion: string) =>
+      buildGatewayMachineSpec({
+        app: settings.appName,
+        region,
+        image: shared.image,
+        guest: settings.guest,
+        volumeId,
+        volumeRegion,
+        openclawConfigText,
+        mode: settings.mode,
+        flycast: settings.flycast,
+        extraEnv: settings.extraEnv,
+        healthCheck: settings.healthCheck,
+      });
+    // Only the mount needs the volume's id; every other field is known now, so a preview shows
+    // each as a value (`guest.memoryMb: 1024 => 2048`) even before the volume exists. The id
+    // given here is replaced by the real mount below.
+    const { mounts: _replaced, ...spec } = specFor("", region);
+    const mounts = pulumi
+      .all([volume.volumeId, volume.region])
+      .apply(([volumeId, volumeRegion]) => specFor(volumeId, volumeRegion).mounts ?? []);
+    const predecessor = predecessors[region];
+    const dependsOn = [
+      ...(predecessor !== undefined ? [gateways[predecessor].machine] : []),
+      ...(shared.build !== undefined ? [shared.build] : []),
+    ];
+    const machine = new FlyMachine(
+      `${name}-${region}-machine`,
+      {
+        app: shared.appName,
+        name: machineName(region),
+        region,
+        ...spec,
+        mounts,
+        minSecretsVersion: shared.secretsVersion,
+        healthTimeoutSeconds: settings.healthTimeoutSeconds,
+      },
+      { parent: shared.parent, dependsOn },
+    );
+    gateways[region] = { volume, machine };
+  }
+  return gateways;
+}

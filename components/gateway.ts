@@ -1,0 +1,203 @@
+import * as pulumi from "@pulumi/pulumi";
+import { FlyApp } from "../providers/app";
+import { GeneratedToken } from "../providers/generated-token";
+import { FlyIpAddress } from "../providers/ip-address";
+import { FlySecrets } from "../providers/secrets";
+import {
+  validateGatewayArgs,
+  type NormalizedGatewayArgs,
+  type OpenClawGatewayArgs,
+} from "./gateway-args";
+import { GATEWAY_TOKEN_ENV } from "./gateway-constants";
+import { gatewayConnection } from "./gateway-outputs";
+import { createRegionGateways, type RegionGateway } from "./gateway-regions";
+import { buildContextProblems, createImageBuild } from "./image-build";
+import { estimateMonthlyCost, type MonthlyCostEstimate } from "./prices";
+import { ValidationError, isPlainRecord } from "./validation";
+
+export type { OpenClawGatewayArgs } from "./gateway-args";
+
+/** The component's type token: package `openclaw`, module `fly`, type `Gateway`. */
+export const GATEWAY_TYPE = "openclaw:fly:Gateway";
+
+// Every rule at once: the arguments' own, then the build sources (which only exist on disk).
+function validate(args: OpenClawGatewayArgs): NormalizedGatewayArgs {
+  const problems: string[] = [];
+  let settings: NormalizedGatewayArgs | undefined;
+  try {
+    settings = validateGatewayArgs(args);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    problems.push(...error.problems);
+  }
+  const build: unknown = args.build;
+  if (isPlainRecord(build) && typeof build.context === "string") {
+    const dockerfile = typeof build.dockerfile === "string" ? build.dockerfile : "Dockerfile";
+    problems.push(...buildContextProblems({ context: build.context, dockerfile }));
+  }
+  if (settings === undefined || problems.length > 0) {
+    throw new ValidationError("OpenClawGateway arguments", problems);
+  }
+  return settings;
+}
+
+/**
+ * The OpenClaw gateway on Fly.io Machines: one app with its secrets and (public mode) IP
+ * addresses, and per region one volume and one machine, rolled out health-gated in the order
+ * `rollout` names (see `gateway-regions.ts`).
+ *
+ * Arguments are plain values, not Inputs, so that every rule is checked before anything is
+ * registered: a bad argument throws one ValidationError listing every problem and leaves no
+ * half-registered stack behind. Secrets may be Outputs (e.g. from `config.requireSecret`).
+ */
+export class OpenClawGateway extends pulumi.ComponentResource {
+  /** The Fly app's name. */
+  readonly appName: pulumi.Output<string>;
+  /** Public mode: `https://<app>.fly.dev`; undefined in private mode. */
+  readonly url: pulumi.Output<string> | undefined;
+  /** Private mode: the gateway's address inside the private network; undefined in public mode. */
+  readonly privateAddress: pulumi.Output<string> | undefined;
+  /** Private mode: `fly proxy 3000:3000 -a <app>`; undefined in public mode. */
+  readonly proxyCommand: pulumi.Output<string> | undefined;
+  /** Region to machine id. */
+  readonly machineIds: pulumi.Output<Record<string, string>>;
+  /** Region to volume id. */
+  readonly volumeIds: pulumi.Output<Record<string, string>>;
+  /** The Fly secrets version every machine boots with at least. */
+  readonly secretsVersion: pulumi.Output<number>;
+  /** The image every machine runs. */
+  readonly image: pulumi.Output<string>;
+  /** Estimated monthly cost from the dated price table (`prices.ts`). */
+  readonly monthlyCost: pulumi.Output<MonthlyCostEstimate>;
+  /** The gateway token clients authenticate with. Always secret. */
+  readonly gatewayToken: pulumi.Output<string>;
+  /** The Fly app. */
+  readonly app: FlyApp;
+  /** The app's secrets (gateway token, provider keys, channel tokens). */
+  readonly secrets: FlySecrets;
+  /** Each region's volume and machine, by region code. */
+  readonly regions: Readonly<Record<string, RegionGateway>>;
+  /** Public mode: shared IPv4 and IPv6; private mode: the Flycast address, if asked for. */
+  readonly ipAddresses: readonly FlyIpAddress[];
+
+  constructor(name: string, args: OpenClawGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    const settings = validate(args);
+    super(GATEWAY_TYPE, name, {}, opts);
+    const parent = { parent: this };
+
+    // Secret either way: a generated value is an additional secret output of its resource, and
+    // marking it here too keeps it secret wherever this output travels.
+    this.gatewayToken = pulumi.secret(
+      settings.gatewayToken ?? new GeneratedToken(`${name}-token`, {}, parent).value,
+    );
+
+    this.app = new FlyApp(`${name}-app`, { name: settings.appName, org: settings.org }, parent);
+    const appName = this.app.name;
+
+    this.secrets = new FlySecrets(
+      `${name}-secrets`,
+      {
+        app: appName,
+        values: pulumi.secret({
+          [GATEWAY_TOKEN_ENV]: this.gatewayToken,
+          ...settings.providerKeys,
+          ...settings.channelTokens,
+        }),
+      },
+      parent,
+    );
+
+    this.ipAddresses = this.createIpAddresses(name, settings, appName);
+
+    const build =
+      settings.build === undefined
+        ? undefined
+        : createImageBuild(
+            `${name}-image`,
+            { appName: settings.appName, ...settings.build },
+            { parent: this, dependsOn: [this.app] },
+          );
+    const image = build?.image ?? publishedImage(settings);
+
+    this.regions = createRegionGateways(name, settings, {
+      parent: this,
+      appName,
+      image,
+      secretsVersion: this.secrets.version,
+      ...(build !== undefined ? { build: build.command } : {}),
+    });
+
+    const connection = gatewayConnection(settings.appName, settings.mode, settings.flycast);
+    this.appName = appName;
+    this.url = optionalOutput(connection.url);
+    this.privateAddress = optionalOutput(connection.privateAddress);
+    this.proxyCommand = optionalOutput(connection.proxyCommand);
+    this.machineIds = idsByRegion(this.regions, (region) => region.machine.machineId);
+    this.volumeIds = idsByRegion(this.regions, (region) => region.volume.volumeId);
+    this.secretsVersion = this.secrets.version;
+    this.image = pulumi.output(image);
+    this.monthlyCost = pulumi.output(
+      estimateMonthlyCost({
+        guest: settings.guest,
+        regions: settings.regions.length,
+        volumeSizeGb: settings.volumeSizeGb,
+        // Shared IPv4 and every IPv6 address are free; this component never buys a dedicated v4.
+        dedicatedIpv4: false,
+      }),
+    );
+
+    this.registerOutputs({
+      appName: this.appName,
+      url: this.url,
+      privateAddress: this.privateAddress,
+      proxyCommand: this.proxyCommand,
+      machineIds: this.machineIds,
+      volumeIds: this.volumeIds,
+      secretsVersion: this.secretsVersion,
+      image: this.image,
+      monthlyCost: this.monthlyCost,
+      gatewayToken: this.gatewayToken,
+    });
+  }
+
+  /**
+   * Public: a shared IPv4 and an IPv6 address (both free). Private: none, so switching from
+   * public releases them (they are no longer registered, so Pulumi deletes them), plus a Flycast
+   * address when asked for.
+   */
+  private createIpAddresses(
+    name: string,
+    settings: NormalizedGatewayArgs,
+    app: pulumi.Output<string>,
+  ): FlyIpAddress[] {
+    const parent = { parent: this };
+    if (settings.mode === "public") {
+      return [
+        new FlyIpAddress(`${name}-ipv4`, { app, type: "shared_v4" }, parent),
+        new FlyIpAddress(`${name}-ipv6`, { app, type: "v6" }, parent),
+      ];
+    }
+    if (!settings.flycast) return [];
+    return [
+      new FlyIpAddress(`${name}-flycast`, { app, type: "private_v6", org: settings.org }, parent),
+    ];
+  }
+}
+
+// validateGatewayArgs sets `image` whenever there is no `build`.
+function publishedImage(settings: NormalizedGatewayArgs): string {
+  if (settings.image === undefined) throw new Error("OpenClawGateway: neither image nor build");
+  return settings.image;
+}
+
+function optionalOutput(value: string | undefined): pulumi.Output<string> | undefined {
+  return value === undefined ? undefined : pulumi.output(value);
+}
+
+function idsByRegion(
+  regions: Readonly<Record<string, RegionGateway>>,
+  idOf: (region: RegionGateway) => pulumi.Output<string>,
+): pulumi.Output<Record<string, string>> {
+  const ids = Object.fromEntries(Object.entries(regions).map(([code, r]) => [code, idOf(r)]));
+  return pulumi.all(ids) as pulumi.Output<Record<string, string>>;
+}

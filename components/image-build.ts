@@ -1,0 +1,123 @@
+import { createHash } from "node:crypto";
+import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
+import { join, posix, resolve } from "node:path";
+import * as command from "@pulumi/command";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** What an image build needs: the app whose registry receives it and the sources. */
+export interface ImageBuildInput {
+  /** Fly app name; the image is pushed to `registry.fly.io/<app>`. */
+  appName: string;
+  /** Build context directory, relative to the project directory (or absolute). */
+  context: string;
+  /** Dockerfile path relative to `context`. */
+  dockerfile: string;
+}
+
+/** The build step and the image it produces. */
+export interface ImageBuild {
+  /** The `flyctl deploy --build-only --push` command. */
+  command: command.local.Command;
+  /** `registry.fly.io/<app>:<label>`, the reference machines run. */
+  image: string;
+  /** Content hash of the context (hex SHA-256), also the Command's trigger. */
+  contextHash: string;
+}
+
+// Never part of what the image is built from, and often large: version control metadata,
+// installed dependencies and this project's own offline state.
+const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set([
+  ".git",
+  "node_modules",
+  ".pulumi-offline",
+]);
+
+function collectFiles(root: string, relative: string, into: string[]): void {
+  for (const entry of readdirSync(join(root, relative), { withFileTypes: true })) {
+    const path = relative === "" ? entry.name : posix.join(relative, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) collectFiles(root, path, into);
+    } else {
+      into.push(path);
+    }
+  }
+}
+
+/**
+ * SHA-256 over the build context: every file's path, executable bit and content (a symlink's
+ * target text), in sorted path order, plus the Dockerfile's name. The same sources always give
+ * the same hash on any machine, so an unchanged context never triggers a rebuild.
+ */
+export function hashBuildContext(context: string, dockerfile: string): string {
+  const files: string[] = [];
+  collectFiles(context, "", files);
+  files.sort();
+  const hash = createHash("sha256");
+  hash.update(`dockerfile\0${dockerfile}\0`);
+  for (const file of files) {
+    const full = join(context, file);
+    const stats = lstatSync(full);
+    const executable = (stats.mode & 0o111) !== 0 ? "x" : "-";
+    hash.update(`${file}\0${executable}\0`);
+    hash.update(stats.isSymbolicLink() ? readlinkSync(full) : readFileSync(full));
+    hash.update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** The image label for a context hash: short enough to read, long enough never to collide. */
+export function imageLabel(contextHash: string): string {
+  return `src-${contextHash.slice(0, 16)}`;
+}
+
+// Single-quotes anything a POSIX shell would otherwise interpret.
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The build command: flyctl builds the context (with a local Docker daemon, or Fly's remote
+ * builder when there is none) and pushes it to the app's registry under `label`, without
+ * deploying anything; the machines are this program's job. flyctl reads FLY_API_TOKEN from
+ * the environment, so no token is ever part of the command or the state.
+ */
+export function buildCommandLine(input: ImageBuildInput, label: string): string {
+  return [
+    ...["flyctl", "deploy", "--build-only", "--push"],
+    ...["-a", input.appName, "--image-label", label],
+    ...["--dockerfile", posix.join(input.context, input.dockerfile), input.context],
+  ]
+    .map(shellQuote)
+    .join(" ");
+}
+
+/** Problems with a build's sources, one `build.<field>: <rule>` line each. */
+export function buildContextProblems(build: { context: string; dockerfile: string }): string[] {
+  const context = resolve(build.context);
+  const isDirectory = statSync(context, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  if (!isDirectory) return [`build.context: no directory at ${JSON.stringify(context)}`];
+  const dockerfile = resolve(context, build.dockerfile);
+  const isFile = statSync(dockerfile, { throwIfNoEntry: false })?.isFile() ?? false;
+  return isFile ? [] : [`build.dockerfile: no file at ${JSON.stringify(dockerfile)}`];
+}
+
+/**
+ * Registers the image build as a `command.local.Command`. Its `triggers` hold the context hash,
+ * so Pulumi replaces (reruns) the build exactly when the sources change, and the label carries
+ * the same hash, so the machines' image reference changes with it and they roll out the new
+ * image.
+ */
+export function createImageBuild(
+  name: string,
+  input: ImageBuildInput,
+  opts: pulumi.CustomResourceOptions,
+): ImageBuild {
+  const contextHash = hashBuildContext(input.context, input.dockerfile);
+  const label = imageLabel(contextHash);
+  const build = new command.local.Command(
+    name,
+    { create: buildCommandLine(input, label), triggers: [contextHash] },
+    opts,
+  );
+  return { command: build, image: `registry.fly.io/${input.appName}:${label}`, contextHash };
+}

@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stackConfigProblems } from "../../components/stack-config";
+import { readStackFile } from "../engine/stack-config";
+
+const ROOT = join(__dirname, "..", "..");
+const stackValues = (stack: string) => readStackFile(ROOT, "openclaw-fly", stack).plain;
+const KNOWN_KEYS =
+  "appName, org, regions, mode, flycast, vmSize, memoryMb, allowLowMemory, volumeSizeGb, " +
+  "image, build, gatewayToken, providerKeys, channelTokens, openclaw, extraEnv, healthCheck, " +
+  "healthTimeoutSeconds, rollout, retainVolumes, snapshotBeforeDelete, flyApiUrl, flyApiToken, " +
+  "providerTuning";
+const MINIMAL = { "openclaw-fly:appName": "my-claw", "openclaw-fly:regions": '["iad"]' };
+
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "stack-config-"));
+});
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("stackConfigProblems", () => {
+  it.each(["dev", "prod", "local"])("accepts the %s stack file as it is", (stack) => {
+    expect(stackConfigProblems(stackValues(stack))).toEqual([]);
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    [
+      "an unknown key",
+      { "openclaw-fly:region": "iad" },
+      [`openclaw-fly:region: unknown config key (known: ${KNOWN_KEYS})`],
+    ],
+    [
+      "regions as plain text",
+      { "openclaw-fly:regions": "iad" },
+      ["openclaw-fly:regions: must be a list"],
+    ],
+    [
+      "an unknown region",
+      { "openclaw-fly:regions": '["iad","mars"]' },
+      [
+        'openclaw-fly:regions[1]: unknown Fly region "mars" (known: ams arn bom cdg dfw ewr fra ' +
+          "gru iad jnb lax lhr nrt ord sin sjc syd yyz)",
+      ],
+    ],
+    [
+      "memory that is not a number",
+      { "openclaw-fly:memoryMb": "2GB" },
+      ["openclaw-fly:memoryMb: must be a number"],
+    ],
+    [
+      "memory below the gateway's floor",
+      { "openclaw-fly:memoryMb": "512" },
+      [
+        "openclaw-fly:memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB " +
+          "is recommended (set allowLowMemory: true to accept the risk), got 512",
+      ],
+    ],
+    [
+      "a flag that is not a boolean",
+      { "openclaw-fly:retainVolumes": "yes" },
+      ["openclaw-fly:retainVolumes: must be true or false"],
+    ],
+    [
+      "a moving image tag",
+      { "openclaw-fly:image": "ghcr.io/openclaw/openclaw:latest" },
+      [
+        'openclaw-fly:image: "ghcr.io/openclaw/openclaw:latest" uses the moving tag "latest"; ' +
+          "pin a version tag (e.g. ghcr.io/openclaw/openclaw:2026.9.6) or an @sha256: digest",
+      ],
+    ],
+    [
+      "a bad rollout",
+      { "openclaw-fly:rollout": "rolling" },
+      ['openclaw-fly:rollout: must be "canary", "serial" or "parallel"'],
+    ],
+    [
+      "provider tuning that is not an object",
+      { "openclaw-fly:providerTuning": "fast" },
+      ['openclaw-fly:providerTuning: must be a JSON object, got "fast"'],
+    ],
+    [
+      "an unknown provider tuning setting",
+      { "openclaw-fly:providerTuning": '{"pollMs":5}' },
+      [
+        "openclaw-fly:providerTuning.pollMs: is not a setting (known: pollIntervalMs, " +
+          "leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, " +
+          "settleTimeoutMs)",
+      ],
+    ],
+    [
+      "an unknown openclaw setting",
+      { "openclaw-fly:openclaw": '{"multiAgent":true}' },
+      ["openclaw-fly:openclaw.multiAgent: unknown key (the gateway refuses unknown keys)"],
+    ],
+    [
+      "health check timing without units",
+      { "openclaw-fly:healthCheck": '{"interval":"15"}' },
+      [
+        'openclaw-fly:healthCheck.interval: must be a Go duration such as "15s", "2m" or ' +
+          '"1m30s", got "15"',
+      ],
+    ],
+    [
+      "provider keys that are not a map",
+      { "openclaw-fly:providerKeys": "sk-not-json" },
+      ["openclaw-fly:providerKeys: must be an object"],
+    ],
+    [
+      "a lower-case provider key name",
+      { "openclaw-fly:providerKeys": '{"openai_api_key":"sk-1"}' },
+      [
+        "openclaw-fly:providerKeys.openai_api_key: must be an upper-case environment variable " +
+          "name matching ^[A-Z][A-Z0-9_]*$",
+      ],
+    ],
+    [
+      "a short gateway token",
+      { "openclaw-fly:gatewayToken": "short-secret" },
+      [
+        "openclaw-fly:gatewayToken: must be at least 24 characters (generate one with: openssl " +
+          "rand -hex 32)",
+      ],
+    ],
+    [
+      "flycast in public mode",
+      { "openclaw-fly:flycast": "true" },
+      [
+        'openclaw-fly:flycast: only applies to mode "private"; public mode is served on ' +
+          "<app>.fly.dev",
+      ],
+    ],
+    [
+      "a Fly API URL that is not http(s)",
+      { "openclaw-fly:flyApiUrl": "api.machines.dev" },
+      [
+        "openclaw-fly:flyApiUrl: must be an http(s) URL such as https://api.machines.dev, " +
+          'got "api.machines.dev"',
+      ],
+    ],
+    [
+      "a blank Fly API token",
+      { "openclaw-fly:flyApiToken": " " },
+      ["openclaw-fly:flyApiToken: must not be empty (unset it to use FLY_API_TOKEN instead)"],
+    ],
+  ])("reports %s under its key", (_label, change, problems) => {
+    expect(stackConfigProblems({ ...MINIMAL, ...change })).toEqual(problems);
+  });
+
+  it("reports a build context that does not exist, resolved against the project directory", () => {
+    const values = { ...MINIMAL, "openclaw-fly:build": '{"context":"missing"}' };
+    expect(stackConfigProblems(values, scratch)).toEqual([
+      `openclaw-fly:build.context: no directory at ${JSON.stringify(join(scratch, "missing"))}`,
+    ]);
+  });
+
+  it("reports a missing Dockerfile in an existing build context", () => {
+    writeFileSync(join(scratch, "Containerfile"), "FROM scratch\n");
+    const values = {
+      ...MINIMAL,
+      "openclaw-fly:build": '{"context":".","dockerfile":"Dockerfile"}',
+    };
+    expect(stackConfigProblems(values, scratch)).toEqual([
+      `openclaw-fly:build.dockerfile: no file at ${JSON.stringify(join(scratch, "Dockerfile"))}`,
+    ]);
+    const named = {
+      ...MINIMAL,
+      "openclaw-fly:build": '{"context":".","dockerfile":"Containerfile"}',
+    };
+    expect(stackConfigProblems(named, scratch)).toEqual([]);
+  });
+
+  it("refuses both image and build", () => {
+    writeFileSync(join(scratch, "Dockerfile"), "FROM scratch\n");
+    const values = {
+      ...MINIMAL,
+      "openclaw-fly:image": "ghcr.io/openclaw/openclaw:2026.9.6",
+      "openclaw-fly:build": '{"context":"."}',
+    };
+    expect(stackConfigProblems(values, scratch)).toEqual([
+      "openclaw-fly:build: only one of `image` or `build` can be provided",
+    ]);
+  });
+
+  it("reports the required keys of an empty config", () => {
+    expect(stackConfigProblems({})).toEqual([
+      "openclaw-fly:appName: is required",
+      "openclaw-fly:regions: is required",
+    ]);
+  });
+
+  it("ignores keys of other namespaces", () => {
+    expect(stackConfigProblems({ ...MINIMAL, "aws:region": "us-east-1" })).toEqual([]);
+  });
+});

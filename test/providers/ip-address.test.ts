@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EmulatorFixture } from "../emulator/support";
+import { FlyIpAddressProvider } from "../../providers/ip-address";
+import type { FlyIpAddressInputs } from "../../providers/ip-address";
+import {
+  clearRequestLog,
+  configured,
+  createAppDirectly,
+  requestLog,
+  startEmulatorFixture,
+  UNKNOWN,
+} from "./support";
+
+let fx: EmulatorFixture;
+let provider: FlyIpAddressProvider;
+
+const APP = "ip-app";
+
+async function assigned(): Promise<string[]> {
+  const res = await fx.api("GET", `/v1/apps/${APP}/ip_assignments`);
+  return (res.body.ips as { ip: string }[]).map((ip) => ip.ip);
+}
+
+beforeAll(async () => {
+  fx = await startEmulatorFixture();
+  provider = await configured(new FlyIpAddressProvider(), fx);
+  await createAppDirectly(fx, APP);
+});
+
+afterAll(async () => {
+  await fx.close();
+});
+
+describe("FlyIpAddress check", () => {
+  it("defaults to a global address", async () => {
+    expect(await provider.check({} as never, { app: APP, type: "v6" } as never)).toEqual({
+      inputs: { app: APP, type: "v6", region: "global" },
+    });
+  });
+
+  it("names a bad type and an unknown region", async () => {
+    const result = await provider.check(
+      {} as never,
+      { app: APP, type: "v5", region: "mars" } as never,
+    );
+    expect(result).toEqual({
+      failures: [
+        {
+          property: "type",
+          reason: 'Invalid option: expected one of "v4"|"shared_v4"|"v6"|"private_v6"',
+        },
+        {
+          property: "region",
+          reason:
+            'must be a Fly region (ams, arn, bom, cdg, dfw, ewr, fra, gru, iad, jnb, lax, lhr, nrt, ord, sin, sjc, syd, yyz), got "mars"',
+        },
+      ],
+    });
+  });
+
+  it("accepts unknown values during a preview", async () => {
+    expect(await provider.check({} as never, { app: UNKNOWN, type: "v6" } as never)).toEqual({
+      inputs: { app: UNKNOWN, type: "v6", region: "global" },
+    });
+  });
+});
+
+describe("FlyIpAddress lifecycle", () => {
+  const v6: FlyIpAddressInputs = { app: APP, type: "v6", region: "global" };
+
+  it("allocates, reads, and releases an address", async () => {
+    const created = await provider.create(v6);
+    expect(created.outs).toEqual({ ...v6, address: created.id });
+    expect(created.id).toMatch(/^2a09:8280:1:/);
+    expect(await assigned()).toEqual([created.id]);
+    expect(await provider.read(created.id, created.outs)).toEqual({
+      id: created.id,
+      props: created.outs,
+      inputs: v6,
+    });
+    await provider.delete(created.id, created.outs);
+    expect(await assigned()).toEqual([]);
+    expect(await provider.read(created.id, created.outs)).toEqual({});
+  });
+
+  it("replaces on any change and sees none when only the provider code changed", async () => {
+    const outs = { ...v6, address: "2a09:8280:1::1" };
+    expect(await provider.diff(outs.address, outs, { ...v6, __provider: "x" } as never)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(
+      await provider.diff(outs.address, outs, { ...v6, type: "private_v6", region: "iad" }),
+    ).toEqual({
+      changes: true,
+      replaces: ["type", "region"],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("adopts an address of the same type the app already has", async () => {
+    const direct = await fx.api("POST", `/v1/apps/${APP}/ip_assignments`, { type: "shared_v4" });
+    await clearRequestLog(fx);
+    const created = await provider.create({ app: APP, type: "shared_v4", region: "global" });
+    expect(created.id).toBe(direct.body.ip);
+    expect(await requestLog(fx)).toEqual([`GET /v1/apps/${APP}/ip_assignments 200`]);
+  });
+
+  it("adopts the address of an allocation whose answer was lost", async () => {
+    await fx.control("POST", "/faults", {
+      kind: "timeout_after_commit",
+      route: `POST /v1/apps/${APP}/ip_assignments`,
+    });
+    const before = await assigned();
+    const created = await provider.create({ app: APP, type: "private_v6", region: "global" });
+    expect(created.id).toMatch(/^fdaa:/);
+    expect(await assigned()).toEqual([...before, created.id]);
+  });
+});
