@@ -185,7 +185,7 @@ function secretMap(
  * Reads the stack config into OpenClawGateway arguments, after checking all of it: a bad config
  * stops the program before any resource is registered, listing every problem with its key.
  * Secrets come back as secret Outputs. Absent keys are left out, so the component's defaults
- * apply (see docs/config.md).
+ * apply (see the README's configuration table).
  *
  * @throws StackConfigError listing every problem
  */
