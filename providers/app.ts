@@ -9,11 +9,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "./check-failures";
+import { createAppsClient } from "./fly/apps";
+import { createVolumeListClient, DELETED_VOLUME_STATES } from "./fly/volumes";
 import type { App, ConfigSource } from "./fly";
 import { appNameProblem, orgSlugProblem } from "./fly-rules";
 import { progressFor, resourceLabel } from "./progress";
-import { changedKeys, compact, connectFly, readTuning, withContext } from "./provider-base";
-import { DELETED_VOLUME_STATES } from "./volume-check";
+import { changedKeys, compact, flyClientOptions, readTuning, withContext } from "./provider-base";
 
 /** Inputs of FlyApp as its provider receives them. */
 export interface FlyAppInputs {
@@ -91,9 +92,9 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyAppInputs) {
-    const { client, progress } = this.connect(inputs.name);
+    const { apps, progress } = this.connect(inputs.name);
     return withContext(`FlyApp ${inputs.name}`, async () => {
-      const existing = await client.apps.getOrUndefined(inputs.name);
+      const existing = await apps.getOrUndefined(inputs.name);
       if (existing !== undefined) {
         const org = existing.organization?.slug;
         if (org !== inputs.org) {
@@ -106,7 +107,7 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
         return { id: existing.name, outs: outputsOf(existing, inputs.org) };
       }
       progress(`creating app ${inputs.name} in ${inputs.org}`);
-      const app = await client.apps.create(
+      const app = await apps.create(
         compact({ name: inputs.name, org_slug: inputs.org, network: inputs.network }),
       );
       return { id: app.name, outs: outputsOf(app, inputs.org) };
@@ -114,8 +115,8 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async read(id: string, props?: FlyAppOutputs) {
-    const { client } = this.connect(id);
-    const app = await withContext(`FlyApp ${id}`, () => client.apps.getOrUndefined(id));
+    const { apps } = this.connect(id);
+    const app = await withContext(`FlyApp ${id}`, () => apps.getOrUndefined(id));
     if (app === undefined) return {};
     const outs = outputsOf(app, props?.org ?? "personal");
     const inputs = compact({ name: outs.name, org: outs.org, network: outs.network });
@@ -128,15 +129,15 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyAppOutputs) {
-    const { client, progress } = this.connect(id);
+    const { apps, volumes, progress } = this.connect(id);
     await withContext(`FlyApp ${id}`, async () => {
-      const app = await client.apps.getOrUndefined(id);
+      const app = await apps.getOrUndefined(id);
       if (app === undefined) return;
-      const volumes = (await client.volumes.list(id)).filter(
+      const held = (await volumes.list(id)).filter(
         (volume) => !DELETED_VOLUME_STATES.includes(volume.state),
       );
-      if (volumes.length > 0) {
-        const names = volumes.map((v) => `${v.name} (${v.id}, ${v.region})`).join(", ");
+      if (held.length > 0) {
+        const names = held.map((v) => `${v.name} (${v.id}, ${v.region})`).join(", ");
         progress(
           `warning: app ${id} still holds volumes ${names}; it is left in place on Fly ` +
             `(deleting it would delete them) and the next up adopts it again`,
@@ -144,13 +145,14 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
         return;
       }
       progress(`deleting app ${id} of ${props.org}`);
-      await client.apps.delete(id);
+      await apps.delete(id);
     });
   }
 
   private connect(name: string) {
     const progress = progressFor(resourceLabel("app", name));
-    return { client: connectFly(this.config, readTuning(this.config), progress), progress };
+    const options = flyClientOptions(this.config, readTuning(this.config), progress);
+    return { apps: createAppsClient(options), volumes: createVolumeListClient(options), progress };
   }
 }
 

@@ -7,11 +7,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "./check-failures";
-import { isNotFound } from "./fly";
+import { createCertificatesClient } from "./fly/certificates";
+import { isNotFound } from "./fly/errors";
 import type { CertificateDetail, ConfigSource } from "./fly";
 import { appNameProblem, hostnameProblem } from "./fly-rules";
 import { progressFor, resourceLabel } from "./progress";
-import { changedKeys, compact, connectFly, readTuning, withContext } from "./provider-base";
+import { changedKeys, compact, flyClientOptions, readTuning, withContext } from "./provider-base";
 
 /** Inputs of FlyCertificate as its provider receives them. */
 export interface FlyCertificateInputs {
@@ -105,9 +106,9 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyCertificateInputs) {
-    const { client, progress } = this.connect(inputs.hostname);
+    const { certificates, progress } = this.connect(inputs.hostname);
     return withContext(`FlyCertificate ${inputs.hostname}`, async () => {
-      const existing = await client.certificates
+      const existing = await certificates
         .get(inputs.app, inputs.hostname)
         .catch((error: unknown) => {
           if (isNotFound(error)) return undefined;
@@ -118,18 +119,18 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
         return { id: existing.hostname, outs: outputsOf(inputs.app, existing) };
       }
       progress(`requesting a certificate for ${inputs.hostname} on ${inputs.app}`);
-      const certificate = await client.certificates.create(inputs.app, inputs.hostname);
+      const certificate = await certificates.create(inputs.app, inputs.hostname);
       return { id: certificate.hostname, outs: outputsOf(inputs.app, certificate) };
     });
   }
 
   async read(id: string, props?: FlyCertificateOutputs) {
     if (props === undefined) return { id, props };
-    const { client } = this.connect(id);
+    const { certificates } = this.connect(id);
     return withContext(`FlyCertificate ${id}`, async () => {
       let certificate: CertificateDetail;
       try {
-        certificate = await client.certificates.get(props.app, id);
+        certificate = await certificates.get(props.app, id);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -149,11 +150,11 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyCertificateOutputs) {
-    const { client, progress } = this.connect(id);
+    const { certificates, progress } = this.connect(id);
     await withContext(`FlyCertificate ${id}`, async () => {
       progress(`removing the certificate from ${props.app}`);
       try {
-        await client.certificates.delete(props.app, id);
+        await certificates.delete(props.app, id);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -162,7 +163,8 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
 
   private connect(hostname: string) {
     const progress = progressFor(resourceLabel("certificate", hostname));
-    return { client: connectFly(this.config, readTuning(this.config), progress), progress };
+    const options = flyClientOptions(this.config, readTuning(this.config), progress);
+    return { certificates: createCertificatesClient(options), progress };
   }
 }
 

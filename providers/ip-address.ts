@@ -6,11 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "./check-failures";
-import { ipAssignmentHasType, isNotFound } from "./fly";
+import { isNotFound } from "./fly/errors";
+import { createIpsClient, ipAssignmentHasType } from "./fly/ip-assignments";
 import type { ConfigSource, IpAddressType, IpAssignment } from "./fly";
 import { appNameProblem, regionProblem } from "./fly-rules";
 import { progressFor, resourceLabel } from "./progress";
-import { changedKeys, compact, connectFly, readTuning, withContext } from "./provider-base";
+import { changedKeys, compact, flyClientOptions, readTuning, withContext } from "./provider-base";
 
 /** The region of an anycast address, which is not pinned to one region. */
 export const GLOBAL_REGION = "global";
@@ -106,9 +107,9 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyIpAddressInputs) {
-    const { client, progress } = this.connect(inputs);
+    const { ips, progress } = this.connect(inputs);
     return withContext(`FlyIpAddress ${inputs.app} ${inputs.type}`, async () => {
-      const existing = (await client.ips.list(inputs.app)).find((ip) => matches(ip, inputs));
+      const existing = (await ips.list(inputs.app)).find((ip) => matches(ip, inputs));
       if (existing !== undefined) {
         progress(
           `adopting ${inputs.type} address ${existing.ip} already assigned to ${inputs.app}`,
@@ -116,7 +117,7 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
         return { id: existing.ip, outs: outputsOf(inputs, existing) };
       }
       progress(`allocating a ${inputs.type} address for ${inputs.app}`);
-      const ip = await client.ips.allocate(
+      const ip = await ips.allocate(
         inputs.app,
         compact({
           type: inputs.type,
@@ -132,16 +133,16 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
 
   async read(id: string, props?: FlyIpAddressOutputs) {
     if (props === undefined) return { id, props };
-    const { client } = this.connect(props);
+    const { ips } = this.connect(props);
     return withContext(`FlyIpAddress ${props.app} ${props.type}`, async () => {
-      let ips: IpAssignment[];
+      let assigned: IpAssignment[];
       try {
-        ips = await client.ips.list(props.app);
+        assigned = await ips.list(props.app);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
       }
-      const ip = ips.find((candidate) => candidate.ip === id);
+      const ip = assigned.find((candidate) => candidate.ip === id);
       if (ip === undefined) return {};
       const outs = outputsOf(
         { ...props, network: networkOf(ip), serviceName: ip.service_name || undefined },
@@ -158,11 +159,11 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyIpAddressOutputs) {
-    const { client, progress } = this.connect(props);
+    const { ips, progress } = this.connect(props);
     await withContext(`FlyIpAddress ${props.app} ${props.type}`, async () => {
       progress(`releasing ${id}`);
       try {
-        await client.ips.release(props.app, id);
+        await ips.release(props.app, id);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -171,7 +172,8 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
 
   private connect(inputs: Pick<FlyIpAddressInputs, "app" | "type">) {
     const progress = progressFor(resourceLabel("ip", `${inputs.app} ${inputs.type}`));
-    return { client: connectFly(this.config, readTuning(this.config), progress), progress };
+    const options = flyClientOptions(this.config, readTuning(this.config), progress);
+    return { ips: createIpsClient(options), progress };
   }
 }
 

@@ -2,7 +2,7 @@
  * Destroying a FlyMachine the way Fly wants it done: under its lease, stopped first, then
  * destroyed, and awaited until gone so that its volume is released for whoever deletes it next.
  */
-import { isNotFound } from "./fly";
+import { isNotFound } from "./fly/errors";
 import type { MachineTarget, RolloutContext } from "./machine-rollout";
 
 /** States of a machine that runs or is on its way to running: it must be stopped first. */
@@ -13,7 +13,7 @@ export async function destroyMachine(ctx: RolloutContext, target: MachineTarget)
   const { client, tuning, progress } = ctx;
   const machine = await client.machines.getOrUndefined(target.app, target.id);
   if (machine === undefined || machine.state === "destroyed") return;
-  const lease = await client.machines.lease.acquire(target.app, target.id, {
+  const lease = await client.leases.acquire(target.app, target.id, {
     ttlSeconds: tuning.leaseTtlSeconds,
     description: "openclaw-fly: destroying the machine",
     acquireTimeoutMs: tuning.leaseWaitMs,
@@ -24,7 +24,7 @@ export async function destroyMachine(ctx: RolloutContext, target: MachineTarget)
       await client.machines.stop(target.app, target.id, { leaseNonce: lease.nonce });
     }
     if (RUNNING_STATES.includes(machine.state) || machine.state === "stopping") {
-      await client.machines.waitForState(target.app, target.id, {
+      await client.waits.waitForState(target.app, target.id, {
         state: "stopped",
         timeoutMs: ctx.healthTimeoutMs,
         onProgress: progress,
@@ -34,12 +34,12 @@ export async function destroyMachine(ctx: RolloutContext, target: MachineTarget)
     await client.machines.delete(target.app, target.id, { leaseNonce: lease.nonce });
   } catch (error) {
     // The machine still exists: let go of it so that the next attempt (or anyone) can act.
-    await client.machines.lease.release(target.app, target.id, lease.nonce).catch(() => undefined);
+    await client.leases.release(target.app, target.id, lease.nonce).catch(() => undefined);
     throw error;
   }
   // A destroyed machine takes its lease with it; nothing is left to release.
   try {
-    await client.machines.waitForState(target.app, target.id, {
+    await client.waits.waitForState(target.app, target.id, {
       state: "destroyed",
       timeoutMs: ctx.healthTimeoutMs,
       onProgress: progress,

@@ -6,7 +6,7 @@
  * is rolled back while the lease still keeps other deployers away, and the error says what
  * failed and whether the rollback worked.
  */
-import type { FlyClient, Machine } from "./fly";
+import type { LeaseOperations, Machine, MachineOperations, WaitOperations } from "./fly";
 import { toApiConfig } from "./machine-config";
 import { MANAGED_MARKER_KEY } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
@@ -28,9 +28,16 @@ export interface MachineRevision {
   minSecretsVersion?: number;
 }
 
+/** The Fly calls FlyMachine makes: machines, waits on them, and their leases. */
+export interface MachineClient {
+  machines: MachineOperations;
+  waits: WaitOperations;
+  leases: LeaseOperations;
+}
+
 /** What every rollout step needs. */
 export interface RolloutContext {
-  client: FlyClient;
+  client: MachineClient;
   tuning: ProviderTuning;
   progress: Progress;
   /** Budget for one version to start and pass its checks. */
@@ -63,7 +70,7 @@ export async function waitUntilHealthy(
 ): Promise<Machine> {
   const { client, progress } = ctx;
   progress(`waiting for machine ${target.id} version ${version} to start`);
-  await client.machines.waitForState(target.app, target.id, {
+  await client.waits.waitForState(target.app, target.id, {
     state: "started",
     version,
     timeoutMs: ctx.healthTimeoutMs,
@@ -71,7 +78,7 @@ export async function waitUntilHealthy(
   });
   if (!hasChecks(spec)) return client.machines.get(target.app, target.id);
   progress(`machine ${target.id} started; waiting for its checks to pass`);
-  const healthy = await client.machines.waitForChecks(target.app, target.id, {
+  const healthy = await client.waits.waitForChecks(target.app, target.id, {
     timeoutMs: ctx.healthTimeoutMs,
     pollMs: ctx.tuning.pollIntervalMs,
     version,
@@ -111,7 +118,7 @@ async function bootIfStopped(
   nonce: string,
 ): Promise<void> {
   const { client } = ctx;
-  const settled = await client.machines.waitForState(target.app, target.id, {
+  const settled = await client.waits.waitForState(target.app, target.id, {
     state: "started,stopped",
     version,
     timeoutMs: ctx.healthTimeoutMs,
@@ -137,7 +144,7 @@ export async function rollOut(
 ): Promise<Machine> {
   const { client, tuning, progress } = ctx;
   const where = `machine ${target.id} (${target.name}) in region ${target.region}`;
-  return client.machines.withLease(
+  return client.leases.withLease(
     target.app,
     target.id,
     async (nonce) => {
@@ -191,7 +198,7 @@ export async function ensureHealthy(
   const { client, tuning } = ctx;
   if (RESTING_STATES.includes(machine.state)) {
     ctx.progress(`starting machine ${target.id}, which is ${machine.state}`);
-    await client.machines.withLease(
+    await client.leases.withLease(
       target.app,
       target.id,
       (nonce) => client.machines.start(target.app, target.id, { leaseNonce: nonce }),

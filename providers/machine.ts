@@ -8,6 +8,9 @@
  * does not become healthy (see `machine-rollout.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createLeasesClient } from "./fly/leases";
+import { createMachinesClient } from "./fly/machines";
+import { createWaitsClient } from "./fly/waits";
 import type { ConfigSource } from "./fly";
 import { checkMachineInputs, DEFAULT_HEALTH_TIMEOUT_SECONDS } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
@@ -20,7 +23,7 @@ import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy, rollOut } from "./machine-rollout";
 import type { RolloutContext } from "./machine-rollout";
 import { progressFor, resourceLabel } from "./progress";
-import { compact, connectFly, readTuning, withContext } from "./provider-base";
+import { compact, flyClientOptions, readTuning, withContext } from "./provider-base";
 import type { DeepInput } from "./provider-base";
 
 export type { FlyMachineInputs } from "./machine-check";
@@ -131,8 +134,13 @@ export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
     const progress = progressFor(resourceLabel("machine", name));
     const tuning = readTuning(this.config);
     const seconds = healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
+    const options = flyClientOptions(this.config, tuning, progress);
     const ctx: RolloutContext = {
-      client: connectFly(this.config, tuning, progress),
+      client: {
+        machines: createMachinesClient(options),
+        waits: createWaitsClient(options),
+        leases: createLeasesClient(options),
+      },
       tuning,
       progress,
       healthTimeoutMs: seconds * 1000,

@@ -1,14 +1,16 @@
 /**
- * Plumbing every Fly provider shares: where its settings come from, building a client at call
- * time, comparing values the way Fly stores them, and reporting a create that half succeeded.
+ * Plumbing every Fly provider shares: where its settings come from, the options of the clients
+ * it builds at call time, comparing values the way Fly stores them, and reporting a create that
+ * half succeeded.
  *
  * Provider objects are serialized into the Pulumi state, so nothing here is built at module
  * load: settings are read from the `ConfigureRequest` the host passes at run time (or from the
- * environment), and each call builds its own (cheap) client.
+ * environment), and each call builds its own (cheap) clients, only of the resources it calls.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createFlyClient, isFlyApiError, resolveFlyCredentials } from "./fly";
-import type { ConfigSource, FlyClient } from "./fly";
+import { resolveFlyCredentials } from "./fly/credentials";
+import { isFlyApiError } from "./fly/errors";
+import type { ConfigSource, FlyClientOptions } from "./fly";
 import type { Progress } from "./progress";
 
 /** Timing knobs of the providers. Defaults suit Fly; tests against the emulator shrink them. */
@@ -81,16 +83,17 @@ export function readTuning(config: ConfigSource | undefined): ProviderTuning {
 }
 
 /**
- * A client for this call, with the token and URL resolved now from the configured stack config
- * (`openclaw-fly:flyApiToken`, `openclaw-fly:flyApiUrl`) or the environment (FLY_API_TOKEN,
- * FLY_API_URL). Retries are reported as progress lines.
+ * Client options for this call (for `createAppsClient` and the other factories), with the token
+ * and URL resolved now from the configured stack config (`openclaw-fly:flyApiToken`,
+ * `openclaw-fly:flyApiUrl`) or the environment (FLY_API_TOKEN, FLY_API_URL). Retries are
+ * reported as progress lines.
  */
-export function connectFly(
+export function flyClientOptions(
   config: ConfigSource | undefined,
   tuning: ProviderTuning,
   progress?: Progress,
-): FlyClient {
-  return createFlyClient({
+): FlyClientOptions {
+  return {
     ...resolveFlyCredentials(config),
     pacing: tuning.pacing ? undefined : false,
     retry: { baseDelayMs: tuning.retryBaseDelayMs, adoptLookupDelayMs: tuning.adoptLookupDelayMs },
@@ -100,7 +103,7 @@ export function connectFly(
             `${info.method} ${info.path} answered ${info.status || info.code}; retrying in ${info.delayMs} ms`,
           )
       : undefined,
-  });
+  };
 }
 
 /**

@@ -11,10 +11,11 @@ import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "./check-failures";
 import type { Problem } from "./check-failures";
 import type { ConfigSource } from "./fly";
-import { isNotFound } from "./fly";
+import { isNotFound } from "./fly/errors";
+import { createSecretsClient } from "./fly/secrets";
 import { appNameProblem, envNameProblem } from "./fly-rules";
 import { progressFor, resourceLabel } from "./progress";
-import { connectFly, readTuning, withContext } from "./provider-base";
+import { flyClientOptions, readTuning, withContext } from "./provider-base";
 
 /** Inputs of FlySecrets as its provider receives them. */
 export interface FlySecretsInputs {
@@ -113,24 +114,24 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlySecretsInputs) {
-    const { client, progress } = this.connect(inputs.app);
+    const { secrets, progress } = this.connect(inputs.app);
     return withContext(`FlySecrets ${inputs.app}`, async () => {
       const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
       const salt = randomBytes(32).toString("hex");
       const names = Object.keys(inputs.values).sort();
       progress(`setting ${names.length} secrets (${names.join(", ")})`);
-      const written = await client.secrets.set(inputs.app, inputs.values);
+      const written = await secrets.set(inputs.app, inputs.values);
       return { id: inputs.app, outs: this.outputs(inputs, salt, written.version) };
     });
   }
 
   async read(id: string, props?: FlySecretsOutputs) {
     if (props === undefined || props.salt === undefined) return { id, props };
-    const { client } = this.connect(props.app);
+    const { secrets } = this.connect(props.app);
     return withContext(`FlySecrets ${props.app}`, async () => {
       let present: Set<string>;
       try {
-        present = new Set((await client.secrets.list(props.app)).map((secret) => secret.name));
+        present = new Set((await secrets.list(props.app)).map((secret) => secret.name));
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -144,7 +145,7 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async update(_id: string, olds: FlySecretsOutputs, news: FlySecretsInputs) {
-    const { client, progress } = this.connect(news.app);
+    const { secrets, progress } = this.connect(news.app);
     return withContext(`FlySecrets ${news.app}`, async () => {
       const changed = changedNames(olds, news.values);
       const removed = removedNames(olds, news.values);
@@ -152,23 +153,23 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
       if (changed.length > 0) {
         progress(`setting secrets ${changed.join(", ")}`);
         const values = Object.fromEntries(changed.map((name) => [name, news.values[name]]));
-        version = (await client.secrets.set(news.app, values)).version;
+        version = (await secrets.set(news.app, values)).version;
       }
       if (removed.length > 0) {
         progress(`unsetting secrets ${removed.join(", ")}`);
-        version = (await client.secrets.unset(news.app, removed)).version;
+        version = (await secrets.unset(news.app, removed)).version;
       }
       return { outs: this.outputs(news, olds.salt, version) };
     });
   }
 
   async delete(_id: string, props: FlySecretsOutputs) {
-    const { client, progress } = this.connect(props.app);
+    const { secrets, progress } = this.connect(props.app);
     await withContext(`FlySecrets ${props.app}`, async () => {
       if ((props.keys ?? []).length === 0) return;
       progress(`unsetting secrets ${props.keys.join(", ")}`);
       try {
-        await client.secrets.unset(props.app, props.keys);
+        await secrets.unset(props.app, props.keys);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -187,7 +188,8 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
 
   private connect(app: string) {
     const progress = progressFor(resourceLabel("secrets", app));
-    return { client: connectFly(this.config, readTuning(this.config), progress), progress };
+    const options = flyClientOptions(this.config, readTuning(this.config), progress);
+    return { secrets: createSecretsClient(options), progress };
   }
 }
 

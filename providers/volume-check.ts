@@ -28,16 +28,6 @@ export interface FlyVolumeInputs {
   snapshotBeforeDelete: boolean;
 }
 
-/** Volume states after a delete: such a volume is gone for every purpose here. */
-export const DELETED_VOLUME_STATES: readonly string[] = [
-  "scheduling_destroy",
-  "pending_destroy",
-  "destroying",
-  "destroyed",
-  "waiting_for_detach",
-  "fork_cleanup",
-];
-
 /** Fly's largest volume, in GB. */
 const MAX_SIZE_GB = 500;
 

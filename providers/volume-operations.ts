@@ -2,19 +2,26 @@
  * The Fly calls behind FlyVolume: finding a volume to adopt, growing one, waiting for a destroyed
  * machine to let go of one, and snapshotting one before it is deleted.
  */
-import type { FlyClient, Volume } from "./fly";
+import type { MachineOperations, Volume, VolumeOperations } from "./fly";
+import { DELETED_VOLUME_STATES } from "./fly/volumes";
 import { MANAGED_MARKER_KEY } from "./machine-normal-form";
 import type { Progress } from "./progress";
 import type { ProviderTuning } from "./provider-base";
-import { DELETED_VOLUME_STATES, extendOrKeep } from "./volume-check";
+import { extendOrKeep } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
+
+/** The Fly calls FlyVolume makes: volumes, and a look at the machine a volume is attached to. */
+export interface VolumeClient {
+  volumes: VolumeOperations;
+  machines: Pick<MachineOperations, "getOrUndefined">;
+}
 
 /**
  * An existing volume the create may take over: same name, region and encryption, not on its way
  * out, and either unattached or attached to a machine these providers manage. The newest wins.
  */
 export async function findAdoptable(
-  client: FlyClient,
+  client: VolumeClient,
   inputs: FlyVolumeInputs,
 ): Promise<Volume | undefined> {
   const candidates = (await client.volumes.list(inputs.app)).filter(
@@ -35,7 +42,7 @@ export async function findAdoptable(
 
 /** Grows the volume and applies its snapshot retention where they differ from `inputs`. */
 export async function converge(
-  client: FlyClient,
+  client: VolumeClient,
   progress: Progress,
   inputs: FlyVolumeInputs,
   volume: Volume,
@@ -69,7 +76,12 @@ export async function converge(
  * The volume once no destroyed machine holds it any more (Fly releases a volume some time after
  * its machine is destroyed), or undefined when it is already gone.
  */
-export async function settled(client: FlyClient, tuning: ProviderTuning, app: string, id: string) {
+export async function settled(
+  client: VolumeClient,
+  tuning: ProviderTuning,
+  app: string,
+  id: string,
+) {
   const { setTimeout: sleep } =
     require("node:timers/promises") as typeof import("node:timers/promises");
   const deadline = Date.now() + tuning.settleTimeoutMs;
@@ -85,7 +97,7 @@ export async function settled(client: FlyClient, tuning: ProviderTuning, app: st
 
 /** Takes a snapshot and waits until Fly reports it complete. */
 export async function snapshot(
-  client: FlyClient,
+  client: VolumeClient,
   tuning: ProviderTuning,
   progress: Progress,
   app: string,

@@ -7,12 +7,15 @@
  * Volumes only grow: a smaller size is refused by `check`, a larger one extends in place.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { createMachineLookupClient } from "./fly/machine-lookup";
+import { createVolumesClient, DELETED_VOLUME_STATES } from "./fly/volumes";
 import type { ConfigSource, Volume } from "./fly";
 import { progressFor, resourceLabel } from "./progress";
-import { compact, connectFly, readTuning, withContext } from "./provider-base";
-import { checkVolumeInputs, DELETED_VOLUME_STATES } from "./volume-check";
+import { compact, flyClientOptions, readTuning, withContext } from "./provider-base";
+import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 import { converge, findAdoptable, settled, snapshot } from "./volume-operations";
+import type { VolumeClient } from "./volume-operations";
 
 export type { FlyVolumeInputs } from "./volume-check";
 
@@ -174,7 +177,12 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
   private connect(name: string) {
     const progress = progressFor(resourceLabel("volume", name));
     const tuning = readTuning(this.config);
-    return { client: connectFly(this.config, tuning, progress), progress, tuning };
+    const options = flyClientOptions(this.config, tuning, progress);
+    const client: VolumeClient = {
+      volumes: createVolumesClient(options),
+      machines: createMachineLookupClient(options),
+    };
+    return { client, progress, tuning };
   }
 }
 

@@ -4,9 +4,11 @@
  */
 import { createOrAdopt } from "./create-or-adopt";
 import { isNameTaken, isNotFound } from "./errors";
-import { resourceSchemas } from "./resource-schemas";
+import { appSchemas } from "./resource-schemas";
 import type { App } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** Body of `POST /v1/apps`. */
 export interface CreateAppInput {
@@ -35,6 +37,11 @@ export interface AppOperations {
   delete(name: string, options?: CallOptions & { force?: boolean }): Promise<void>;
 }
 
+/** The app operations alone, over a transport of their own. */
+export function createAppsClient(options: FlyClientOptions): AppOperations {
+  return appOperations(createClientContext(options));
+}
+
 /** Builds the app operations over the client's transport. */
 export function appOperations(ctx: ClientContext): AppOperations {
   const { send } = ctx;
@@ -44,7 +51,7 @@ export function appOperations(ctx: ClientContext): AppOperations {
       method: "GET",
       path: "/v1/apps/{app}",
       params: { app: name },
-      schema: resourceSchemas().app,
+      schema: appSchemas().app,
       action: "app_get",
       scope: name,
       idempotent: true,
@@ -69,7 +76,7 @@ export function appOperations(ctx: ClientContext): AppOperations {
         method: "GET",
         path: "/v1/apps",
         query: { org_slug: orgSlug },
-        schema: resourceSchemas().appList,
+        schema: appSchemas().appList,
         action: "app_list",
         scope: orgSlug,
         idempotent: true,
@@ -85,14 +92,14 @@ export function appOperations(ctx: ClientContext): AppOperations {
             method: "POST",
             path: "/v1/apps",
             body: input,
-            schema: resourceSchemas().createdApp,
+            schema: appSchemas().createdApp,
             action: "app_create",
             scope: input.org_slug,
             idempotent: false,
             signal: options.signal,
           });
           // The API documents an empty or partial body; read the app back unless it is complete.
-          const complete = resourceSchemas().app.safeParse(created);
+          const complete = appSchemas().app.safeParse(created);
           return complete.success ? complete.data : get(input.name, options);
         },
         find: () => getOrUndefined(input.name, options),

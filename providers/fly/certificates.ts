@@ -4,9 +4,11 @@
  */
 import { createOrAdopt } from "./create-or-adopt";
 import { isNotFound } from "./errors";
-import { resourceSchemas } from "./resource-schemas";
+import { certificateSchemas } from "./resource-schemas";
 import type { CertificateCheck, CertificateDetail, CertificateSummary } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** The certificate operations of the client. */
 export interface CertificateOperations {
@@ -28,6 +30,11 @@ const CERTIFICATE_PATH = "/v1/apps/{app}/certificates/{hostname}";
 /** The API's page size limit. */
 const PAGE_SIZE = 500;
 
+/** The certificate operations alone, over a transport of their own. */
+export function createCertificatesClient(options: FlyClientOptions): CertificateOperations {
+  return certificateOperations(createClientContext(options));
+}
+
 /** Builds the certificate operations over the client's transport. */
 export function certificateOperations(ctx: ClientContext): CertificateOperations {
   const { send } = ctx;
@@ -37,7 +44,7 @@ export function certificateOperations(ctx: ClientContext): CertificateOperations
       method: "GET",
       path: CERTIFICATE_PATH,
       params: { app, hostname },
-      schema: resourceSchemas().certificateDetail,
+      schema: certificateSchemas().certificateDetail,
       action: "certificate_get",
       scope: app,
       idempotent: true,
@@ -54,7 +61,7 @@ export function certificateOperations(ctx: ClientContext): CertificateOperations
           path: "/v1/apps/{app}/certificates",
           params: { app },
           query: { limit: PAGE_SIZE, cursor },
-          schema: resourceSchemas().certificateList,
+          schema: certificateSchemas().certificateList,
           action: "certificate_list",
           scope: app,
           idempotent: true,
@@ -77,7 +84,7 @@ export function certificateOperations(ctx: ClientContext): CertificateOperations
             path: "/v1/apps/{app}/certificates/acme",
             params: { app },
             body: { hostname },
-            schema: resourceSchemas().certificateDetail,
+            schema: certificateSchemas().certificateDetail,
             action: "certificate_create",
             scope: app,
             idempotent: false,
@@ -99,7 +106,7 @@ export function certificateOperations(ctx: ClientContext): CertificateOperations
         method: "POST",
         path: `${CERTIFICATE_PATH}/check`,
         params: { app, hostname },
-        schema: resourceSchemas().certificateCheck,
+        schema: certificateSchemas().certificateCheck,
         action: "certificate_check",
         scope: app,
         idempotent: true,

@@ -1,8 +1,34 @@
 /**
- * The Fly Machines API client used by the dynamic providers. Import from here only.
+ * The Fly Machines API client used by the dynamic providers: its public surface.
+ *
+ * Pulumi serializes every function a provider reaches into the state, twice per resource. So:
+ * - providers build only the resource groups they call (`createAppsClient`, ...) and, for a
+ *   resource of another kind, the narrow `createVolumeListClient` / `createMachineLookupClient`;
+ *   `createFlyClient` builds every group, for tools and tests;
+ * - providers import functions and values from the module that defines them (`./fly/apps`), and
+ *   types from here: a re-export compiles to a getter, which the serializer emits as one more
+ *   function in every provider that uses the name.
  */
 export { createFlyClient } from "./client";
-export type { FlyClient, FlyClientOptions } from "./client";
+export type { FlyClient } from "./client";
+export type { FlyClientOptions } from "./connection";
+export { createAppsClient } from "./apps";
+export type { AppOperations } from "./apps";
+export { createCertificatesClient } from "./certificates";
+export type { CertificateOperations } from "./certificates";
+export { createIpsClient } from "./ip-assignments";
+export type { IpOperations } from "./ip-assignments";
+export { createLeasesClient } from "./leases";
+export type { LeaseOperations } from "./leases";
+export { createMachineLookupClient } from "./machine-lookup";
+export { createMachinesClient } from "./machines";
+export type { MachineOperations } from "./machines";
+export { createSecretsClient } from "./secrets";
+export type { SecretOperations } from "./secrets";
+export { createVolumeListClient, createVolumesClient, DELETED_VOLUME_STATES } from "./volumes";
+export type { VolumeOperations } from "./volumes";
+export { createWaitsClient } from "./waits";
+export type { WaitOperations } from "./waits";
 export { authorizationHeader, DEFAULT_FLY_API_URL, resolveFlyCredentials } from "./credentials";
 export type { ConfigSource, FlyCredentials } from "./credentials";
 export {

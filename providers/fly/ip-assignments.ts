@@ -4,9 +4,11 @@
  * Flycast (private) IPv6 by its `fdaa:` prefix.
  */
 import { createOrAdopt } from "./create-or-adopt";
-import { resourceSchemas } from "./resource-schemas";
+import { ipSchemas } from "./resource-schemas";
 import type { IpAssignment } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** Address types the client allocates. */
 export type IpAddressType = "v4" | "shared_v4" | "v6" | "private_v6";
@@ -50,6 +52,11 @@ export function ipAssignmentHasType(assignment: IpAssignment, type: IpAddressTyp
   }
 }
 
+/** The IP assignment operations alone, over a transport of their own. */
+export function createIpsClient(options: FlyClientOptions): IpOperations {
+  return ipOperations(createClientContext(options));
+}
+
 /** Builds the IP assignment operations over the client's transport. */
 export function ipOperations(ctx: ClientContext): IpOperations {
   const list = async (app: string, options: CallOptions = {}): Promise<IpAssignment[]> => {
@@ -57,7 +64,7 @@ export function ipOperations(ctx: ClientContext): IpOperations {
       method: "GET",
       path: "/v1/apps/{app}/ip_assignments",
       params: { app },
-      schema: resourceSchemas().ipAssignmentList,
+      schema: ipSchemas().ipAssignmentList,
       action: "ip_list",
       scope: app,
       idempotent: true,
@@ -77,7 +84,7 @@ export function ipOperations(ctx: ClientContext): IpOperations {
             path: "/v1/apps/{app}/ip_assignments",
             params: { app },
             body: input,
-            schema: resourceSchemas().ipAssignment,
+            schema: ipSchemas().ipAssignment,
             action: "ip_allocate",
             scope: app,
             idempotent: false,

@@ -4,11 +4,13 @@
  * the nonce in `fly-machine-lease-nonce`, or Fly answers 409.
  */
 import { FlyApiError, isLeaseConflict } from "./errors";
-import { machineSchemas } from "./machine-schemas";
+import { leaseSchemas } from "./machine-schemas";
 import type { Lease } from "./machine-schemas";
 import { sleep } from "./process-state";
 import { backoffDelayMs } from "./retry-policy";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** Options of a lease acquisition. */
 export interface AcquireLeaseOptions extends CallOptions {
@@ -53,6 +55,11 @@ export interface LeaseOperations {
 
 const LEASE_PATH = "/v1/apps/{app}/machines/{machine}/lease";
 
+/** The lease operations alone, over a transport of their own. */
+export function createLeasesClient(options: FlyClientOptions): LeaseOperations {
+  return leaseOperations(createClientContext(options));
+}
+
 /** Builds the lease operations over the client's transport. */
 export function leaseOperations(ctx: ClientContext): LeaseOperations {
   const { send } = ctx;
@@ -63,7 +70,7 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
       path: LEASE_PATH,
       params: { app, machine: id },
       body: { ttl: options.ttlSeconds, description: options.description },
-      schema: machineSchemas().lease,
+      schema: leaseSchemas().lease,
       action: "lease",
       scope: id,
       // A repeat after a lost answer either takes the lease or meets our own lease (409):
@@ -84,7 +91,7 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
       method: "GET",
       path: LEASE_PATH,
       params: { app, machine: id },
-      schema: machineSchemas().lease,
+      schema: leaseSchemas().lease,
       action: "lease",
       scope: id,
       idempotent: true,

@@ -4,7 +4,7 @@
  */
 import type { CallOptions, ClientContext, MutationOptions } from "./call-options";
 import { machineSchemas } from "./machine-schemas";
-import { MACHINE_PATH } from "./machines";
+import { MACHINE_PATH } from "./machine-lookup";
 
 /** The metadata operations of the client. */
 export interface MetadataOperations {

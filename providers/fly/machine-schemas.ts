@@ -5,7 +5,8 @@
  * Objects are loose: fields Fly adds later pass through untouched. Optional fields accept `null`
  * as well, because the API is written in Go and sends nil values as `null`. Schemas are built
  * inside a function (a module-level zod schema cannot be serialized by Pulumi) and memoized once
- * per process.
+ * per process; leases and waits have builders of their own, so that a provider which only reads
+ * machines does not carry them.
  */
 import type * as Zod from "zod";
 import { memoize } from "./process-state";
@@ -103,6 +104,20 @@ function buildMachineSchemas() {
     nonce: text,
   });
 
+  return {
+    config,
+    machine,
+    machineList: z.array(machine),
+    event,
+    eventList: z.array(event),
+    checkStatus,
+    metadata: stringMap,
+  };
+}
+
+function buildLeaseSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
   const leaseFields = z.looseObject({
     nonce: z.string(),
     /** Unix seconds. */
@@ -120,25 +135,35 @@ function buildMachineSchemas() {
         : body,
     leaseFields,
   );
-  const waitResult = z.looseObject({ ok: flag, state: text, version: text, event_id: text });
-
-  return {
-    config,
-    machine,
-    machineList: z.array(machine),
-    event,
-    eventList: z.array(event),
-    checkStatus,
-    lease,
-    // An empty 200 from /wait means the same as {"ok":true}.
-    waitResult: waitResult.nullish(),
-    metadata: stringMap,
-  };
+  return { lease };
 }
 
-/** The machine response schemas, built once per process. */
+function buildWaitSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
+  const waitResult = z.looseObject({
+    ok: z.boolean().nullish(),
+    state: text,
+    version: text,
+    event_id: text,
+  });
+  // An empty 200 from /wait means the same as {"ok":true}.
+  return { waitResult: waitResult.nullish() };
+}
+
+/** The machine, event and metadata schemas, built once per process. */
 export function machineSchemas(): ReturnType<typeof buildMachineSchemas> {
   return memoize(buildMachineSchemas);
+}
+
+/** The lease schema, built once per process. */
+export function leaseSchemas(): ReturnType<typeof buildLeaseSchemas> {
+  return memoize(buildLeaseSchemas);
+}
+
+/** The `/wait` answer schema, built once per process. */
+export function waitSchemas(): ReturnType<typeof buildWaitSchemas> {
+  return memoize(buildWaitSchemas);
 }
 
 type Schemas = ReturnType<typeof buildMachineSchemas>;
@@ -152,6 +177,6 @@ export type MachineEvent = Zod.infer<Schemas["event"]>;
 /** The latest result of one health check (`passing`, `warning` or `critical`). */
 export type MachineCheckStatus = Zod.infer<Schemas["checkStatus"]>;
 /** A machine lease: `nonce` goes into `fly-machine-lease-nonce`; `expires_at` is Unix seconds. */
-export type Lease = Zod.infer<Schemas["lease"]>;
+export type Lease = Zod.infer<ReturnType<typeof leaseSchemas>["lease"]>;
 /** What one `/wait` call answered. */
-export type WaitResult = NonNullable<Zod.infer<Schemas["waitResult"]>>;
+export type WaitResult = NonNullable<Zod.infer<ReturnType<typeof waitSchemas>["waitResult"]>>;

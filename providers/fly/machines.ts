@@ -1,13 +1,15 @@
 /**
  * Machines: `/v1/apps/{app}/machines`: create (adoptable through an ownership tag), read, update,
- * the start/stop/restart/delete lifecycle and events. Metadata, waits and leases live in their
- * own modules and are joined in by the client.
+ * the start/stop/restart/delete lifecycle and events. Reading one machine, metadata, waits and
+ * leases live in their own modules and are joined in by the client.
  */
 import { createOrAdopt } from "./create-or-adopt";
-import { isNotFound } from "./errors";
+import { findMachine, getMachine, MACHINE_PATH } from "./machine-lookup";
 import { machineSchemas } from "./machine-schemas";
 import type { Machine, MachineEvent } from "./machine-schemas";
 import type { CallOptions, ClientContext, MutationOptions } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 import type {
   CreateMachineInput,
   CreateTag,
@@ -55,24 +57,20 @@ export interface MachineOperations {
   ): Promise<MachineEvent[]>;
 }
 
-/** Path of one machine; the other machine modules extend it. */
-export const MACHINE_PATH = "/v1/apps/{app}/machines/{machine}";
+/**
+ * The machine CRUD and lifecycle operations alone, over a transport of their own; waits and
+ * leases come from `createWaitsClient` and `createLeasesClient`.
+ */
+export function createMachinesClient(options: FlyClientOptions): MachineOperations {
+  return machineOperations(createClientContext(options));
+}
 
 /** Builds the machine operations over the client's transport. */
 export function machineOperations(ctx: ClientContext): MachineOperations {
   const { send } = ctx;
 
-  const get = (app: string, id: string, options: CallOptions = {}): Promise<Machine> =>
-    send({
-      method: "GET",
-      path: MACHINE_PATH,
-      params: { app, machine: id },
-      schema: machineSchemas().machine,
-      action: "machine_get",
-      scope: id,
-      idempotent: true,
-      signal: options.signal,
-    });
+  const get = (app: string, id: string, options?: CallOptions): Promise<Machine> =>
+    getMachine(ctx, app, id, options);
 
   const list = (app: string, options: ListMachinesOptions = {}): Promise<Machine[]> => {
     const query: Record<string, string | boolean | undefined> = {
@@ -153,14 +151,7 @@ export function machineOperations(ctx: ClientContext): MachineOperations {
 
     get,
 
-    async getOrUndefined(app, id, options) {
-      try {
-        return await get(app, id, options);
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    },
+    getOrUndefined: (app, id, options) => findMachine(ctx, app, id, options),
 
     list,
 

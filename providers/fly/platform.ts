@@ -1,7 +1,7 @@
 /**
  * Platform information: `/v1/platform/regions`.
  */
-import { resourceSchemas } from "./resource-schemas";
+import { regionSchemas } from "./resource-schemas";
 import type { Region } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
 
@@ -18,7 +18,7 @@ export function platformOperations(ctx: ClientContext): PlatformOperations {
       const body = await ctx.send({
         method: "GET",
         path: "/v1/platform/regions",
-        schema: resourceSchemas().regions,
+        schema: regionSchemas().regions,
         action: "regions",
         scope: "*",
         idempotent: true,

@@ -2,17 +2,17 @@
  * Response schemas of the app-level endpoints (apps, volumes, secrets, IP assignments,
  * certificates, regions) and the types inferred from them. Same rules as `machine-schemas.ts`:
  * loose objects, `null` accepted for optional fields, built once per process inside a function.
+ *
+ * One builder per resource: a serialized provider carries only the schemas of the endpoints it
+ * calls.
  */
 import type * as Zod from "zod";
 import { memoize } from "./process-state";
 
-function buildResourceSchemas() {
+function buildAppSchemas() {
   const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
-  const flag = z.boolean().nullish();
   const count = z.number().nullish();
-  const strings = z.array(z.string()).nullish();
-
   const app = z.looseObject({
     id: text,
     name: z.string(),
@@ -22,7 +22,19 @@ function buildResourceSchemas() {
     machine_count: count,
     volume_count: count,
   });
+  return {
+    app,
+    // The spec documents an empty 201 for app creation, the docs {id, created_at}, fly-go an App.
+    createdApp: z.looseObject({ id: text, name: text }).nullish(),
+    appList: z.looseObject({ apps: z.array(app).nullish(), total_apps: count }),
+  };
+}
 
+function buildVolumeSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
+  const flag = z.boolean().nullish();
+  const count = z.number().nullish();
   const volume = z.looseObject({
     id: z.string(),
     name: z.string(),
@@ -48,7 +60,18 @@ function buildResourceSchemas() {
     status: text,
     retention_days: count,
   });
+  return {
+    volume,
+    volumeList: z.array(volume),
+    extendedVolume: z.looseObject({ volume, needs_restart: flag }),
+    snapshot,
+    snapshotList: z.array(snapshot),
+  };
+}
 
+function buildSecretSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
   const secret = z.looseObject({
     name: z.string(),
     digest: text,
@@ -64,7 +87,17 @@ function buildResourceSchemas() {
     },
     z.looseObject({ version: z.number(), secrets: z.array(secret).nullish() }),
   );
+  return {
+    secret,
+    secretList: z.looseObject({ secrets: z.array(secret).nullish() }),
+    secretsUpdate,
+  };
+}
 
+function buildIpSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
+  const flag = z.boolean().nullish();
   const ipAssignment = z.looseObject({
     ip: z.string(),
     region: text,
@@ -72,7 +105,18 @@ function buildResourceSchemas() {
     shared: flag,
     created_at: text,
   });
+  return {
+    ipAssignment,
+    ipAssignmentList: z.looseObject({ ips: z.array(ipAssignment).nullish() }),
+  };
+}
 
+function buildCertificateSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
+  const flag = z.boolean().nullish();
+  const count = z.number().nullish();
+  const strings = z.array(z.string()).nullish();
   const certificate = z.looseObject({
     hostname: z.string(),
     status: text,
@@ -98,7 +142,25 @@ function buildResourceSchemas() {
     validation_errors: z.array(z.looseObject({ code: text, message: text })).nullish(),
     rate_limited_until: text,
   });
+  return {
+    certificate,
+    certificateList: z.looseObject({
+      certificates: z.array(certificate).nullish(),
+      next_cursor: text,
+      total_count: count,
+    }),
+    certificateDetail,
+    certificateCheck: certificateDetail.extend({
+      dns_records: z.looseObject({ a: strings, aaaa: strings, cname: strings }).nullish(),
+    }),
+  };
+}
 
+function buildRegionSchemas() {
+  const { z } = require("zod") as typeof Zod;
+  const text = z.string().nullish();
+  const flag = z.boolean().nullish();
+  const count = z.number().nullish();
   const region = z.looseObject({
     code: z.string(),
     name: text,
@@ -122,59 +184,56 @@ function buildResourceSchemas() {
     },
     z.looseObject({ regions: z.array(region), nearest: text }),
   );
-
-  return {
-    app,
-    // The spec documents an empty 201 for app creation, the docs {id, created_at}, fly-go an App.
-    createdApp: z.looseObject({ id: text, name: text }).nullish(),
-    appList: z.looseObject({ apps: z.array(app).nullish(), total_apps: count }),
-    volume,
-    volumeList: z.array(volume),
-    extendedVolume: z.looseObject({ volume, needs_restart: flag }),
-    snapshot,
-    snapshotList: z.array(snapshot),
-    secret,
-    secretList: z.looseObject({ secrets: z.array(secret).nullish() }),
-    secretsUpdate,
-    ipAssignment,
-    ipAssignmentList: z.looseObject({ ips: z.array(ipAssignment).nullish() }),
-    certificate,
-    certificateList: z.looseObject({
-      certificates: z.array(certificate).nullish(),
-      next_cursor: text,
-      total_count: count,
-    }),
-    certificateDetail,
-    certificateCheck: certificateDetail.extend({
-      dns_records: z.looseObject({ a: strings, aaaa: strings, cname: strings }).nullish(),
-    }),
-    region,
-    regions,
-  };
+  return { region, regions };
 }
 
-/** The app-level response schemas, built once per process. */
-export function resourceSchemas(): ReturnType<typeof buildResourceSchemas> {
-  return memoize(buildResourceSchemas);
+/** The app schemas, built once per process. */
+export function appSchemas(): ReturnType<typeof buildAppSchemas> {
+  return memoize(buildAppSchemas);
 }
 
-type Schemas = ReturnType<typeof buildResourceSchemas>;
+/** The volume and snapshot schemas, built once per process. */
+export function volumeSchemas(): ReturnType<typeof buildVolumeSchemas> {
+  return memoize(buildVolumeSchemas);
+}
+
+/** The secrets schemas, built once per process. */
+export function secretSchemas(): ReturnType<typeof buildSecretSchemas> {
+  return memoize(buildSecretSchemas);
+}
+
+/** The IP assignment schemas, built once per process. */
+export function ipSchemas(): ReturnType<typeof buildIpSchemas> {
+  return memoize(buildIpSchemas);
+}
+
+/** The certificate schemas, built once per process. */
+export function certificateSchemas(): ReturnType<typeof buildCertificateSchemas> {
+  return memoize(buildCertificateSchemas);
+}
+
+/** The region schemas, built once per process. */
+export function regionSchemas(): ReturnType<typeof buildRegionSchemas> {
+  return memoize(buildRegionSchemas);
+}
 
 /** A Fly app. */
-export type App = Zod.infer<Schemas["app"]>;
+export type App = Zod.infer<ReturnType<typeof appSchemas>["app"]>;
 /** A volume; `attached_machine_id` is set while a machine mounts it. */
-export type Volume = Zod.infer<Schemas["volume"]>;
+export type Volume = Zod.infer<ReturnType<typeof volumeSchemas>["volume"]>;
 /** A volume snapshot (`vs_...`). */
-export type VolumeSnapshot = Zod.infer<Schemas["snapshot"]>;
+export type VolumeSnapshot = Zod.infer<ReturnType<typeof volumeSchemas>["snapshot"]>;
 /** A secret's name and digest; the value never comes back. */
-export type AppSecret = Zod.infer<Schemas["secret"]>;
+export type AppSecret = Zod.infer<ReturnType<typeof secretSchemas>["secret"]>;
 /** An IP address assigned to an app. The API sends no type: Flycast addresses start `fdaa:`. */
-export type IpAssignment = Zod.infer<Schemas["ipAssignment"]>;
+export type IpAssignment = Zod.infer<ReturnType<typeof ipSchemas>["ipAssignment"]>;
 /** A certificate as listed. */
-export type CertificateSummary = Zod.infer<Schemas["certificate"]>;
+export type CertificateSummary = Zod.infer<ReturnType<typeof certificateSchemas>["certificate"]>;
 /** A certificate with its DNS requirements. */
-export type CertificateDetail = Zod.infer<Schemas["certificateDetail"]>;
+export type CertificateDetail = Zod.infer<
+  ReturnType<typeof certificateSchemas>["certificateDetail"]
+>;
 /** A certificate after a check, with the DNS records Fly found. */
-export type CertificateCheck = Zod.infer<Schemas["certificateCheck"]>;
+export type CertificateCheck = Zod.infer<ReturnType<typeof certificateSchemas>["certificateCheck"]>;
 /** One Fly region. */
-export type Region = Zod.infer<Schemas["region"]>;
+export type Region = Zod.infer<ReturnType<typeof regionSchemas>["region"]>;

@@ -3,9 +3,11 @@
  * machines only see new values once they boot with `min_secrets_version` at least that version.
  * Values go out in request bodies and never come back: the API answers with digests.
  */
-import { resourceSchemas } from "./resource-schemas";
+import { secretSchemas } from "./resource-schemas";
 import type { AppSecret } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** The outcome of a secrets write. */
 export interface SecretsWriteResult {
@@ -29,6 +31,11 @@ export interface SecretOperations {
   unset(app: string, names: readonly string[], options?: CallOptions): Promise<SecretsWriteResult>;
 }
 
+/** The secrets operations alone, over a transport of their own. */
+export function createSecretsClient(options: FlyClientOptions): SecretOperations {
+  return secretOperations(createClientContext(options));
+}
+
 /** Builds the secrets operations over the client's transport. */
 export function secretOperations(ctx: ClientContext): SecretOperations {
   const write = async (
@@ -42,7 +49,7 @@ export function secretOperations(ctx: ClientContext): SecretOperations {
       params: { app },
       // null unsets a name in Fly's bulk endpoint.
       body: { values },
-      schema: resourceSchemas().secretsUpdate,
+      schema: secretSchemas().secretsUpdate,
       action: "secrets_write",
       scope: app,
       // Writing the same values again leaves the same secrets (with a newer version).
@@ -60,7 +67,7 @@ export function secretOperations(ctx: ClientContext): SecretOperations {
         method: "GET",
         path: "/v1/apps/{app}/secrets",
         params: { app },
-        schema: resourceSchemas().secretList,
+        schema: secretSchemas().secretList,
         action: "secrets_list",
         scope: app,
         idempotent: true,

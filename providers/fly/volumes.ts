@@ -5,9 +5,11 @@
  */
 import { createOrAdopt } from "./create-or-adopt";
 import { isNotFound } from "./errors";
-import { resourceSchemas } from "./resource-schemas";
+import { volumeSchemas } from "./resource-schemas";
 import type { Volume, VolumeSnapshot } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** Body of `POST /v1/apps/{app}/volumes`. */
 export interface CreateVolumeInput {
@@ -64,8 +66,11 @@ export interface VolumeOperations {
 
 const VOLUME_PATH = "/v1/apps/{app}/volumes/{volume}";
 
-/** Volume states after a delete, which no create could have produced. */
-const DELETED_STATES = [
+/**
+ * Volume states after a delete: such a volume is gone for every purpose, and no create could
+ * have produced it.
+ */
+export const DELETED_VOLUME_STATES: readonly string[] = [
   "scheduling_destroy",
   "pending_destroy",
   "destroying",
@@ -74,10 +79,42 @@ const DELETED_STATES = [
   "fork_cleanup",
 ];
 
+/** The volume operations alone, over a transport of their own. */
+export function createVolumesClient(options: FlyClientOptions): VolumeOperations {
+  return volumeOperations(createClientContext(options));
+}
+
+/**
+ * Only the listing of an app's volumes, for a caller that needs nothing else of them (FlyApp,
+ * before it deletes an app): a provider serialized with it carries none of the volume changes.
+ */
+export function createVolumeListClient(options: FlyClientOptions): Pick<VolumeOperations, "list"> {
+  const ctx = createClientContext(options);
+  return { list: (app, callOptions) => listVolumes(ctx, app, callOptions) };
+}
+
+/** The app's volumes, including ones scheduled for destruction. */
+function listVolumes(
+  ctx: ClientContext,
+  app: string,
+  options: CallOptions = {},
+): Promise<Volume[]> {
+  return ctx.send({
+    method: "GET",
+    path: "/v1/apps/{app}/volumes",
+    params: { app },
+    schema: volumeSchemas().volumeList,
+    action: "volume_list",
+    scope: app,
+    idempotent: true,
+    signal: options.signal,
+  });
+}
+
 /** Builds the volume operations over the client's transport. */
 export function volumeOperations(ctx: ClientContext): VolumeOperations {
   const { send } = ctx;
-  const schemas = resourceSchemas;
+  const schemas = volumeSchemas;
 
   const get = (app: string, id: string, options: CallOptions = {}): Promise<Volume> =>
     send({
@@ -91,17 +128,8 @@ export function volumeOperations(ctx: ClientContext): VolumeOperations {
       signal: options.signal,
     });
 
-  const list = (app: string, options: CallOptions = {}): Promise<Volume[]> =>
-    send({
-      method: "GET",
-      path: "/v1/apps/{app}/volumes",
-      params: { app },
-      schema: schemas().volumeList,
-      action: "volume_list",
-      scope: app,
-      idempotent: true,
-      signal: options.signal,
-    });
+  const list = (app: string, options?: CallOptions): Promise<Volume[]> =>
+    listVolumes(ctx, app, options);
 
   return {
     create(app, input, options = {}) {
@@ -124,7 +152,7 @@ export function volumeOperations(ctx: ClientContext): VolumeOperations {
               v.name === input.name &&
               v.region === input.region &&
               !v.attached_machine_id &&
-              !DELETED_STATES.includes(v.state),
+              !DELETED_VOLUME_STATES.includes(v.state),
           );
           return candidates.sort((a, b) =>
             (b.created_at ?? "").localeCompare(a.created_at ?? ""),

@@ -8,10 +8,13 @@
  * (flyctl#2653).
  */
 import { FlyApiError, isFlyApiError, isNotFound } from "./errors";
-import { machineSchemas } from "./machine-schemas";
+import { getMachine } from "./machine-lookup";
+import { waitSchemas } from "./machine-schemas";
 import type { Machine, MachineCheckStatus, MachineEvent, WaitResult } from "./machine-schemas";
 import { sleep } from "./process-state";
 import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
 
 /** Options of one `/wait` call. */
 export interface WaitOptions extends CallOptions {
@@ -59,6 +62,12 @@ export interface WaitOperations {
 /** States from which a machine will not become healthy without someone acting. */
 const DEAD_STATES = ["stopped", "failed", "destroyed"];
 
+/** The wait operations alone, over a transport of their own. */
+export function createWaitsClient(options: FlyClientOptions): WaitOperations {
+  const ctx = createClientContext(options);
+  return waitOperations(ctx, (app, id, callOptions) => getMachine(ctx, app, id, callOptions));
+}
+
 /** Builds the wait operations; `getMachine` is the client's `machines.get`. */
 export function waitOperations(
   ctx: ClientContext,
@@ -71,7 +80,7 @@ export function waitOperations(
       path: "/v1/apps/{app}/machines/{machine}/wait",
       params: { app, machine: id },
       query: { state: options.state, version: options.version, timeout: seconds },
-      schema: machineSchemas().waitResult,
+      schema: waitSchemas().waitResult,
       action: "machine_wait",
       scope: id,
       idempotent: true,

@@ -90,7 +90,7 @@ describe("authorizationHeader", () => {
 describe("createFlyClient", () => {
   it("refuses an empty token", () => {
     expect(() => createFlyClient({ baseUrl: "https://api.machines.dev", token: " " })).toThrow(
-      "createFlyClient: token must be a non-empty string",
+      "FlyClientOptions.token must be a non-empty string",
     );
   });
 });

@@ -1,9 +1,12 @@
 /**
- * Proves the client survives Pulumi's closure serialization: a provider that uses it is
+ * Proves the client survives Pulumi's closure serialization: providers that use it are
  * serialized by Pulumi's own serializer and the resulting text runs in a fresh process, the way
  * the provider host runs it. vitest rewrites imports in a way the serializer cannot follow, so
  * the client is compiled to CommonJS (as ts-node does under `pulumi up`) and serialized in a
  * child process.
+ *
+ * One provider uses a per-resource factory, as the real providers do, and must carry only that
+ * resource's calls; the other uses the whole client, which must still serialize and run.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -17,32 +20,89 @@ import type { ScriptedServer } from "./scripted-server";
 
 const root = join(__dirname, "..", "..");
 
-/** The child: serialize a provider using the client, then load that text and call it. */
+/** The child: serialize two providers, then load each text and call it. */
 const CHILD = `
 const Module = require("node:module");
 const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [process.env.PROJECT_ROOT] }));
 const fly = require("./providers/fly");
-const provider = {
-  async create(inputs) {
-    const client = fly.createFlyClient({ ...fly.resolveFlyCredentials(), pacing: false });
-    const app = await client.apps.get(inputs.name);
-    return { id: app.name, outs: { status: app.status } };
+const { createAppsClient } = require("./providers/fly/apps");
+const { resolveFlyCredentials } = require("./providers/fly/credentials");
+const providers = {
+  narrow: {
+    async create(inputs) {
+      const apps = createAppsClient({ ...resolveFlyCredentials(), pacing: false });
+      const app = await apps.get(inputs.name);
+      return { id: app.name, outs: { status: app.status } };
+    },
+  },
+  whole: {
+    async create(inputs) {
+      const client = fly.createFlyClient({ ...fly.resolveFlyCredentials(), pacing: false });
+      const app = await client.apps.get(inputs.name);
+      return { id: app.name, outs: { status: app.status } };
+    },
   },
 };
 (async () => {
-  const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-  const filename = require("node:path").join(process.env.PROJECT_ROOT, "__provider.js");
-  const host = new Module(filename);
-  host.filename = filename;
-  host.paths = Module._nodeModulePaths(process.env.PROJECT_ROOT);
-  host._compile(text, filename);
-  const result = await host.exports.handler().create({ name: "serialized" });
-  process.stdout.write(JSON.stringify({ text, result }));
+  const output = {};
+  for (const [kind, provider] of Object.entries(providers)) {
+    const { text } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+    const filename = require("node:path").join(process.env.PROJECT_ROOT, "__provider.js");
+    const host = new Module(filename);
+    host.filename = filename;
+    host.paths = Module._nodeModulePaths(process.env.PROJECT_ROOT);
+    host._compile(text, filename);
+    output[kind] = { text, result: await host.exports.handler().create({ name: "serialized" }) };
+  }
+  process.stdout.write(JSON.stringify(output));
 })().catch((error) => {
   process.stderr.write(String(error && error.stack || error));
   process.exit(1);
 });
 `;
+
+/** The Fly request kinds (`action`s) a serialized text can send, sorted. */
+function actionsIn(text: string): string[] {
+  return [...new Set([...text.matchAll(/action: "(\w+)"/g)].map((match) => match[1]))].sort();
+}
+
+/** Every request kind of the whole client (the lifecycle verbs share one template). */
+const ALL_ACTIONS = [
+  "app_create",
+  "app_delete",
+  "app_get",
+  "app_list",
+  "certificate_check",
+  "certificate_create",
+  "certificate_delete",
+  "certificate_get",
+  "certificate_list",
+  "ip_allocate",
+  "ip_list",
+  "ip_release",
+  "lease",
+  "machine_create",
+  "machine_delete",
+  "machine_events",
+  "machine_get",
+  "machine_list",
+  "machine_update",
+  "machine_wait",
+  "metadata_delete",
+  "metadata_get",
+  "metadata_set",
+  "regions",
+  "secrets_list",
+  "secrets_write",
+  "snapshot_create",
+  "snapshot_list",
+  "volume_create",
+  "volume_delete",
+  "volume_extend",
+  "volume_get",
+  "volume_list",
+  "volume_update",
+];
 
 let server: ScriptedServer;
 let workDir: string;
@@ -74,7 +134,7 @@ afterAll(async () => {
 });
 
 describe("Pulumi closure serialization", () => {
-  it("serializes a provider using the client and runs it from the serialized text", async () => {
+  it("serializes providers using the client and runs them from the serialized text", async () => {
     server.on("GET /v1/apps/serialized", { json: { name: "serialized", status: "deployed" } });
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
@@ -93,18 +153,24 @@ describe("Pulumi closure serialization", () => {
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       );
     });
-    const { text, result } = JSON.parse(stdout) as { text: string; result: unknown };
+    type Run = { text: string; result: unknown };
+    const { narrow, whole } = JSON.parse(stdout) as { narrow: Run; whole: Run };
 
-    expect(result).toEqual({ id: "serialized", outs: { status: "deployed" } });
-    expect(server.requestsTo("GET /v1/apps/serialized")[0].headers.authorization).toBe(
-      `FlyV1 ${TEST_TOKEN}`,
-    );
-    // Libraries are required at run time, never serialized by value; the token is read at
-    // call time, never captured.
-    expect(text).toContain('require("zod")');
-    expect(text).toContain('require("undici")');
-    expect(text).not.toContain("ZodObject");
-    expect(text).not.toContain(TEST_TOKEN);
-    expect(text.length).toBeLessThan(150_000);
+    for (const run of [narrow, whole]) {
+      expect(run.result).toEqual({ id: "serialized", outs: { status: "deployed" } });
+      // Libraries are required at run time, never serialized by value; the token is read at
+      // call time, never captured.
+      expect(run.text).toContain('require("zod")');
+      expect(run.text).toContain('require("undici")');
+      expect(run.text).not.toContain("ZodObject");
+      expect(run.text).not.toContain(TEST_TOKEN);
+    }
+    expect(
+      server.requestsTo("GET /v1/apps/serialized").map((r) => r.headers.authorization),
+    ).toEqual([`FlyV1 ${TEST_TOKEN}`, `FlyV1 ${TEST_TOKEN}`]);
+    expect(actionsIn(narrow.text)).toEqual(["app_create", "app_delete", "app_get", "app_list"]);
+    expect(actionsIn(whole.text)).toEqual(ALL_ACTIONS);
+    expect(narrow.text.length).toBeLessThan(whole.text.length / 2);
+    expect(whole.text.length).toBeLessThan(150_000);
   });
 });

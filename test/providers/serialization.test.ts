@@ -20,6 +20,58 @@ const STACK = "serialization";
 const SECRET_VALUE = "sk-fixture-secret-value-7f3a91";
 const TYPES = ["FlyApp", "FlySecrets", "FlyVolume", "FlyMachine", "FlyIpAddress", "FlyCertificate"];
 
+/**
+ * The Fly request kinds (`action`s) each provider's text can send: only those of the resources
+ * it calls. Machine start, stop and restart share one template and are not listed.
+ */
+const ACTIONS: Record<string, string[]> = {
+  FlyApp: ["app_create", "app_delete", "app_get", "app_list", "volume_list"],
+  FlySecrets: ["secrets_list", "secrets_write"],
+  FlyVolume: [
+    "machine_get",
+    "snapshot_create",
+    "snapshot_list",
+    "volume_create",
+    "volume_delete",
+    "volume_extend",
+    "volume_get",
+    "volume_list",
+    "volume_update",
+  ],
+  FlyMachine: [
+    "lease",
+    "machine_create",
+    "machine_delete",
+    "machine_events",
+    "machine_get",
+    "machine_list",
+    "machine_update",
+    "machine_wait",
+  ],
+  FlyIpAddress: ["ip_allocate", "ip_list", "ip_release"],
+  FlyCertificate: [
+    "certificate_check",
+    "certificate_create",
+    "certificate_delete",
+    "certificate_get",
+    "certificate_list",
+  ],
+};
+
+/**
+ * Most characters each provider's text may have: Pulumi stores it twice per resource (inputs and
+ * outputs), and every checkpoint and preview pays for it. A provider that reached the whole
+ * client, or the calls of a resource it never uses, would exceed its budget.
+ */
+const TEXT_BUDGETS: Record<string, number> = {
+  FlyApp: 62_000,
+  FlySecrets: 62_000,
+  FlyVolume: 78_000,
+  FlyMachine: 130_000,
+  FlyIpAddress: 62_000,
+  FlyCertificate: 62_000,
+};
+
 let fx: EmulatorFixture;
 let engine: OfflineEngine;
 let preview: OperationResult;
@@ -97,6 +149,23 @@ describe("the providers under Pulumi's runtime and provider host", () => {
       expect(text).not.toContain("ZodObject");
     }
     console.log(`serialized provider text sizes (characters): ${JSON.stringify(sizes)}`);
+  });
+
+  it("serializes into each provider only the Fly calls of the resources it uses", () => {
+    const actions = Object.fromEntries(
+      [...providerTexts].map(([type, text]) => [
+        type,
+        [...new Set([...text.matchAll(/action: "(\w+)"/g)].map((match) => match[1]))].sort(),
+      ]),
+    );
+    expect(actions).toEqual(ACTIONS);
+  });
+
+  it("keeps each provider's text within its budget", () => {
+    const over = [...providerTexts]
+      .filter(([type, text]) => text.length > TEXT_BUDGETS[type])
+      .map(([type, text]) => `${type}: ${text.length} > ${TEXT_BUDGETS[type]}`);
+    expect(over).toEqual([]);
   });
 
   it("keeps the token and secret values out of the provider text, the state and the logs", () => {
