@@ -6,6 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { orgSlugProblem } from "../providers/fly-rules";
 import { envNameProblems } from "./env-names";
 import {
   APP_NAME_PATTERN,
@@ -40,10 +41,13 @@ const matching = (pattern: RegExp, rule: string) =>
   textField().refine((text) => pattern.test(text), {
     error: (issue) => `${rule}, got ${JSON.stringify(issue.input)}`,
   });
-const duration = textField().superRefine((text, ctx) => {
-  const problem = durationProblem(text);
-  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-});
+// For rules written as "the reason a value breaks it, or undefined".
+const meeting = (problemOf: (text: string) => string | undefined) =>
+  textField().superRefine((text, ctx) => {
+    const problem = problemOf(text);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+  });
+const duration = meeting(durationProblem);
 // A secret may arrive as a Pulumi Output (from `config.requireSecret`, say): its text is unknown
 // until it resolves and was checked where it was read, so only plain text meets `rule` here.
 // The rule's own messages pass through unchanged.
@@ -67,9 +71,8 @@ const argsSchema = objectOf({
     APP_NAME_PATTERN,
     "must be 1-63 lowercase letters, digits and dashes, not starting or ending with a dash",
   ),
-  // Fly documents no slug grammar; lowercase letters, digits, dashes and underscores cover the
-  // slugs it generates and "personal".
-  org: matching(/^[a-z0-9][a-z0-9_-]*$/, 'must be a Fly organization slug such as "personal"'),
+  // The FlyApp provider's own rule, so that what the component accepts the provider accepts too.
+  org: meeting(orgSlugProblem),
   regions: listOf(
     textField().refine((code) => FLY_REGION_CODES.includes(code), {
       error: (issue) =>

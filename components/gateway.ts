@@ -11,8 +11,9 @@ import {
 import { GATEWAY_TOKEN_ENV } from "./gateway-constants";
 import { gatewayConnection } from "./gateway-outputs";
 import { createRegionGateways, type RegionGateway } from "./gateway-regions";
-import { buildContextProblems, createImageBuild } from "./image-build";
+import { buildContextProblems, buildFlyApiToken, createImageBuild } from "./image-build";
 import { estimateMonthlyCost, type MonthlyCostEstimate } from "./prices";
+import { CONFIG_NAMESPACE } from "./stack-config";
 import { ValidationError, isPlainRecord } from "./validation";
 
 export type { OpenClawGatewayArgs } from "./gateway-args";
@@ -116,6 +117,8 @@ export class OpenClawGateway extends pulumi.ComponentResource {
             `${name}-image`,
             { appName: settings.appName, ...settings.build },
             { parent: this, dependsOn: [this.app] },
+            // The token the providers use, from the same stack config key or environment.
+            buildFlyApiToken(new pulumi.Config(CONFIG_NAMESPACE)),
           );
     const image = build?.image ?? publishedImage(settings);
 

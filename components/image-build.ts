@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from "node:fs";
 import { join, posix, resolve } from "node:path";
 import * as command from "@pulumi/command";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 
 /** What an image build needs: the app whose registry receives it and the sources. */
 export interface ImageBuildInput {
@@ -79,7 +79,7 @@ function shellQuote(word: string): string {
  * The build command: flyctl builds the context (with a local Docker daemon, or Fly's remote
  * builder when there is none) and pushes it to the app's registry under `label`, without
  * deploying anything; the machines are this program's job. flyctl reads FLY_API_TOKEN from
- * the environment, so no token is ever part of the command or the state.
+ * its environment (see `createImageBuild`), so no token is ever part of the command line.
  */
 export function buildCommandLine(input: ImageBuildInput, label: string): string {
   return [
@@ -101,23 +101,56 @@ export function buildContextProblems(build: { context: string; dockerfile: strin
   return isFile ? [] : [`build.dockerfile: no file at ${JSON.stringify(dockerfile)}`];
 }
 
+/** The slice of `pulumi.Config` the build's token is read through. */
+export interface SecretConfig {
+  getSecret(key: string): pulumi.Output<string> | undefined;
+}
+
+/**
+ * The token flyctl authenticates with, found where the providers find theirs: the secret stack
+ * config `flyApiToken` (read through `config`, the project's namespace) when set, else the
+ * FLY_API_TOKEN environment variable. Always a secret Output; undefined when neither is set.
+ */
+export function buildFlyApiToken(
+  config: SecretConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): pulumi.Output<string> | undefined {
+  const configured = config.getSecret("flyApiToken");
+  if (configured !== undefined) return configured.apply((token) => token.trim());
+  const fromEnv = env.FLY_API_TOKEN?.trim();
+  return fromEnv ? pulumi.secret(fromEnv) : undefined;
+}
+
 /**
  * Registers the image build as a `command.local.Command`. Its `triggers` hold the context hash,
  * so Pulumi replaces (reruns) the build exactly when the sources change, and the label carries
  * the same hash, so the machines' image reference changes with it and they roll out the new
  * image.
+ *
+ * `flyApiToken` (see `buildFlyApiToken`) reaches flyctl as the secret environment variable
+ * FLY_API_TOKEN: stack config is not in flyctl's environment otherwise. The Command keeps it
+ * encrypted in the state, and `environment` is a secret output too. A new token changes the
+ * Command's inputs, so the next `up` runs the same build again: same sources, same label, so
+ * no machine changes.
  */
 export function createImageBuild(
   name: string,
   input: ImageBuildInput,
   opts: pulumi.CustomResourceOptions,
+  flyApiToken?: pulumi.Output<string>,
 ): ImageBuild {
   const contextHash = hashBuildContext(input.context, input.dockerfile);
   const label = imageLabel(contextHash);
   const build = new command.local.Command(
     name,
-    { create: buildCommandLine(input, label), triggers: [contextHash] },
-    opts,
+    {
+      create: buildCommandLine(input, label),
+      triggers: [contextHash],
+      ...(flyApiToken !== undefined
+        ? { environment: { FLY_API_TOKEN: pulumi.secret(flyApiToken) } }
+        : {}),
+    },
+    { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "environment"] },
   );
   return { command: build, image: `registry.fly.io/${input.appName}:${label}`, contextHash };
 }

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "./server";
 
 const USAGE = `usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]
-                            [--boot-ms MS] [--checks-ms MS] [--no-rate-limit]`;
+                            [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]`;
 
 function numberOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

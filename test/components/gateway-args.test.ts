@@ -141,7 +141,9 @@ describe("validateGatewayArgs rules", () => {
     [
       "org in capitals",
       { org: "Personal" },
-      ['org: must be a Fly organization slug such as "personal", got "Personal"'],
+      [
+        'org: must be an organization slug (lowercase letters, digits and dashes, e.g. "personal"), got "Personal"',
+      ],
     ],
     ["regions missing", { regions: undefined }, ["regions: is required"]],
     [

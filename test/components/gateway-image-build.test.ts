@@ -1,13 +1,16 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   buildCommandLine,
   buildContextProblems,
+  buildFlyApiToken,
   hashBuildContext,
   imageLabel,
 } from "../../components/image-build";
+import { unwrap } from "./support/recording-mocks";
 
 let root: string;
 beforeEach(() => {
@@ -121,5 +124,29 @@ describe("buildContextProblems", () => {
     expect(buildContextProblems({ context: dir, dockerfile: "build/Dockerfile" })).toEqual([
       `build.dockerfile: no file at ${JSON.stringify(join(dir, "build/Dockerfile"))}`,
     ]);
+  });
+});
+
+describe("buildFlyApiToken", () => {
+  const CONFIG_TOKEN = "fo1_token-from-stack-config";
+  const ENV_TOKEN = "fo1_token-from-the-environment";
+  /** Stack config holding `flyApiToken` as a secret, or not at all. */
+  const config = (token?: string) => ({
+    getSecret: (key: string) => (key === "flyApiToken" && token ? pulumi.secret(token) : undefined),
+  });
+
+  it("prefers the stack config's token, trimmed, and keeps it secret", async () => {
+    const token = buildFlyApiToken(config(` ${CONFIG_TOKEN}\n`), { FLY_API_TOKEN: ENV_TOKEN });
+    expect(await unwrap(token!)).toEqual({ value: CONFIG_TOKEN, secret: true });
+  });
+
+  it("takes FLY_API_TOKEN from the environment as a secret when the config has none", async () => {
+    const token = buildFlyApiToken(config(), { FLY_API_TOKEN: ` ${ENV_TOKEN} ` });
+    expect(await unwrap(token!)).toEqual({ value: ENV_TOKEN, secret: true });
+  });
+
+  it("has no token when neither is set, or the variable is blank", () => {
+    expect(buildFlyApiToken(config(), {})).toBeUndefined();
+    expect(buildFlyApiToken(config(), { FLY_API_TOKEN: "  " })).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashBuildContext } from "../../components/image-build";
 import {
   APP,
@@ -15,7 +15,7 @@ import {
   expectedMachine,
 } from "./support/gateway-expectations";
 import { useGatewayHarness, type GatewayArgs } from "./support/gateway-harness";
-import { secret, unwrap } from "./support/recording-mocks";
+import { SecretValue, secret, unwrap } from "./support/recording-mocks";
 
 // Rollout strategies, modes, secrets, memory and the image build, under Pulumi's mocks.
 const harness = useGatewayHarness();
@@ -67,6 +67,30 @@ describe("rollout order", () => {
       ams: ["serial-iad-machine"],
       sin: ["serial-ams-machine"],
     });
+  });
+
+  it.each(["canary", "serial"] as const)(
+    "%s: the first region's volume is created before the others",
+    async (rollout) => {
+      await build(rollout, base({ rollout }));
+      const volumeDependencies = ["iad", "ams", "sin"].map(
+        (region) => recorder().get(`${rollout}-${region}-volume`).dependencies,
+      );
+      expect(volumeDependencies).toEqual([
+        [`${rollout}-app`],
+        [`${rollout}-app`, `${rollout}-iad-volume`],
+        [`${rollout}-app`, `${rollout}-iad-volume`],
+      ]);
+    },
+  );
+
+  it("parallel: no volume waits for another", async () => {
+    await build("parallel", base({ rollout: "parallel" }));
+    expect(
+      ["iad", "ams", "sin"].map(
+        (region) => recorder().get(`parallel-${region}-volume`).dependencies,
+      ),
+    ).toEqual([["parallel-app"], ["parallel-app"], ["parallel-app"]]);
   });
 
   it("parallel: no machine waits for another, each still waits for its volume and secrets", async () => {
@@ -194,6 +218,17 @@ describe("memory", () => {
 });
 
 describe("image build", () => {
+  // The build reads FLY_API_TOKEN as a fallback; each test sets the variable it needs.
+  let savedEnvToken: string | undefined;
+  beforeEach(() => {
+    savedEnvToken = process.env.FLY_API_TOKEN;
+    delete process.env.FLY_API_TOKEN;
+  });
+  afterEach(() => {
+    if (savedEnvToken === undefined) delete process.env.FLY_API_TOKEN;
+    else process.env.FLY_API_TOKEN = savedEnvToken;
+  });
+
   it("registers no build command for the published image", async () => {
     await build("published", base({ regions: ["iad"] }));
     expect(recorder().resources.filter((r) => r.type === COMMAND)).toEqual([]);
@@ -212,6 +247,7 @@ describe("image build", () => {
       triggers: [hash],
     });
     expect(command.dependencies).toEqual(["src-app"]);
+    expect(command.additionalSecretOutputs).toEqual(["environment"]);
     expect(command.parent).toBe("src");
     expect(machineOrder("src", ["iad", "ams"])).toEqual({
       iad: ["src-image"],
@@ -223,4 +259,38 @@ describe("image build", () => {
       secret: false,
     });
   });
+
+  it("hands flyctl the secret stack config flyApiToken as a secret FLY_API_TOKEN", async () => {
+    process.env.FLY_API_TOKEN = "fo1_token-from-the-environment";
+    const token = "fo1_token-from-stack-config";
+    pulumi.runtime.setAllConfig(
+      {
+        "openclaw-fly:appName": "my-claw",
+        "openclaw-fly:regions": '["iad"]',
+        "openclaw-fly:build": JSON.stringify({ context }),
+        "openclaw-fly:flyApiToken": token,
+      },
+      ["openclaw-fly:flyApiToken"],
+    );
+    await build("cfg", harness.stackConfig.readGatewayStackConfig());
+    const command = recorder().get("cfg-image");
+    expect(command.inputs.environment).toEqual({ FLY_API_TOKEN: secret(token) });
+    expect(command.additionalSecretOutputs).toEqual(["environment"]);
+    expect(plainInputs()).not.toContain(token);
+  });
+
+  it("falls back to the FLY_API_TOKEN environment variable, still as a secret", async () => {
+    process.env.FLY_API_TOKEN = " fo1_token-from-the-environment\n";
+    await build("env", base({ regions: ["iad"], build: { context } }));
+    expect(recorder().get("env-image").inputs.environment).toEqual({
+      FLY_API_TOKEN: secret("fo1_token-from-the-environment"),
+    });
+    expect(plainInputs()).not.toContain("fo1_token-from-the-environment");
+  });
 });
+
+/** Every recorded input with secret values blanked: what would be stored in plain form. */
+function plainInputs(): string {
+  const inputs = recorder().resources.map((resource) => resource.inputs);
+  return JSON.stringify(inputs, (_, value) => (value instanceof SecretValue ? "[secret]" : value));
+}

@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
-import { SpecValidator, toJsonSchema } from "../support/openapi-validator";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  SpecValidator,
+  defaultSpecPath,
+  resolveSpecPath,
+  toJsonSchema,
+} from "../support/openapi-validator";
 
 describe("toJsonSchema", () => {
   it("turns nullable into a type that admits null and points $refs into the spec", () => {
@@ -77,8 +85,58 @@ describe("SpecValidator", () => {
     ).toThrow("amendment names unknown property Volume.nope");
   });
 
-  it("lists the spec's operations with its own path templates", () => {
-    expect(plain.operations()).toContain("POST /apps/{app_name}/machines/{machine_id}/lease");
-    expect(plain.operations()).toHaveLength(76);
+  // CI validates against the spec Fly publishes today, so the operation count is not pinned.
+  it("lists the spec's operations once each, as METHOD and its own path template", () => {
+    const operations = plain.operations();
+    expect(operations).toEqual(expect.arrayContaining(["GET /apps", "POST /apps"]));
+    expect(operations).toContain("POST /apps/{app_name}/machines/{machine_id}/lease");
+    expect(operations).toContain("GET /apps/{app_name}/machines/{machine_id}/wait");
+    expect(new Set(operations).size).toBe(operations.length);
+    expect(operations.filter((op) => !/^(GET|POST|PUT|PATCH|DELETE|HEAD) \/\S*$/.test(op))).toEqual(
+      [],
+    );
+  });
+});
+
+describe("resolveSpecPath", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "spec-path-"));
+  const project = path.join(root, "project");
+  const besideProject = path.join(root, "shared", "reference", "fly-machines-openapi.json");
+  const downloaded = path.join(root, "downloaded.json");
+  mkdirSync(project);
+  writeFileSync(downloaded, "{}");
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("looks beside the project by default", () => {
+    expect(defaultSpecPath(project)).toBe(besideProject);
+  });
+
+  it("takes FLY_OPENAPI_SPEC when set, even when the default exists", () => {
+    mkdirSync(path.dirname(besideProject), { recursive: true });
+    writeFileSync(besideProject, "{}");
+    try {
+      expect(resolveSpecPath({ FLY_OPENAPI_SPEC: downloaded }, project)).toBe(downloaded);
+      expect(resolveSpecPath({}, project)).toBe(besideProject);
+      expect(resolveSpecPath({ FLY_OPENAPI_SPEC: "" }, project)).toBe(besideProject);
+    } finally {
+      rmSync(path.join(root, "shared"), { recursive: true });
+    }
+  });
+
+  it("fails naming the default path and how to provide the spec when there is none", () => {
+    expect(() => resolveSpecPath({}, project)).toThrow(
+      `Fly's Machines API OpenAPI spec not found: looked at ${besideProject} ` +
+        "(FLY_OPENAPI_SPEC is unset). Download https://docs.machines.dev/spec/openapi3.json " +
+        "and set FLY_OPENAPI_SPEC to the file's path.",
+    );
+  });
+
+  it("fails naming the variable's path when FLY_OPENAPI_SPEC names no file", () => {
+    const missing = path.join(root, "nowhere.json");
+    expect(() => resolveSpecPath({ FLY_OPENAPI_SPEC: missing }, project)).toThrow(
+      `Fly's Machines API OpenAPI spec not found: looked at ${missing} ` +
+        `(FLY_OPENAPI_SPEC=${missing}). Download https://docs.machines.dev/spec/openapi3.json ` +
+        "and set FLY_OPENAPI_SPEC to the file's path.",
+    );
   });
 });

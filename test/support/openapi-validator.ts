@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
@@ -6,14 +6,39 @@ import addFormats from "ajv-formats";
 /** The repository root (this file lives in test/support). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
+/** The environment variable naming the spec file; CI sets it to the copy it downloads. */
+export const SPEC_ENV = "FLY_OPENAPI_SPEC";
+
+/** Where Fly publishes the spec, for the message that says how to provide it. */
+export const SPEC_URL = "https://docs.machines.dev/spec/openapi3.json";
+
+/** Where the spec is looked for when `FLY_OPENAPI_SPEC` is unset: beside the project's clone. */
+export function defaultSpecPath(projectRoot = PROJECT_ROOT): string {
+  return path.resolve(projectRoot, "../shared/reference/fly-machines-openapi.json");
+}
+
 /**
- * Fly's published Machines API spec. It lies beside the project (CI checks out `../shared` next
- * to the clone) and is read at run time, never copied into the project.
+ * The path of Fly's published Machines API spec: `FLY_OPENAPI_SPEC` when set (relative paths
+ * from the working directory), else `../shared/reference/fly-machines-openapi.json` beside the
+ * project. The spec is read at run time and never copied into the project, so CI downloads it
+ * and sets the variable (.github/workflows/ci.yml).
+ *
+ * @throws Error naming the path it looked at and how to provide the spec, when there is no file
  */
-export const SPEC_PATH = path.resolve(
-  PROJECT_ROOT,
-  "../shared/reference/fly-machines-openapi.json",
-);
+export function resolveSpecPath(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  projectRoot = PROJECT_ROOT,
+): string {
+  const given = env[SPEC_ENV];
+  const fromEnv = given !== undefined && given !== "";
+  const specPath = fromEnv ? path.resolve(given) : defaultSpecPath(projectRoot);
+  if (existsSync(specPath)) return specPath;
+  const where = fromEnv ? `${SPEC_ENV}=${given}` : `${SPEC_ENV} is unset`;
+  throw new Error(
+    `Fly's Machines API OpenAPI spec not found: looked at ${specPath} (${where}). ` +
+      `Download ${SPEC_URL} and set ${SPEC_ENV} to the file's path.`,
+  );
+}
 
 /** A JSON-like schema node (OpenAPI 3.0 or JSON Schema). */
 type SchemaNode = Record<string, unknown>;
@@ -104,8 +129,11 @@ export class SpecValidator {
     this.ajv.addSchema({ $id: SPEC_ID, definitions });
   }
 
-  /** Reads the spec from `specPath` and applies `amendments` to its component schemas. */
-  static load(amendments: SchemaAmendment[] = [], specPath = SPEC_PATH): SpecValidator {
+  /**
+   * Reads the spec from `specPath` (by default {@link resolveSpecPath}) and applies `amendments`
+   * to its component schemas.
+   */
+  static load(amendments: SchemaAmendment[] = [], specPath = resolveSpecPath()): SpecValidator {
     const spec = JSON.parse(readFileSync(specPath, "utf8")) as OpenApiDocument;
     for (const amendment of amendments) amend(spec, amendment);
     return new SpecValidator(spec);

@@ -31,6 +31,14 @@ const pulumiEnv = {
   PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
   FLY_API_TOKEN: "${{ secrets.FLY_API_TOKEN }}",
 };
+/**
+ * The CI step fetching the spec the emulator's conformance tests read: into the runner's temp
+ * directory, which the test step's FLY_OPENAPI_SPEC names as `${{ runner.temp }}`.
+ */
+const SPEC_DOWNLOAD =
+  "curl --fail --silent --show-error --location --retry 3 " +
+  '--output "$RUNNER_TEMP/fly-machines-openapi.json" ' +
+  "https://docs.machines.dev/spec/openapi3.json";
 const matrixStackName =
   "${{ vars.PULUMI_ORG && format('{0}/{1}', vars.PULUMI_ORG, matrix.stack) || matrix.stack }}";
 
@@ -47,9 +55,22 @@ describe("ci.yml", () => {
       "actions/checkout@v4",
       "actions/setup-node@v4",
       "npm ci",
+      SPEC_DOWNLOAD,
       "npm test",
     ]);
     expect(job.steps[1].with).toEqual({ "node-version": "${{ matrix.node }}", cache: "npm" });
+  });
+
+  it("downloads Fly's published spec before npm test and names the file for that step alone", () => {
+    const steps: Workflow[] = ci.jobs.test.steps;
+    const download = steps.findIndex((step) => step.run === SPEC_DOWNLOAD);
+    const test = steps.findIndex((step) => step.run === "npm test");
+    expect(download).toBeGreaterThan(-1);
+    expect(download).toBe(test - 1);
+    expect(steps[test].env).toEqual({
+      FLY_OPENAPI_SPEC: "${{ runner.temp }}/fly-machines-openapi.json",
+    });
+    expect(steps.filter((step) => step.env !== undefined)).toEqual([steps[test]]);
   });
 
   it("lints, including the workflow check, as the first part of npm test", () => {
