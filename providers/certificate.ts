@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "./check-failures";
 import { createCertificatesClient } from "./fly/certificates";
+import { readTarget } from "./import-id";
 import { isNotFound } from "./fly/errors";
 import type { CertificateDetail, ConfigSource } from "./fly";
 import { appNameProblem, hostnameProblem } from "./fly-rules";
@@ -124,18 +125,18 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
     });
   }
 
-  async read(id: string, props?: FlyCertificateOutputs) {
-    if (props === undefined) return { id, props };
+  async read(importOrId: string, props?: FlyCertificateOutputs) {
+    const { app, id } = readTarget("FlyCertificate", importOrId, props?.app);
     const { certificates } = this.connect(id);
     return withContext(`FlyCertificate ${id}`, async () => {
       let certificate: CertificateDetail;
       try {
-        certificate = await certificates.get(props.app, id);
+        certificate = await certificates.get(app, id);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
       }
-      const outs = outputsOf(props.app, certificate);
+      const outs = outputsOf(app, certificate);
       return {
         id,
         props: outs,
@@ -178,7 +179,10 @@ export interface FlyCertificateArgs {
   hostname: pulumi.Input<string>;
 }
 
-/** A certificate for a custom hostname of a Fly app. Its id is the hostname. */
+/**
+ * A certificate for a custom hostname of a Fly app. Its id is the hostname. Import it with the
+ * id `<app>/<hostname>`, e.g. `pulumi import ... my-app/chat.example.com`.
+ */
 export class FlyCertificate extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;
   declare readonly hostname: pulumi.Output<string>;

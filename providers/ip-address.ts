@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "./check-failures";
+import { readTarget } from "./import-id";
 import { isNotFound } from "./fly/errors";
 import { createIpsClient, ipAssignmentHasType } from "./fly/ip-assignments";
 import type { ConfigSource, IpAddressType, IpAssignment } from "./fly";
@@ -67,6 +68,12 @@ function networkOf(ip: IpAssignment): string | undefined {
       ? (network as { name?: unknown }).name
       : network;
   return typeof name === "string" && name !== "" ? name : undefined;
+}
+
+/** The kind of an assigned address, for an import that names only the address. */
+function typeOf(ip: IpAssignment): IpAddressType {
+  const types: IpAddressType[] = ["private_v6", "v6", "shared_v4", "v4"];
+  return types.find((type) => ipAssignmentHasType(ip, type)) ?? "v6";
 }
 
 /** Whether an assigned address is the one `inputs` describe. */
@@ -131,21 +138,27 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
     });
   }
 
-  async read(id: string, props?: FlyIpAddressOutputs) {
-    if (props === undefined) return { id, props };
-    const { ips } = this.connect(props);
-    return withContext(`FlyIpAddress ${props.app} ${props.type}`, async () => {
+  async read(importOrId: string, props?: FlyIpAddressOutputs) {
+    const { app, id } = readTarget("FlyIpAddress", importOrId, props?.app);
+    const { ips } = this.connect({ app, type: props?.type ?? "v6" });
+    return withContext(`FlyIpAddress ${app} ${id}`, async () => {
       let assigned: IpAssignment[];
       try {
-        assigned = await ips.list(props.app);
+        assigned = await ips.list(app);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
       }
       const ip = assigned.find((candidate) => candidate.ip === id);
       if (ip === undefined) return {};
+      const known = {
+        ...props,
+        app,
+        type: props?.type ?? typeOf(ip),
+        region: ip.region ?? GLOBAL_REGION,
+      };
       const outs = outputsOf(
-        { ...props, network: networkOf(ip), serviceName: ip.service_name || undefined },
+        { ...known, network: networkOf(ip), serviceName: ip.service_name || undefined },
         ip,
       );
       const { address: _address, ...inputs } = outs;
@@ -195,7 +208,10 @@ export interface FlyIpAddressArgs {
   serviceName?: pulumi.Input<string>;
 }
 
-/** An IP address assigned to a Fly app. Its id is the address. Released when deleted. */
+/**
+ * An IP address assigned to a Fly app. Its id is the address. Released when deleted. Import it
+ * with the id `<app>/<address>`, e.g. `my-app/2a09:8280:1::4e:1`.
+ */
 export class FlyIpAddress extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;
   declare readonly type: pulumi.Output<IpAddressType>;

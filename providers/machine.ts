@@ -22,6 +22,7 @@ import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy, rollOut } from "./machine-rollout";
 import type { RolloutContext } from "./machine-rollout";
+import { readTarget } from "./import-id";
 import { progressFor, resourceLabel } from "./progress";
 import { compact, flyClientOptions, readTuning, withContext } from "./provider-base";
 import type { DeepInput } from "./provider-base";
@@ -80,17 +81,18 @@ export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
     });
   }
 
-  async read(id: string, props?: FlyMachineOutputs) {
+  async read(importOrId: string, props?: FlyMachineOutputs) {
     const known = props ?? ({} as FlyMachineOutputs);
+    const { app, id } = readTarget("FlyMachine", importOrId, known.app);
     const ctx = this.context(known.name ?? id, known.healthTimeoutSeconds);
     const machine = await withContext(`FlyMachine ${known.name ?? id}`, () =>
-      ctx.client.machines.getOrUndefined(known.app, id),
+      ctx.client.machines.getOrUndefined(app, id),
     );
     if (machine === undefined || machine.state === "destroyed" || machine.state === "destroying") {
       return {};
     }
     const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
-    const outs = machineOutputs({ ...known, healthTimeoutSeconds }, machine);
+    const outs = machineOutputs({ ...known, app, healthTimeoutSeconds }, machine);
     const inputs = compact({
       app: outs.app,
       name: outs.name,
@@ -170,7 +172,8 @@ export type FlyMachineArgs = {
 
 /**
  * A Fly Machine. Replaced when `app`, `name`, `region` or the mounted volume change; every
- * other change is an in-place update that waits for health and rolls back on failure.
+ * other change is an in-place update that waits for health and rolls back on failure. Import it
+ * with the id `<app>/<machine id>`, e.g. `my-app/148ed599c14389`.
  */
 export class FlyMachine extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createMachineLookupClient } from "./fly/machine-lookup";
 import { createVolumesClient, DELETED_VOLUME_STATES } from "./fly/volumes";
 import type { ConfigSource, Volume } from "./fly";
+import { readTarget } from "./import-id";
 import { progressFor, resourceLabel } from "./progress";
 import { compact, flyClientOptions, readTuning, withContext } from "./provider-base";
 import { checkVolumeInputs } from "./volume-check";
@@ -113,16 +114,17 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
     });
   }
 
-  async read(id: string, props?: FlyVolumeOutputs) {
-    const known = props ?? ({} as FlyVolumeOutputs);
+  async read(importOrId: string, props?: FlyVolumeOutputs) {
+    const known = props ?? ({} as Partial<FlyVolumeOutputs>);
+    const { app, id } = readTarget("FlyVolume", importOrId, known.app);
     const { client } = this.connect(known.name ?? id);
     const volume = await withContext(`FlyVolume ${known.name ?? id}`, () =>
-      client.volumes.getOrUndefined(known.app, id),
+      client.volumes.getOrUndefined(app, id),
     );
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return {};
     const outs = outputsOf(
       {
-        app: known.app,
+        app,
         name: volume.name,
         region: volume.region,
         sizeGb: volume.size_gb,
@@ -209,7 +211,10 @@ export interface FlyVolumeArgs {
   snapshotBeforeDelete?: pulumi.Input<boolean>;
 }
 
-/** A Fly volume. Retained on Fly when deleted unless `deleteOnDestroy` is set. */
+/**
+ * A Fly volume. Retained on Fly when deleted unless `deleteOnDestroy` is set. Import it with the
+ * id `<app>/<volume id>`, e.g. `my-app/vol_1234567890abcdef`.
+ */
 export class FlyVolume extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;

@@ -5,7 +5,8 @@
  * connection, timeout) may have happened anyway. flyctl's answer, copied here: look for what the
  * attempt may have made (a machine by an ownership tag in its metadata, an app by name, ...) after
  * a short pause, because list reads lag writes; adopt it if found, and only otherwise send the
- * create again.
+ * create again. Start, stop and restart use the same loop with the machine's state as the proof
+ * (see `machine-lifecycle.ts`).
  */
 import { isFlyApiError } from "./errors";
 import { sleep } from "./process-state";

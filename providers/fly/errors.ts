@@ -81,9 +81,26 @@ export function isNotFound(e: unknown): boolean {
   return isFlyApiError(e) && e.status === 404;
 }
 
-/** 409: someone else holds the machine's lease, or a mutation lacked the right lease nonce. */
+/**
+ * 409 about a lease: someone else holds the machine's lease, or a mutation lacked its nonce.
+ * Fly answers other clashes with 409 too (a taken machine name, a volume already attached), so
+ * only Fly's lease wording or the client's own `lease_held` code counts.
+ */
 export function isLeaseConflict(e: unknown): boolean {
-  return isFlyApiError(e) && e.status === 409;
+  return (
+    isFlyApiError(e) &&
+    e.status === 409 &&
+    (e.code === "lease_held" || /lease currently held/i.test(e.message))
+  );
+}
+
+/** 409 `already_exists: ...`: a machine with the requested name exists in the app already. */
+export function isAlreadyExists(e: unknown): boolean {
+  return (
+    isFlyApiError(e) &&
+    e.status === 409 &&
+    (e.code === "already_exists" || /^already_exists\b/i.test(e.message))
+  );
 }
 
 /** 422 `name_taken`: the (globally unique) app name belongs to someone already. */

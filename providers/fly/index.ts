@@ -33,6 +33,7 @@ export { authorizationHeader, DEFAULT_FLY_API_URL, resolveFlyCredentials } from 
 export type { ConfigSource, FlyCredentials } from "./credentials";
 export {
   FlyApiError,
+  isAlreadyExists,
   isFlyApiError,
   isLeaseConflict,
   isNameTaken,

@@ -4,6 +4,8 @@
  * leases live in their own modules and are joined in by the client.
  */
 import { createOrAdopt } from "./create-or-adopt";
+import { isAlreadyExists } from "./errors";
+import { runLifecycleAction } from "./machine-lifecycle";
 import { findMachine, getMachine, MACHINE_PATH } from "./machine-lookup";
 import { machineSchemas } from "./machine-schemas";
 import type { Machine, MachineEvent } from "./machine-schemas";
@@ -43,9 +45,14 @@ export interface MachineOperations {
     input: UpdateMachineInput,
     options?: MutationOptions,
   ): Promise<Machine>;
-  /** Starts a `created`, `stopped` or `suspended` machine. */
+  /**
+   * Starts a `created`, `stopped` or `suspended` machine. After an ambiguous failure the machine
+   * is read, and `starting`/`started` counts as done; only otherwise is the start sent again.
+   */
   start(app: string, id: string, options?: MutationOptions): Promise<void>;
+  /** Stops the machine; after an ambiguous failure, `stopping`/`stopped` counts as done. */
   stop(app: string, id: string, options?: StopOptions): Promise<void>;
+  /** Restarts the machine; after an ambiguous failure, a restart under way counts as done. */
   restart(app: string, id: string, options?: StopOptions): Promise<void>;
   /** Destroys the machine; `force` kills it when it is running. */
   delete(app: string, id: string, options?: MutationOptions & { force?: boolean }): Promise<void>;
@@ -95,29 +102,6 @@ export function machineOperations(ctx: ClientContext): MachineOperations {
     });
   };
 
-  /** A lifecycle POST: idempotent by nature (starting a started machine changes nothing). */
-  const lifecycle = async (
-    verb: "start" | "stop" | "restart",
-    app: string,
-    id: string,
-    options: StopOptions,
-  ): Promise<void> => {
-    const stopBody = { signal: options.stopSignal, timeout: options.timeout };
-    const hasStopBody = options.stopSignal !== undefined || options.timeout !== undefined;
-    await send({
-      method: "POST",
-      path: `${MACHINE_PATH}/${verb}`,
-      params: { app, machine: id },
-      body: verb === "stop" && hasStopBody ? stopBody : undefined,
-      query: verb === "restart" ? stopBody : undefined,
-      action: `machine_${verb}`,
-      scope: id,
-      idempotent: true,
-      leaseNonce: options.leaseNonce,
-      signal: options.signal,
-    });
-  };
-
   return {
     create(app, input, options) {
       const { key, value } = options.createTag;
@@ -145,6 +129,9 @@ export function machineOperations(ctx: ClientContext): MachineOperations {
               m.state !== "destroying",
           );
         },
+        // Fly refuses a second machine with the same name: right after our own ambiguous
+        // attempt that refusal means the attempt made it, and the tag finds it.
+        provesEarlierSuccess: input.name === undefined ? undefined : isAlreadyExists,
         signal: options.signal,
       });
     },
@@ -171,9 +158,9 @@ export function machineOperations(ctx: ClientContext): MachineOperations {
       });
     },
 
-    start: (app, id, options = {}) => lifecycle("start", app, id, options),
-    stop: (app, id, options = {}) => lifecycle("stop", app, id, options),
-    restart: (app, id, options = {}) => lifecycle("restart", app, id, options),
+    start: (app, id, options = {}) => runLifecycleAction(ctx, "start", app, id, options),
+    stop: (app, id, options = {}) => runLifecycleAction(ctx, "stop", app, id, options),
+    restart: (app, id, options = {}) => runLifecycleAction(ctx, "restart", app, id, options),
 
     async delete(app, id, options = {}) {
       await send({

@@ -58,6 +58,48 @@ describe("machine create", () => {
     ]);
   });
 
+  it("adopts by tag when a named create clashes with the machine its own lost attempt made", async () => {
+    const since = server.requests.length;
+    const made = machineBody({ id: "m409", metadata: { ...config.metadata, ...tagEntry() } });
+    const clash = {
+      status: 409,
+      json: {
+        error:
+          'already_exists: unique machine name violation, machine ID m409 already exists with name "gw"',
+      },
+    };
+    server.on("POST /v1/apps/a6/machines", { status: 503 }, clash);
+    // The first lookup runs before the list shows the new machine (Fly's list reads lag).
+    server.on("GET /v1/apps/a6/machines", { json: [] }, { json: [made] });
+    const machine = await testClient(server.url, dispatcher).machines.create(
+      "a6",
+      { config, name: "gw", region: "iad" },
+      { createTag },
+    );
+    expect(machine.id).toBe("m409");
+    expect(trail(since)).toEqual([
+      "POST /v1/apps/a6/machines",
+      "GET /v1/apps/a6/machines",
+      "POST /v1/apps/a6/machines",
+      "GET /v1/apps/a6/machines",
+    ]);
+  });
+
+  it("reports a name clash on a first attempt: the name belongs to another machine", async () => {
+    server.on("POST /v1/apps/a7/machines", {
+      status: 409,
+      json: { error: 'already_exists: machine ID m1 already exists with name "gw"' },
+    });
+    const failure = await testClient(server.url, dispatcher)
+      .machines.create("a7", { config, name: "gw" }, { createTag })
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({
+      status: 409,
+      message: 'already_exists: machine ID m1 already exists with name "gw"',
+    });
+    expect(server.requestsTo("POST /v1/apps/a7/machines")).toHaveLength(1);
+  });
+
   it("does not adopt an untagged machine from a server that ignores the filter", async () => {
     server.on("POST /v1/apps/a3/machines", { status: 503 }, { json: machineBody({ id: "mine" }) });
     server.on("GET /v1/apps/a3/machines", {

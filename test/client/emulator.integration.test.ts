@@ -171,6 +171,16 @@ describe("machines", () => {
     await client.machines.delete(app, machine.id);
     await client.machines.waitForState(app, machine.id, { state: "destroyed", timeoutMs: 5_000 });
     expect(await client.machines.list(app)).toEqual([]);
-    expect((await client.machines.events(app, machine.id)).length).toBeGreaterThan(0);
+    // Newest first: launch, boot, the requested stop and exit, then the destroy.
+    const events = await client.machines.events(app, machine.id);
+    expect(events.map((e) => `${e.type}:${e.status}`)).toEqual([
+      "destroy:destroyed",
+      "destroy:destroying",
+      "exit:stopped",
+      "stop:stopping",
+      "start:started",
+      "start:starting",
+      "launch:created",
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FlyApiError,
+  isAlreadyExists,
   isFlyApiError,
   isLeaseConflict,
   isNameTaken,
@@ -105,7 +106,11 @@ describe("errors from API answers", () => {
     const statuses = [404, 409, 429, 408];
     const errors = await Promise.all(
       statuses.map((status) => {
-        server.on(`GET /v1/apps/s${status}`, { status, json: { error: `status ${status}` } });
+        const error =
+          status === 409
+            ? "aborted: machine ID 148e lease currently held by a@tokens.fly.io, expires at 2026-08-14T09:57:35Z"
+            : `status ${status}`;
+        server.on(`GET /v1/apps/s${status}`, { status, json: { error } });
         return failure(testClient(server.url, dispatcher, noRetry).apps.get(`s${status}`));
       }),
     );
@@ -115,6 +120,25 @@ describe("errors from API answers", () => {
       [false, true, false, false],
       [false, false, true, false],
       [false, false, false, true],
+    ]);
+  });
+
+  it("tells a lease conflict from the other 409s: a taken machine name, an attached volume", () => {
+    const conflict = (message: string, code?: string) =>
+      new FlyApiError(message, { status: 409, code, method: "POST", path: "/v1/apps/a/machines" });
+    const errors = [
+      conflict("aborted: machine ID 148e lease currently held by a@tokens.fly.io"),
+      conflict("machine 148e is leased by someone else", "lease_held"),
+      conflict(
+        'already_exists: unique machine name violation, machine ID 148e already exists with name "gw"',
+      ),
+      conflict("volume vol_1 is already attached to machine 148e"),
+    ];
+    expect(errors.map((e) => [isLeaseConflict(e), isAlreadyExists(e)])).toEqual([
+      [true, false],
+      [true, false],
+      [false, true],
+      [false, false],
     ]);
   });
 

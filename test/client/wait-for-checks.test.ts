@@ -147,12 +147,10 @@ describe("waitForChecks", () => {
       }),
     });
     const client = testClient(server.url, dispatcher);
-    await expect(
-      client.machines.waitForChecks("h4", "m1", { timeoutMs: 1_000 }),
-    ).resolves.toBeDefined();
-    await expect(
-      client.machines.waitForChecks("h5", "m1", { timeoutMs: 1_000 }),
-    ).resolves.toBeDefined();
+    const restarted = await client.machines.waitForChecks("h4", "m1", { timeoutMs: 1_000 });
+    expect([restarted.id, restarted.checks]).toEqual(["m1", passing]);
+    const askedToStop = await client.machines.waitForChecks("h5", "m1", { timeoutMs: 1_000 });
+    expect([askedToStop.id, askedToStop.checks]).toEqual(["m1", passing]);
   });
 
   it("counts only checks of the requested version", async () => {
