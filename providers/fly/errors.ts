@@ -48,6 +48,11 @@ export class FlyApiError extends Error {
 
   constructor(message: string, details: FlyApiErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // Pulumi's closure serializer rewrites this class as a plain function whose `super` call is
+    // `Error.call(this, message)`, which sets nothing on `this`: inside the provider host the
+    // message and cause would be empty unless assigned here.
+    this.message = message;
+    if (details.cause !== undefined) this.cause = details.cause;
     this.name = "FlyApiError";
     this.status = details.status;
     this.code = details.code;

@@ -28,7 +28,16 @@ export interface PacingOptions {
   now?: () => number;
   /** Pause used while waiting for a token; a seam for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Fraction of each documented sustained rate the client allows itself. Default 0.9: Fly counts
+   * requests when they arrive, and the first request of a burst pays for connection setup, so
+   * requests paced exactly at the limit arrive closer together than they were sent and earn 429s.
+   */
+  safetyFactor?: number;
 }
+
+/** Default `safetyFactor`. */
+export const DEFAULT_PACING_SAFETY_FACTOR = 0.9;
 
 /** Fly's documented limits. */
 export const FLY_RATE_LIMITS: { defaultLimit: RateLimit; limits: Record<string, RateLimit> } = {
@@ -72,9 +81,11 @@ export function createPacer(
   const limits = { ...FLY_RATE_LIMITS.limits, ...options.limits };
   const now = options.now ?? Date.now;
   const pause = options.sleep ?? sleep;
+  const safetyFactor = options.safetyFactor ?? DEFAULT_PACING_SAFETY_FACTOR;
   return {
     async acquire(action, scope, signal) {
-      const limit = limits[action] ?? defaultLimit;
+      const documented = limits[action] ?? defaultLimit;
+      const limit = { perSecond: documented.perSecond * safetyFactor, burst: documented.burst };
       const key = `${action}\u0000${scope}`;
       let bucket = buckets.get(key);
       if (bucket === undefined) {

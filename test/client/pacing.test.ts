@@ -1,17 +1,26 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPacer, FLY_RATE_LIMITS, reserveToken } from "../../providers/fly/pacing";
+import {
+  createPacer,
+  DEFAULT_PACING_SAFETY_FACTOR,
+  FLY_RATE_LIMITS,
+  reserveToken,
+} from "../../providers/fly/pacing";
 import type { BucketState } from "../../providers/fly/process-state";
 import { testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";
 
-/** A pacer on a private bucket map with a hand-driven clock that records requested pauses. */
-function pacerWithFakeClock() {
+/**
+ * A pacer on a private bucket map with a hand-driven clock that records requested pauses. It
+ * paces at exactly Fly's documented rates (`safetyFactor: 1`) unless told otherwise.
+ */
+function pacerWithFakeClock(safetyFactor = 1) {
   const clock = { now: 1_000_000 };
   const pauses: number[] = [];
   const pacer = createPacer(
     {
+      safetyFactor,
       now: () => clock.now,
       sleep: async (ms) => {
         pauses.push(ms);
@@ -86,6 +95,7 @@ describe("the pacer", () => {
       {
         defaultLimit: { perSecond: 10, burst: 1 },
         limits: { machine_get: { perSecond: 2, burst: 1 } },
+        safetyFactor: 1,
         now: () => clock.now,
         sleep: async (ms) => {
           pauses.push(ms);
@@ -96,6 +106,13 @@ describe("the pacer", () => {
     await Promise.all([pacer.acquire("lease", "m"), pacer.acquire("lease", "m")]);
     await Promise.all([pacer.acquire("machine_get", "m"), pacer.acquire("machine_get", "m")]);
     expect(pauses).toEqual([100, 500]);
+  });
+
+  it("keeps 10% under the documented rate by default, so requests arrive inside the limit", async () => {
+    const { pauses, pacer } = pacerWithFakeClock(DEFAULT_PACING_SAFETY_FACTOR);
+    await Promise.all([1, 2, 3, 4, 5].map(() => pacer.acquire("machine_update", "m")));
+    expect(DEFAULT_PACING_SAFETY_FACTOR).toBe(0.9);
+    expect(pauses).toEqual([1_112, 2_223]);
   });
 
   it("gives the reserved token back when the caller aborts while waiting", async () => {

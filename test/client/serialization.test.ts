@@ -27,12 +27,24 @@ const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [process.env.P
 const fly = require("./providers/fly");
 const { createAppsClient } = require("./providers/fly/apps");
 const { resolveFlyCredentials } = require("./providers/fly/credentials");
+const errors = require("./providers/fly/errors");
 const providers = {
   narrow: {
     async create(inputs) {
       const apps = createAppsClient({ ...resolveFlyCredentials(), pacing: false });
       const app = await apps.get(inputs.name);
       return { id: app.name, outs: { status: app.status } };
+    },
+    async read(id) {
+      const apps = createAppsClient({ ...resolveFlyCredentials(), pacing: false });
+      const error = await apps.get(id).catch((e) => e);
+      return {
+        name: error.name,
+        message: error.message,
+        status: error.status,
+        notFound: errors.isNotFound(error),
+        text: String(error),
+      };
     },
   },
   whole: {
@@ -52,7 +64,9 @@ const providers = {
     host.filename = filename;
     host.paths = Module._nodeModulePaths(process.env.PROJECT_ROOT);
     host._compile(text, filename);
-    output[kind] = { text, result: await host.exports.handler().create({ name: "serialized" }) };
+    const handler = host.exports.handler();
+    const result = await handler.create({ name: "serialized" });
+    output[kind] = { text, result, ...(handler.read ? { error: await handler.read("missing") } : {}) };
   }
   process.stdout.write(JSON.stringify(output));
 })().catch((error) => {
@@ -136,6 +150,7 @@ afterAll(async () => {
 describe("Pulumi closure serialization", () => {
   it("serializes providers using the client and runs them from the serialized text", async () => {
     server.on("GET /v1/apps/serialized", { json: { name: "serialized", status: "deployed" } });
+    server.on("GET /v1/apps/missing", { status: 404, json: { error: "app not found" } });
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(
         process.execPath,
@@ -153,8 +168,16 @@ describe("Pulumi closure serialization", () => {
         (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
       );
     });
-    type Run = { text: string; result: unknown };
+    type Run = { text: string; result: unknown; error?: unknown };
     const { narrow, whole } = JSON.parse(stdout) as { narrow: Run; whole: Run };
+    // The serializer rewrites the error class as a plain function; its message must survive.
+    expect(narrow.error).toEqual({
+      name: "FlyApiError",
+      message: "app not found",
+      status: 404,
+      notFound: true,
+      text: "FlyApiError: GET /v1/apps/missing -> 404: app not found (fly-request-id req-2)",
+    });
 
     for (const run of [narrow, whole]) {
       expect(run.result).toEqual({ id: "serialized", outs: { status: "deployed" } });
