@@ -1,0 +1,150 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { DEMO_PASSPHRASE } from "../../../scripts/demo";
+import { OfflineEngine } from "../../engine/offline-engine";
+import { PROJECT_DIR } from "../support/e2e-stack";
+
+/** How long one demo run may take before its process group is killed. */
+const DEMO_TIMEOUT_MS = 110_000;
+
+interface DemoRun {
+  code: number | null;
+  lines: string[];
+}
+
+/** Runs the demo as a child in its own process group, killed by pid once `timeoutMs` passes. */
+function runDemo(stateDir: string, children: Set<number>, timeoutMs: number): Promise<DemoRun> {
+  const child = spawn(
+    process.execPath,
+    [require.resolve("tsx/cli"), "scripts/demo.ts", "--state-dir", stateDir],
+    {
+      cwd: PROJECT_DIR,
+      env: { HOME: process.env.HOME ?? tmpdir(), PATH: dirname(process.execPath) },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  children.add(child.pid!);
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  const timer = setTimeout(() => killGroup(child.pid!), timeoutMs);
+  return new Promise((resolve) => {
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      children.delete(child.pid!);
+      resolve({ code, lines: output.split("\n") });
+    });
+  });
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The lines between `Outputs:` and the blank line after them. */
+function outputsBlock(lines: readonly string[]): string[] {
+  const start = lines.indexOf("Outputs:");
+  return lines.slice(start + 1, lines.indexOf("", start));
+}
+
+/** The lines from `On the emulator now:` to `emulator stopped`. */
+function worldBlock(lines: readonly string[]): string[] {
+  return lines.slice(lines.indexOf("On the emulator now:"), lines.indexOf("emulator stopped"));
+}
+
+/**
+ * `npm run demo` run as a user runs it: a child process, here with a PATH holding node and
+ * nothing else, so no `pulumi` CLI is found and the offline engine deploys, with a state
+ * directory private to the test.
+ */
+export function demoScenarios(): void {
+  let stateDir = "";
+  const children = new Set<number>();
+  beforeAll(() => {
+    stateDir = mkdtempSync(join(tmpdir(), "openclaw-demo-"));
+  });
+  afterAll(() => {
+    for (const pid of children) killGroup(pid);
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("deploys the local stack with the offline engine and shows what exists on the emulator", async () => {
+    const { code, lines } = await runDemo(stateDir, children, DEMO_TIMEOUT_MS);
+    expect(code).toBe(0);
+    expect(lines).toContain(
+      "engine: the offline engine (test/engine), because no `pulumi` CLI is on PATH",
+    );
+    const worldFile = join(stateDir, "demo-emulator.json");
+    expect(lines.filter((l) => l.startsWith("emulator: "))).toEqual([
+      expect.stringMatching(/^emulator: http:\/\/127\.0\.0\.1:\d+ \(/),
+    ]);
+    expect(lines.find((l) => l.startsWith("emulator: "))!.split(" (")[1]).toBe(
+      `its world is kept in ${worldFile}; 0 app(s) in it)`,
+    );
+    expect(lines).toContain("Resources: 11 created, 0 updated, 0 replaced, 0 deleted, 0 unchanged");
+    const outputs = outputsBlock(lines);
+    const machineIds = JSON.parse(
+      outputs.find((l) => l.startsWith("    machineIds: "))!.slice(16),
+    ) as Record<string, string>;
+    const volumeIds = JSON.parse(
+      outputs.find((l) => l.startsWith("    volumeIds: "))!.slice(15),
+    ) as Record<string, string>;
+    expect(outputs).toEqual([
+      '    appName: "openclaw-local"',
+      "    gatewayToken: [secret]",
+      '    image: "ghcr.io/openclaw/openclaw:2026.9.6"',
+      `    machineIds: ${JSON.stringify(machineIds)}`,
+      '    monthlyCost: {"currency":"USD","ips":0,"perRegion":{"compute":5.69,"volume":0.15},"priceTableDate":"2026-09","total":11.68}',
+      "    secretsVersion: 1",
+      '    url: "https://openclaw-local.fly.dev"',
+      `    volumeIds: ${JSON.stringify(volumeIds)}`,
+    ]);
+    const world = worldBlock(lines);
+    const image = "ghcr.io/openclaw/openclaw:2026.9.6";
+    expect(world.slice(0, 2)).toEqual([
+      "On the emulator now:",
+      "  app openclaw-local (org personal)",
+    ]);
+    expect(world.filter((l) => l.startsWith("    machine ")).sort()).toEqual(
+      [
+        `    machine ${machineIds.iad} gateway-iad region iad started ${image}`,
+        `    machine ${machineIds.ams} gateway-ams region ams started ${image}`,
+      ].sort(),
+    );
+    expect(world.filter((l) => l.startsWith("    volume ")).sort()).toEqual(
+      [
+        `    volume ${volumeIds.iad} openclaw_data region iad 1 GB attached to ${machineIds.iad}`,
+        `    volume ${volumeIds.ams} openclaw_data region ams 1 GB attached to ${machineIds.ams}`,
+      ].sort(),
+    );
+    expect(world.filter((l) => l.startsWith("    ip ")).map((l) => l.split(" ")[5])).toEqual([
+      "shared_v4",
+      "v6",
+    ]);
+    expect(world.at(-1)).toBe("    secrets OPENCLAW_GATEWAY_TOKEN (version 1)");
+    expect(lines.filter((l) => l !== "").at(-1)).toBe("emulator stopped");
+    // The world and the stack state are saved for the next run; the generated gateway token is
+    // in the state (encrypted), never in the output.
+    const saved = JSON.parse(readFileSync(worldFile, "utf8"));
+    expect(Object.keys(saved.apps)).toEqual(["openclaw-local"]);
+    const state = await new OfflineEngine({
+      projectDir: PROJECT_DIR,
+      stack: "local",
+      stateDirectory: join(stateDir, "demo"),
+      env: { PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE },
+    }).loadState();
+    const token = state.find((r) => r.type.endsWith(":GeneratedToken"))?.outputs.value as {
+      value: string;
+    };
+    expect(token.value).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines.filter((l) => l.includes(token.value))).toEqual([]);
+  });
+}
