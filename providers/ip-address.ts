@@ -1,7 +1,9 @@
 /**
  * FlyIpAddress: one IP address assigned to an app (dedicated or shared IPv4, IPv6, or a Flycast
  * private IPv6). Addresses cannot be changed, only released and allocated again, so every input
- * change replaces the resource; create adopts an address of the same kind the app already has.
+ * change replaces the resource. Create adopts a shared IPv4 the app already has (nothing is lost
+ * by sharing it), and a dedicated or private address only when exactly one of that kind exists;
+ * an adopted address was made outside this resource, so delete leaves it in place.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
@@ -36,6 +38,8 @@ export interface FlyIpAddressInputs {
 export interface FlyIpAddressOutputs extends FlyIpAddressInputs {
   /** The address itself. */
   address: string;
+  /** Set when create took over an address already assigned: delete then leaves it in place. */
+  adopted?: boolean;
 }
 
 /** Inputs whose change needs a new address. */
@@ -60,14 +64,21 @@ function ipInputSchema() {
   });
 }
 
-/** The network name of a Flycast address (Fly sends it as `{name, org_slug}`); empty = default. */
-function networkOf(ip: IpAssignment): string | undefined {
+/** A field of a Flycast address's network (Fly sends `{name, org_slug}`); empty = default. */
+function networkField(ip: IpAssignment, field: "name" | "org_slug"): string | undefined {
   const network: unknown = (ip as Record<string, unknown>).network;
-  const name =
+  const value =
     typeof network === "object" && network !== null
-      ? (network as { name?: unknown }).name
-      : network;
-  return typeof name === "string" && name !== "" ? name : undefined;
+      ? (network as Record<string, unknown>)[field]
+      : field === "name"
+        ? network
+        : undefined;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The network name of a Flycast address; undefined for the default network. */
+function networkOf(ip: IpAssignment): string | undefined {
+  return networkField(ip, "name");
 }
 
 /** The kind of an assigned address, for an import that names only the address. */
@@ -82,6 +93,7 @@ function matches(ip: IpAssignment, inputs: FlyIpAddressInputs): boolean {
     ipAssignmentHasType(ip, inputs.type) &&
     (ip.region ?? GLOBAL_REGION) === inputs.region &&
     networkOf(ip) === inputs.network &&
+    (inputs.org === undefined || networkField(ip, "org_slug") === inputs.org) &&
     (ip.service_name || undefined) === inputs.serviceName
   );
 }
@@ -116,12 +128,17 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   async create(inputs: FlyIpAddressInputs) {
     const { ips, progress } = this.connect(inputs);
     return withContext(`FlyIpAddress ${inputs.app} ${inputs.type}`, async () => {
-      const existing = (await ips.list(inputs.app)).find((ip) => matches(ip, inputs));
-      if (existing !== undefined) {
+      const found = (await ips.list(inputs.app)).filter((ip) => matches(ip, inputs));
+      // A shared IPv4 is adopted freely; a dedicated or private one only when it is unambiguous,
+      // and then it is marked so that delete never releases an address it did not allocate.
+      const shared = inputs.type === "shared_v4";
+      if (found.length > 0 && (shared || found.length === 1)) {
+        const existing = found[0];
         progress(
           `adopting ${inputs.type} address ${existing.ip} already assigned to ${inputs.app}`,
         );
-        return { id: existing.ip, outs: outputsOf(inputs, existing) };
+        const outs = outputsOf(inputs, existing);
+        return { id: existing.ip, outs: shared ? outs : { ...outs, adopted: true } };
       }
       progress(`allocating a ${inputs.type} address for ${inputs.app}`);
       const ip = await ips.allocate(
@@ -161,7 +178,7 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
         { ...known, network: networkOf(ip), serviceName: ip.service_name || undefined },
         ip,
       );
-      const { address: _address, ...inputs } = outs;
+      const { address: _address, adopted: _adopted, ...inputs } = outs;
       return { id, props: outs, inputs: inputs as FlyIpAddressOutputs };
     });
   }
@@ -174,6 +191,12 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   async delete(id: string, props: FlyIpAddressOutputs) {
     const { ips, progress } = this.connect(props);
     await withContext(`FlyIpAddress ${props.app} ${props.type}`, async () => {
+      if (props.adopted === true) {
+        progress(
+          `leaving ${id} assigned to ${props.app}: it existed before this resource adopted it`,
+        );
+        return;
+      }
       progress(`releasing ${id}`);
       try {
         await ips.release(props.app, id);
@@ -209,7 +232,8 @@ export interface FlyIpAddressArgs {
 }
 
 /**
- * An IP address assigned to a Fly app. Its id is the address. Released when deleted. Import it
+ * An IP address assigned to a Fly app. Its id is the address. Released when deleted, unless it
+ * was adopted (see `adopted`). Import it
  * with the id `<app>/<address>`, e.g. `my-app/2a09:8280:1::4e:1`.
  */
 export class FlyIpAddress extends pulumi.dynamic.Resource {
@@ -219,8 +243,16 @@ export class FlyIpAddress extends pulumi.dynamic.Resource {
   declare readonly network: pulumi.Output<string | undefined>;
   declare readonly serviceName: pulumi.Output<string | undefined>;
   declare readonly address: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: FlyIpAddressArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { address: undefined, ...args }, opts, "fly", "FlyIpAddress");
+    super(
+      provider,
+      name,
+      { address: undefined, adopted: undefined, ...args },
+      opts,
+      "fly",
+      "FlyIpAddress",
+    );
   }
 }

@@ -18,7 +18,11 @@ export interface VolumeClient {
 
 /**
  * An existing volume the create may take over: same name, region and encryption, not on its way
- * out, and either unattached or attached to a machine these providers manage. The newest wins.
+ * out, and either unattached (retained by an earlier delete, or a create whose answer was lost)
+ * or attached to a machine of this app in the same region carrying the managed marker. The latter
+ * is crash recovery: an earlier up created the volume and its machine but the volume's record was
+ * lost (cancelled or crashed before the state was written); that machine is the stack's own, so
+ * the volume is too. A volume mounted by a hand-made machine is never taken. The newest wins.
  */
 export async function findAdoptable(
   client: VolumeClient,
@@ -35,7 +39,8 @@ export async function findAdoptable(
   for (const volume of candidates) {
     if (!volume.attached_machine_id) return volume;
     const machine = await client.machines.getOrUndefined(inputs.app, volume.attached_machine_id);
-    if (machine?.config?.metadata?.[MANAGED_MARKER_KEY] === "true") return volume;
+    const managed = machine?.config?.metadata?.[MANAGED_MARKER_KEY] === "true";
+    if (managed && machine?.region === inputs.region) return volume;
   }
   return undefined;
 }

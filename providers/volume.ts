@@ -25,12 +25,18 @@ export interface FlyVolumeOutputs extends FlyVolumeInputs {
   volumeId: string;
   /** The host zone Fly placed the volume in. */
   zone: string;
-  /** The machine that mounts the volume, when one does. */
-  attachedMachineId?: string;
-  /** Set when the last extension needs the attached machine to restart to see the new size. */
+  /**
+   * Set when the last extension (this update's, or none) needs the attached machine to restart to
+   * see the new size; a read clears it once no machine holds the volume.
+   */
   needsRestart?: boolean;
 }
 
+/**
+ * The outputs recorded for `volume`. The attached machine is deliberately not among them: the
+ * volume is created before its machine, so a recorded attachment would be stale after every fresh
+ * up and the first refresh would report it as drift; the machine resource owns the mount.
+ */
 function outputsOf(inputs: FlyVolumeInputs, volume: Volume, needsRestart?: boolean) {
   return compact({
     ...inputs,
@@ -41,7 +47,6 @@ function outputsOf(inputs: FlyVolumeInputs, volume: Volume, needsRestart?: boole
     snapshotRetention: volume.snapshot_retention ?? inputs.snapshotRetention,
     volumeId: volume.id,
     zone: volume.zone ?? "",
-    attachedMachineId: volume.attached_machine_id ?? undefined,
     needsRestart: needsRestart === true || undefined,
   }) as FlyVolumeOutputs;
 }
@@ -76,8 +81,8 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
       olds.deleteOnDestroy !== news.deleteOnDestroy ||
       olds.snapshotBeforeDelete !== news.snapshotBeforeDelete;
     // Fly volume names are not unique, so the new volume can exist beside the old one: keep
-    // the old (and its data) until the new one is there. Adoption never picks the old one, as it
-    // is attached to its machine or differs in an input that forced the replacement.
+    // the old (and its data) until the new one is there. Adoption never picks the old one: it
+    // differs in an input that forced the replacement, and adoption matches all of them.
     return {
       changes: replaces.length > 0 || grows || settings,
       replaces,
@@ -134,25 +139,21 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
         snapshotBeforeDelete: known.snapshotBeforeDelete ?? true,
       },
       volume,
-      known.needsRestart,
+      // Fly does not say whether the machine restarted since the extension; the hint can only
+      // be stale once no machine holds the volume (the next one to mount it sees the full size).
+      known.needsRestart === true && Boolean(volume.attached_machine_id),
     );
-    const {
-      volumeId: _id,
-      zone: _zone,
-      attachedMachineId: _attached,
-      needsRestart: _restart,
-      ...inputs
-    } = outs;
+    const { volumeId: _id, zone: _zone, needsRestart: _restart, ...inputs } = outs;
     return { id, props: outs, inputs: inputs as FlyVolumeOutputs };
   }
 
-  async update(id: string, olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
+  async update(id: string, _olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
     const { client, progress } = this.connect(news.name);
     return withContext(`FlyVolume ${news.name}`, async () => {
       const current = await client.volumes.get(news.app, id);
       const converged = await converge(client, progress, news, current);
       return {
-        outs: outputsOf(news, converged.volume, converged.needsRestart || olds.needsRestart),
+        outs: outputsOf(news, converged.volume, converged.needsRestart),
       };
     });
   }
@@ -226,14 +227,12 @@ export class FlyVolume extends pulumi.dynamic.Resource {
   declare readonly snapshotBeforeDelete: pulumi.Output<boolean>;
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly zone: pulumi.Output<string>;
-  declare readonly attachedMachineId: pulumi.Output<string | undefined>;
   declare readonly needsRestart: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: FlyVolumeArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = {
       volumeId: undefined,
       zone: undefined,
-      attachedMachineId: undefined,
       needsRestart: undefined,
     };
     super(provider, name, { ...outputs, ...args }, opts, "fly", "FlyVolume");

@@ -3,6 +3,7 @@ import type { EmulatorFixture } from "../emulator/support";
 import { FlyIpAddressProvider } from "../../providers/ip-address";
 import type { FlyIpAddressInputs } from "../../providers/ip-address";
 import {
+  captureProgress,
   clearRequestLog,
   configured,
   createAppDirectly,
@@ -116,5 +117,70 @@ describe("FlyIpAddress lifecycle", () => {
     const created = await provider.create({ app: APP, type: "private_v6", region: "global" });
     expect(created.id).toMatch(/^fdaa:/);
     expect(await assigned()).toEqual([...before, created.id]);
+  });
+});
+
+describe("FlyIpAddress adoption and release", () => {
+  const OWN = "ip-own";
+  const list = async () =>
+    ((await fx.api("GET", `/v1/apps/${OWN}/ip_assignments`)).body.ips as { ip: string }[]).map(
+      (ip) => ip.ip,
+    );
+
+  beforeAll(async () => {
+    await createAppDirectly(fx, OWN);
+  });
+
+  it("adopts the one hand-made dedicated address, marks it, and leaves it in place on delete", async () => {
+    const direct = await fx.api("POST", `/v1/apps/${OWN}/ip_assignments`, { type: "v4" });
+    const inputs: FlyIpAddressInputs = { app: OWN, type: "v4", region: "global" };
+    const created = await provider.create(inputs);
+    expect(created).toEqual({
+      id: direct.body.ip,
+      outs: { ...inputs, address: direct.body.ip, adopted: true },
+    });
+    expect(await provider.read(created.id, created.outs)).toEqual({
+      id: created.id,
+      props: created.outs,
+      inputs,
+    });
+    const { lines } = await captureProgress(() => provider.delete(created.id, created.outs));
+    expect(lines).toEqual([
+      `[fly:ip ${OWN} v4] leaving ${created.id} assigned to ${OWN}: it existed before this resource adopted it`,
+    ]);
+    expect(await list()).toEqual([direct.body.ip]);
+  });
+
+  it("allocates beside two hand-made addresses of the type, and releases only its own", async () => {
+    const first = await fx.api("POST", `/v1/apps/${OWN}/ip_assignments`, { type: "v6" });
+    const second = await fx.api("POST", `/v1/apps/${OWN}/ip_assignments`, { type: "v6" });
+    const inputs: FlyIpAddressInputs = { app: OWN, type: "v6", region: "global" };
+    const created = await provider.create(inputs);
+    expect(created.outs).toEqual({ ...inputs, address: created.id });
+    expect([first.body.ip, second.body.ip]).not.toContain(created.id);
+    await provider.delete(created.id, created.outs);
+    expect((await list()).filter((ip) => ip.includes(":"))).toEqual([
+      first.body.ip,
+      second.body.ip,
+    ]);
+  });
+
+  it("does not adopt a private address of another organization", async () => {
+    const direct = await fx.api("POST", `/v1/apps/${OWN}/ip_assignments`, { type: "private_v6" });
+    const ours = await provider.create({
+      app: OWN,
+      type: "private_v6",
+      region: "global",
+      org: "personal",
+    });
+    expect(ours.id).toBe(direct.body.ip);
+    const other = await provider.create({
+      app: OWN,
+      type: "private_v6",
+      region: "global",
+      org: "other-org",
+    });
+    expect(other.id).not.toBe(direct.body.ip);
+    expect(other.outs.adopted).toBe(undefined);
   });
 });

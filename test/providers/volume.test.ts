@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorFixture } from "../emulator/support";
 import { FlyVolumeProvider } from "../../providers/volume";
 import type { FlyVolumeInputs, FlyVolumeOutputs } from "../../providers/volume";
+import { findAdoptable } from "../../providers/volume-operations";
+import type { VolumeClient } from "../../providers/volume-operations";
 import {
   captureProgress,
   clearRequestLog,
@@ -219,11 +221,70 @@ describe("FlyVolume adoption", () => {
       created.outs,
       inputs({ name: "grown", sizeGb: 2 }),
     );
-    expect(updated.outs).toEqual({
-      ...created.outs,
-      sizeGb: 2,
-      attachedMachineId: machine.body.id,
-      needsRestart: true,
+    expect(updated.outs).toEqual({ ...created.outs, sizeGb: 2, needsRestart: true });
+  });
+
+  it("reads a volume back unchanged once its machine mounts it: a refresh shows no drift", async () => {
+    const created = await provider.create(inputs({ name: "mounted" }));
+    await fx.api("POST", `/v1/apps/${APP}/machines`, {
+      region: "iad",
+      config: { image: "nginx:1", mounts: [{ volume: created.id, path: "/data" }] },
     });
+    expect((await worldState(fx)).volumes[created.id].attached_machine_id).toMatch(/./);
+    const read = await provider.read(created.id, created.outs);
+    expect(read.props).toEqual(created.outs);
+  });
+
+  it("clears the restart hint on a read while unattached and on an update without extension", async () => {
+    const created = await provider.create(inputs({ name: "hinted" }));
+    const hinted = { ...created.outs, needsRestart: true };
+    expect((await provider.read(created.id, hinted)).props).toEqual(created.outs);
+    const machine = await fx.api("POST", `/v1/apps/${APP}/machines`, {
+      region: "iad",
+      config: { image: "nginx:1", mounts: [{ volume: created.id, path: "/data" }] },
+    });
+    await fx.api("GET", `/v1/apps/${APP}/machines/${machine.body.id}/wait?state=started&timeout=5`);
+    expect((await provider.read(created.id, hinted)).props).toEqual(hinted);
+    const updated = await provider.update(
+      created.id,
+      hinted,
+      inputs({ name: "hinted", snapshotRetention: 9 }),
+    );
+    expect(updated.outs).toEqual({ ...created.outs, snapshotRetention: 9 });
+  });
+
+  it("adopts a volume mounted by a managed machine of this app and region (crash recovery)", async () => {
+    const volume = await fx.api("POST", `/v1/apps/${APP}/volumes`, { name: "ours", region: "iad" });
+    await fx.api("POST", `/v1/apps/${APP}/machines`, {
+      region: "iad",
+      config: {
+        image: "nginx:1",
+        metadata: { "openclaw-fly/managed": "true" },
+        mounts: [{ volume: volume.body.id, path: "/data" }],
+      },
+    });
+    expect((await worldState(fx)).volumes[volume.body.id].attached_machine_id).toMatch(/./);
+    const created = await provider.create(inputs({ name: "ours" }));
+    expect(created.id).toBe(volume.body.id);
+  });
+
+  it("refuses a volume whose managed machine is in another region", async () => {
+    // Fly refuses such a mount, so only a client answering with that state can show the rule.
+    const volume = { id: "vol_1", name: "away", region: "ams", state: "created" };
+    const client = {
+      volumes: { list: async () => [{ ...volume, attached_machine_id: "m_1" }] },
+      machines: {
+        getOrUndefined: async () => ({
+          region: "iad",
+          config: { metadata: { "openclaw-fly/managed": "true" } },
+        }),
+      },
+    } as unknown as VolumeClient;
+    expect(await findAdoptable(client, inputs({ name: "away", region: "ams" }))).toBe(undefined);
+    client.machines.getOrUndefined = async () =>
+      ({ region: "ams", config: { metadata: { "openclaw-fly/managed": "true" } } }) as never;
+    expect((await findAdoptable(client, inputs({ name: "away", region: "ams" })))?.id).toBe(
+      "vol_1",
+    );
   });
 });
