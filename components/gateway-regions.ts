@@ -69,7 +69,12 @@ export function createRegionGateways(
     renderOpenClawConfig(settings.openclaw, { appName: settings.appName, mode: settings.mode }),
   );
   const gateways: Record<string, RegionGateway> = {};
+  // Fly lets an app create one volume per second after a burst of three, so with many regions
+  // the first machine could wait behind every other volume; it is the one the rollout waits
+  // for, so its volume goes first (parallel rollouts wait for no machine, so none goes first).
+  const first = settings.rollout === "parallel" ? undefined : settings.regions[0];
   for (const region of settings.regions) {
+    const firstVolume = first === undefined || region === first ? [] : [gateways[first].volume];
     const volume = new FlyVolume(
       `${name}-${region}-volume`,
       {
@@ -80,7 +85,7 @@ export function createRegionGateways(
         deleteOnDestroy: !settings.retainVolumes,
         snapshotBeforeDelete: settings.snapshotBeforeDelete,
       },
-      { parent: shared.parent },
+      { parent: shared.parent, dependsOn: firstVolume },
     );
     const specFor = (volumeId: string, volumeRegion: string) =>
       buildGatewayMachineSpec({

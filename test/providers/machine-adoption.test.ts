@@ -71,12 +71,17 @@ describe("FlyMachine adoption", () => {
     const error = await rejectionOf(bed.provider.update(created.id, created.outs, wanted));
     const record = await machineRecord(created.id);
     const failed = record.versions[record.versions.length - 2].version;
-    expect(error.message).toBe(
+    // Whether a check result was seen before the process exited is a race the emulator shares
+    // with Fly, so the detail between the exit and the rollback may be either of the two.
+    const failure =
       `FlyMachine gw-crash: machine ${created.id} (gw-crash) in region iad: the update to version ` +
-        `${failed} failed: machine ${created.id} in app ${APP} is stopped (its process exited with ` +
-        `code 3); last seen: 0/1 checks passing; check "startup" is critical: waiting for status; ` +
-        `rolled back to the previous configuration (version ${record.instance_id}, started and healthy)`,
-    );
+      `${failed} failed: machine ${created.id} in app ${APP} is stopped (its process exited with ` +
+      `code 3); `;
+    const rollback = `; rolled back to the previous configuration (version ${record.instance_id}, started and healthy)`;
+    expect([
+      `${failure}last seen: 0/1 checks passing; check "startup" is critical: waiting for status${rollback}`,
+      `${failure}no check result${rollback}`,
+    ]).toContain(error.message);
     expect(record.config.image).toBe(IMAGE);
     expect(record.state).toBe("started");
     await bed.fx.control("DELETE", "/faults");

@@ -125,10 +125,13 @@ export function demoScenarios(): void {
         `    volume ${volumeIds.ams} openclaw_data region ams 1 GB attached to ${machineIds.ams}`,
       ].sort(),
     );
-    expect(world.filter((l) => l.startsWith("    ip ")).map((l) => l.split(" ")[5])).toEqual([
-      "shared_v4",
-      "v6",
-    ]);
+    // The two addresses are allocated in parallel, so the order they are listed in may vary.
+    expect(
+      world
+        .filter((l) => l.startsWith("    ip "))
+        .map((l) => l.split(" ")[5])
+        .sort(),
+    ).toEqual(["shared_v4", "v6"]);
     expect(world.at(-1)).toBe("    secrets OPENCLAW_GATEWAY_TOKEN (version 1)");
     expect(lines.filter((l) => l !== "").at(-1)).toBe("emulator stopped");
     // The world and the stack state are saved for the next run; the generated gateway token is
