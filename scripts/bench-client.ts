@@ -18,7 +18,8 @@ import { startEmulator } from "../emulator/server";
 import { createFlyClient } from "../providers/fly";
 import { processState } from "../providers/fly/process-state";
 
-interface BenchResult {
+/** One path's figures for one round. */
+export interface BenchResult {
   name: string;
   requests: number;
   seconds: number;
@@ -84,12 +85,29 @@ function round(value: number, digits: number): number {
   return Math.round(value * 10 ** digits) / 10 ** digits;
 }
 
-async function main(): Promise<void> {
-  const total = argument("requests", 5_000);
-  const concurrency = argument("concurrency", 16);
-  const rounds = argument("rounds", 3);
-  const asJson = process.argv.includes("--json");
+/** What {@link benchClient} measures: both paths' median rounds and the client's cost. */
+export interface ClientBenchResult {
+  node: string;
+  concurrency: number;
+  rounds: number;
+  /** The raw undici path, then the client path. */
+  results: BenchResult[];
+  /** Fraction of raw undici's requests/s the client does not reach. */
+  overhead: number;
+  /** Extra process CPU per request on the client path, in microseconds. */
+  cpuCostMicros: number;
+}
 
+/**
+ * Measures `GET machine` through the client and through bare undici against an in-process
+ * emulator (rate limits off on both sides), in alternating rounds, and returns the median rounds.
+ */
+export async function benchClient(options: {
+  requests: number;
+  concurrency: number;
+  rounds: number;
+}): Promise<ClientBenchResult> {
+  const { requests: total, concurrency, rounds } = options;
   const emulator = await startEmulator({
     port: 0,
     token: "bench-token",
@@ -124,44 +142,59 @@ async function main(): Promise<void> {
       clientRounds.push(await measure("client.machines.get", total, concurrency, viaClient));
     }
     const results = [median(rawRounds), median(clientRounds)];
-    const overhead = round(1 - results[1].requestsPerSecond / results[0].requestsPerSecond, 3);
-    const cpuCostMicros = round(results[1].cpuMicrosPerRequest - results[0].cpuMicrosPerRequest, 1);
-
-    if (asJson) {
-      process.stdout.write(
-        `${JSON.stringify({ node: process.version, concurrency, rounds, results, overhead, cpuCostMicros }, null, 2)}\n`,
-      );
-      return;
-    }
-    console.log(
-      `GET machine over loopback: ${total} requests x ${rounds} rounds (median shown), ` +
-        `concurrency ${concurrency}, ${process.version}`,
-    );
-    console.log("");
-    console.log("| path                 | req/s  | p50 ms | p99 ms | seconds | CPU µs/req |");
-    console.log("| -------------------- | ------ | ------ | ------ | ------- | ---------- |");
-    for (const r of results) {
-      console.log(
-        `| ${r.name.padEnd(20)} | ${String(r.requestsPerSecond).padStart(6)} | ` +
-          `${r.p50Ms.toFixed(2).padStart(6)} | ${r.p99Ms.toFixed(2).padStart(6)} | ` +
-          `${r.seconds.toFixed(3).padStart(7)} | ${r.cpuMicrosPerRequest.toFixed(1).padStart(10)} |`,
-      );
-    }
-    console.log("");
-    console.log(
-      `client cost: ${(overhead * 100).toFixed(1)}% fewer requests/s and ` +
-        `${cpuCostMicros} µs more CPU per request than raw undici ` +
-        "(CPU includes the in-process emulator on both paths)",
-    );
+    return {
+      node: process.version,
+      concurrency,
+      rounds,
+      results,
+      overhead: round(1 - results[1].requestsPerSecond / results[0].requestsPerSecond, 3),
+      cpuCostMicros: round(results[1].cpuMicrosPerRequest - results[0].cpuMicrosPerRequest, 1),
+    };
   } finally {
     await rawAgent.close();
     // The client's process-wide pool would keep idle sockets open for seconds.
     await processState().dispatcher?.close();
+    processState().dispatcher = undefined;
     await emulator.close();
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+async function main(): Promise<void> {
+  const total = argument("requests", 5_000);
+  const concurrency = argument("concurrency", 16);
+  const rounds = argument("rounds", 3);
+  const asJson = process.argv.includes("--json");
+  const bench = await benchClient({ requests: total, concurrency, rounds });
+  const { results, overhead, cpuCostMicros } = bench;
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify(bench, null, 2)}\n`);
+    return;
+  }
+  console.log(
+    `GET machine over loopback: ${total} requests x ${rounds} rounds (median shown), ` +
+      `concurrency ${concurrency}, ${process.version}`,
+  );
+  console.log("");
+  console.log("| path                 | req/s  | p50 ms | p99 ms | seconds | CPU µs/req |");
+  console.log("| -------------------- | ------ | ------ | ------ | ------- | ---------- |");
+  for (const r of results) {
+    console.log(
+      `| ${r.name.padEnd(20)} | ${String(r.requestsPerSecond).padStart(6)} | ` +
+        `${r.p50Ms.toFixed(2).padStart(6)} | ${r.p99Ms.toFixed(2).padStart(6)} | ` +
+        `${r.seconds.toFixed(3).padStart(7)} | ${r.cpuMicrosPerRequest.toFixed(1).padStart(10)} |`,
+    );
+  }
+  console.log("");
+  console.log(
+    `client cost: ${(overhead * 100).toFixed(1)}% fewer requests/s and ` +
+      `${cpuCostMicros} µs more CPU per request than raw undici ` +
+      "(CPU includes the in-process emulator on both paths)",
+  );
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -20,6 +20,7 @@ import {
   type ReadResult,
   type ResourceProvider,
 } from "./provider-api";
+import { useNativeUtf8Strings } from "./protobuf-strings";
 import { describeRpcFailure } from "./provider-failures";
 import { ProviderHostProcess, type ProviderHostLaunch } from "./provider-host";
 
@@ -47,6 +48,7 @@ export class DynamicProviderClient implements ResourceProvider {
       readonly crashAfter?: { method: ProviderMethod; count: number };
     },
   ): Promise<DynamicProviderClient> {
+    useNativeUtf8Strings();
     const host = await ProviderHostProcess.start(launch);
     const client = new provrpc.ResourceProviderClient(
       host.address,

@@ -6,6 +6,7 @@ import * as resrpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type { LogEntry } from "./engine-types";
 import { fromStruct, toStruct, type PropertyMap } from "./property-values";
+import { useNativeUtf8Strings } from "./protobuf-strings";
 import type { Registration, ResourceGoal } from "./step-context";
 
 /** What the monitor hands to the operation. */
@@ -56,6 +57,7 @@ export class ResourceMonitorServer {
 
   /** Binds both services on 127.0.0.1:0. */
   static async start(handlers: MonitorHandlers): Promise<ResourceMonitorServer> {
+    useNativeUtf8Strings();
     const server = new grpc.Server();
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>

@@ -38,6 +38,15 @@ export function readStateFile(file: string): StateFileContents | undefined {
  * file, then rename), so a crash at any moment leaves either the previous or the next state.
  */
 export class StateStore {
+  /**
+   * Each resource's entry as written (UTF-8, indented for its place in the file), by the resource
+   * object it was made from. Resource states are immutable (a change makes a new object), so an
+   * entry is encrypted, serialized and encoded once, not on every save: dynamic resources carry
+   * their provider's source text (100 KB and more), and redoing every entry after every step made
+   * each save cost as much as the whole stack.
+   */
+  private readonly entries = new WeakMap<ResourceState, Buffer>();
+
   constructor(
     readonly file: string,
     private readonly crypter: SecretsCrypter,
@@ -50,7 +59,10 @@ export class StateStore {
     return contents.resources.map((resource) => this.transform(resource, "decrypt") as never);
   }
 
-  /** Encrypts secrets and replaces the file. */
+  /**
+   * Encrypts secrets and replaces the file. The text is what `JSON.stringify(contents, null, 2)`
+   * gives, assembled from entries serialized once per resource state.
+   */
   save(resources: readonly ResourceState[]): void {
     const contents: StateFileContents = {
       version: 1,
@@ -58,7 +70,7 @@ export class StateStore {
       project: this.identity.project,
       stack: this.identity.stack,
       secretsProvider: { type: "passphrase", salt: this.crypter.encryptionSalt },
-      resources: resources.map((resource) => this.transform(resource as never, "encrypt")),
+      resources: [],
     };
     const directory = dirname(this.file);
     mkdirSync(directory, { recursive: true });
@@ -66,8 +78,40 @@ export class StateStore {
     const ignoreFile = join(directory, "..", ".gitignore");
     if (!existsSync(ignoreFile)) writeFileSync(ignoreFile, "*\n");
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(contents, null, 2)}\n`);
+    writeFileSync(temporary, this.fileBytes(contents, resources));
     renameSync(temporary, this.file);
+  }
+
+  /** What `JSON.stringify(contents-with-resources, null, 2)` and a newline give, as bytes. */
+  private fileBytes(contents: StateFileContents, resources: readonly ResourceState[]): Buffer {
+    const header = JSON.stringify(contents, null, 2);
+    if (resources.length === 0) return Buffer.from(`${header}\n`);
+    // `resources` is the last key, so the header ends with its empty list.
+    const empty = '"resources": []\n}';
+    if (!header.endsWith(empty)) throw new Error("state file header: resources must come last");
+    const parts: Buffer[] = [Buffer.from(`${header.slice(0, -empty.length)}"resources": [\n    `)];
+    const separator = Buffer.from(",\n    ");
+    resources.forEach((resource, index) => {
+      if (index > 0) parts.push(separator);
+      parts.push(this.entry(resource));
+    });
+    parts.push(Buffer.from("\n  ]\n}\n"));
+    return Buffer.concat(parts);
+  }
+
+  /**
+   * One resource's entry: encrypted, serialized with two-space indentation, and indented four
+   * more spaces on every line after the first, as it sits two levels deep in the file (JSON
+   * strings never hold a raw line break, so every line break is the serializer's).
+   */
+  private entry(resource: ResourceState): Buffer {
+    let bytes = this.entries.get(resource);
+    if (bytes === undefined) {
+      const text = JSON.stringify(this.transform(resource, "encrypt"), null, 2);
+      bytes = Buffer.from(text.replace(/\n/g, "\n    "));
+      this.entries.set(resource, bytes);
+    }
+    return bytes;
   }
 
   private transform(value: unknown, direction: "encrypt" | "decrypt"): unknown {

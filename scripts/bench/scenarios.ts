@@ -1,0 +1,216 @@
+/**
+ * The measured scenarios for one number of regions: a fresh up of the prod stack, a no-op up, a
+ * refresh, and a VM-size rollout, each set beside its critical-path bound and its minimum of API
+ * calls. Also the engine's fixed start-up, measured with a program that registers nothing.
+ */
+import type { RequestLogEntry } from "../../emulator/request-log";
+import { FLY_RATE_LIMITS } from "../../emulator/rate-limit";
+import type { StepSummary } from "../../test/engine/engine-types";
+import { counts, excessCalls, minimumCalls } from "./api-minimum";
+import type { CallCounts } from "./api-minimum";
+import { BENCH_REGIONS, BenchStack, createEmptyProject } from "./bench-stack";
+import { criticalPath } from "./critical-path";
+import type { ApiTimings, BoundInput, BoundScenario } from "./critical-path";
+import type { EmulatorProcess } from "./emulator-process";
+import { operationPhases } from "./phases";
+import type { Phases } from "./phases";
+import { measureStateFile } from "./state-size";
+import type { StateSize } from "./state-size";
+
+/** What the bench holds fixed across scenarios. */
+export interface BenchSettings {
+  readonly projectDir: string;
+  readonly timings: ApiTimings;
+  readonly rateLimit: boolean;
+  /** The providers' health poll interval (their default tuning). */
+  readonly pollIntervalMs: number;
+  /** The engine's fixed start-up: what an operation costs before its first resource. */
+  readonly startupMs: number;
+}
+
+/** One measured operation beside its bound and its minimum of calls. */
+export interface ScenarioResult {
+  readonly scenario: BoundScenario;
+  readonly regions: number;
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly summary: StepSummary;
+  readonly wallMs: number;
+  /** Where the wall time went. */
+  readonly phases: Phases;
+  /** CPU time the engine itself spent (the bench's process). */
+  readonly engineCpuMs: number;
+  /** The critical path after the start-up (see `critical-path.ts`). */
+  readonly pathMs: number;
+  /**
+   * Start-up plus critical path: the least any client could take through this engine. Undefined
+   * for a refresh, which runs no program, so the empty program's start-up does not apply to it.
+   */
+  readonly boundMs: number | undefined;
+  readonly calls: CallCounts;
+  readonly minimum: CallCounts;
+  /** Routes called more often than the minimum needs, with the extra count. */
+  readonly excess: Readonly<Record<string, number>>;
+  readonly mutatingCalls: number;
+  /** Requests answered 429. */
+  readonly rateLimited: number;
+  /** The routes of the requests answered 429, with their count. */
+  readonly rateLimitedByRoute: Readonly<Record<string, number>>;
+  /** The steps that decide the bound. */
+  readonly chain: readonly string[];
+}
+
+/** Every scenario for one number of regions, and the state the fresh up left. */
+export interface RegionSetResult {
+  readonly regions: number;
+  readonly scenarios: readonly ScenarioResult[];
+  readonly state: StateSize | undefined;
+}
+
+/** The prod stack's shape, set explicitly so the bound's assumptions hold. */
+const PROD_SHAPE = { mode: "private", flycast: "false", rollout: "canary", retainVolumes: "true" };
+/** Private mode without Flycast allocates no IP address. */
+const PROD_IP_ADDRESSES = 0;
+/** The rollout: every machine moves from the prod stack's shared-cpu-2x to shared-cpu-4x. */
+const ROLLOUT_VM_SIZE = "shared-cpu-4x";
+/** Generous: 18 regions converge in well under a minute. */
+const OPERATION_TIMEOUT_MS = 300_000;
+
+/**
+ * Runs the four scenarios in order against a reset emulator with the first `regionCount` of
+ * `BENCH_REGIONS`; `onProgress` hears about each as it finishes.
+ */
+export async function runRegionSet(
+  emulator: EmulatorProcess,
+  settings: BenchSettings,
+  regionCount: number,
+  onProgress: (result: ScenarioResult) => void,
+): Promise<RegionSetResult> {
+  await emulator.reset();
+  const regions = BENCH_REGIONS.slice(0, regionCount);
+  const stack = new BenchStack({
+    projectDir: settings.projectDir,
+    stack: "prod",
+    emulatorUrl: emulator.url,
+    token: emulator.token,
+    config: { ...PROD_SHAPE, regions: JSON.stringify(regions) },
+    secretConfig: { providerKeys: JSON.stringify({ ANTHROPIC_API_KEY: "sk-ant-bench-0f3c9a" }) },
+    timeoutMs: OPERATION_TIMEOUT_MS,
+  });
+  const scenarios: ScenarioResult[] = [];
+  const measure = async (scenario: BoundScenario, kind: "up" | "refresh") => {
+    await emulator.clearRequests();
+    const { result, wallMs, startedAt, endedAt, engineCpuMs } = await stack.run(kind);
+    const measured = describe(scenario, regions, settings, await emulator.requests(), {
+      ok: result.ok,
+      summary: result.summary,
+      wallMs,
+      phases: operationPhases(result.steps, startedAt, endedAt),
+      engineCpuMs,
+      ...(result.error !== undefined ? { error: result.error } : {}),
+    });
+    scenarios.push(measured);
+    onProgress(measured);
+    return measured;
+  };
+  try {
+    const fresh = await measure("fresh-up", "up");
+    const state = fresh.ok ? measureStateFile(stack.stateFile) : undefined;
+    if (fresh.ok) {
+      await measure("noop-up", "up");
+      await measure("refresh", "refresh");
+      stack.config.vmSize = ROLLOUT_VM_SIZE;
+      await measure("rollout", "up");
+    }
+    return { regions: regionCount, scenarios, state };
+  } finally {
+    stack.close();
+  }
+}
+
+/**
+ * The engine's fixed start-up: the median wall time of `runs` ups of a program that registers
+ * nothing (after one unmeasured run that creates its stack).
+ */
+export async function measureStartup(
+  runs: number,
+): Promise<{ runsMs: number[]; medianMs: number }> {
+  const project = createEmptyProject();
+  const stack = new BenchStack({
+    projectDir: project.dir,
+    stack: "bench",
+    emulatorUrl: "http://127.0.0.1:9",
+    token: "unused",
+    config: {},
+    timeoutMs: 60_000,
+  });
+  try {
+    const runsMs: number[] = [];
+    for (let run = 0; run <= runs; run++) {
+      const { result, wallMs } = await stack.run("up");
+      if (!result.ok) throw new Error(`the empty program failed: ${result.error ?? ""}`);
+      if (run > 0) runsMs.push(Math.round(wallMs));
+    }
+    const sorted = [...runsMs].sort((a, b) => a - b);
+    return { runsMs, medianMs: sorted[Math.floor(sorted.length / 2)] };
+  } finally {
+    stack.close();
+    project.remove();
+  }
+}
+
+function describe(
+  scenario: BoundScenario,
+  regions: readonly string[],
+  settings: BenchSettings,
+  entries: readonly RequestLogEntry[],
+  run: {
+    ok: boolean;
+    error?: string;
+    summary: StepSummary;
+    wallMs: number;
+    phases: Phases;
+    engineCpuMs: number;
+  },
+): ScenarioResult {
+  const input: BoundInput = {
+    timings: settings.timings,
+    regions,
+    rollout: "canary",
+    rateLimits: settings.rateLimit ? FLY_RATE_LIMITS : undefined,
+    ipAddresses: PROD_IP_ADDRESSES,
+  };
+  const path = criticalPath(scenario, input);
+  const calls = callCounts(entries);
+  const minimum = minimumCalls(scenario, {
+    timings: settings.timings,
+    regions: regions.length,
+    ipAddresses: PROD_IP_ADDRESSES,
+    pollIntervalMs: settings.pollIntervalMs,
+  });
+  return {
+    scenario,
+    regions: regions.length,
+    ...run,
+    wallMs: Math.round(run.wallMs),
+    pathMs: path.totalMs,
+    boundMs: scenario === "refresh" ? undefined : settings.startupMs + path.totalMs,
+    calls,
+    minimum,
+    excess: excessCalls(calls, minimum),
+    mutatingCalls: entries.filter((entry) => entry.method !== "GET").length,
+    rateLimited: entries.filter((entry) => entry.status === 429).length,
+    rateLimitedByRoute: callCounts(entries.filter((entry) => entry.status === 429)).byRoute,
+    chain: path.chain,
+  };
+}
+
+/** Counts per `METHOD /v1/...template`, the request log's own keys. */
+export function callCounts(entries: readonly RequestLogEntry[]): CallCounts {
+  const byRoute: Record<string, number> = {};
+  for (const entry of entries) {
+    const key = `${entry.method} ${entry.route ?? entry.path}`;
+    byRoute[key] = (byRoute[key] ?? 0) + 1;
+  }
+  return counts(byRoute);
+}

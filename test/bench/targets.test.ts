@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { counts } from "../../scripts/bench/api-minimum";
+import type { ScenarioResult } from "../../scripts/bench/scenarios";
+import { callsOverMinimum, checkTargets, wallOverBound } from "../../scripts/bench/targets";
+
+function result(overrides: Partial<ScenarioResult>): ScenarioResult {
+  return {
+    scenario: "fresh-up",
+    regions: 3,
+    ok: true,
+    summary: { create: 11, update: 0, replace: 0, delete: 0, same: 0 },
+    wallMs: 11_000,
+    phases: { startupMs: 2000, programLoadMs: 500, resourcesMs: 10_000, shutdownMs: 500 },
+    engineCpuMs: 1500,
+    pathMs: 9_360,
+    boundMs: 12_000,
+    calls: counts({ "POST /v1/apps": 24 }),
+    minimum: counts({ "POST /v1/apps": 21 }),
+    excess: {},
+    mutatingCalls: 9,
+    rateLimited: 0,
+    rateLimitedByRoute: {},
+    chain: [],
+    ...overrides,
+  };
+}
+
+describe("ratios", () => {
+  it("divides wall time by the bound and calls by the minimum, to two decimals", () => {
+    expect(wallOverBound(result({ wallMs: 13_801, boundMs: 12_000 }))).toBe(1.15);
+    expect(callsOverMinimum(result({}))).toBe(1.14);
+  });
+
+  it("has no call ratio when the minimum is no call", () => {
+    expect(callsOverMinimum(result({ minimum: counts({}) }))).toBeUndefined();
+  });
+});
+
+describe("checkTargets", () => {
+  it("checks time, calls and 429s for a fresh up", () => {
+    expect(checkTargets([result({ wallMs: 14_400, rateLimited: 2 })])).toEqual([
+      { target: "succeeds", scenario: "fresh-up", regions: 3, value: "ok", met: true },
+      { target: "wall/bound", scenario: "fresh-up", regions: 3, value: "1.20", met: false },
+      { target: "calls/minimum", scenario: "fresh-up", regions: 3, value: "1.14", met: true },
+      { target: "no 429", scenario: "fresh-up", regions: 3, value: "2", met: false },
+    ]);
+  });
+
+  it("checks a no-op up for mutating calls, not for time", () => {
+    const noop = result({
+      scenario: "noop-up",
+      calls: counts({ "POST /v1/apps/{app_name}/secrets": 1 }),
+      minimum: counts({}),
+      mutatingCalls: 1,
+    });
+    expect(checkTargets([noop])).toEqual([
+      { target: "succeeds", scenario: "noop-up", regions: 3, value: "ok", met: true },
+      { target: "no 429", scenario: "noop-up", regions: 3, value: "0", met: true },
+      { target: "no mutating call", scenario: "noop-up", regions: 3, value: "1", met: false },
+    ]);
+  });
+
+  it("reports only the failure of an operation that failed", () => {
+    expect(checkTargets([result({ scenario: "rollout", ok: false, error: "boom" })])).toEqual([
+      { target: "succeeds", scenario: "rollout", regions: 3, value: "failed", met: false },
+    ]);
+  });
+});
+
+describe("refresh", () => {
+  it("has no bound, so only calls, 429s and mutating calls are checked", () => {
+    const refresh = result({
+      scenario: "refresh",
+      boundMs: undefined,
+      calls: counts({ "GET /v1/apps/{app_name}": 8 }),
+      minimum: counts({ "GET /v1/apps/{app_name}": 8 }),
+      mutatingCalls: 0,
+    });
+    expect(wallOverBound(refresh)).toBeUndefined();
+    expect(checkTargets([refresh]).map((check) => [check.target, check.value, check.met])).toEqual([
+      ["succeeds", "ok", true],
+      ["calls/minimum", "1.00", true],
+      ["no 429", "0", true],
+      ["no mutating call", "0", true],
+    ]);
+  });
+});
