@@ -3,6 +3,7 @@
  * strings meet in several files (machine spec, openclaw.json, argument validation) and a
  * mismatch between them (say, a port) would only show up as a machine that never turns healthy.
  */
+import { FLY_REGIONS } from "../providers/fly-rules";
 
 /** Port the gateway listens on inside the machine; the Fly template uses 3000, not 18789. */
 export const GATEWAY_PORT = 3000;
@@ -95,27 +96,11 @@ export const RESERVED_ENV_REASONS: Readonly<Record<string, string>> = {
   [GATEWAY_TOKEN_ENV]: "the gateway token is a secret; pass it as gatewayToken",
 };
 
-/** Fly region codes a gateway may be placed in (Fly docs, 2026). */
-export const FLY_REGION_CODES: readonly string[] = [
-  "ams",
-  "arn",
-  "bom",
-  "cdg",
-  "dfw",
-  "ewr",
-  "fra",
-  "gru",
-  "iad",
-  "jnb",
-  "lax",
-  "lhr",
-  "nrt",
-  "ord",
-  "sin",
-  "sjc",
-  "syd",
-  "yyz",
-];
+/**
+ * Fly region codes a gateway may be placed in: the providers' own list, so the component and the
+ * resources it creates can never disagree about a region.
+ */
+export const FLY_REGION_CODES: readonly string[] = FLY_REGIONS;
 
 /**
  * Fly app names: lowercase letters, digits and dashes, at most 63 characters. A leading or
