@@ -24,8 +24,6 @@ export interface BenchSettings {
   readonly rateLimit: boolean;
   /** The providers' health poll interval (their default tuning). */
   readonly pollIntervalMs: number;
-  /** The engine's fixed start-up: what an operation costs before its first resource. */
-  readonly startupMs: number;
 }
 
 /** One measured operation beside its bound and its minimum of calls. */
@@ -43,8 +41,9 @@ export interface ScenarioResult {
   /** The critical path after the start-up (see `critical-path.ts`). */
   readonly pathMs: number;
   /**
-   * Start-up plus critical path: the least any client could take through this engine. Undefined
-   * for a refresh, which runs no program, so the empty program's start-up does not apply to it.
+   * Start-up plus critical path: the least any client could take through this engine (set by
+   * {@link withStartup} once the start-up is known). Undefined for a refresh, which runs no
+   * program, so the empty program's start-up does not apply to it.
    */
   readonly boundMs: number | undefined;
   readonly calls: CallCounts;
@@ -129,12 +128,10 @@ export async function runRegionSet(
 }
 
 /**
- * The engine's fixed start-up: the median wall time of `runs` ups of a program that registers
- * nothing (after one unmeasured run that creates its stack).
+ * Wall times of `runs` ups of a program that registers nothing (after one unmeasured run that
+ * creates its stack): the engine's fixed start-up, with whatever else the machine was doing.
  */
-export async function measureStartup(
-  runs: number,
-): Promise<{ runsMs: number[]; medianMs: number }> {
+export async function measureStartup(runs: number): Promise<number[]> {
   const project = createEmptyProject();
   const stack = new BenchStack({
     projectDir: project.dir,
@@ -151,12 +148,22 @@ export async function measureStartup(
       if (!result.ok) throw new Error(`the empty program failed: ${result.error ?? ""}`);
       if (run > 0) runsMs.push(Math.round(wallMs));
     }
-    const sorted = [...runsMs].sort((a, b) => a - b);
-    return { runsMs, medianMs: sorted[Math.floor(sorted.length / 2)] };
+    return runsMs;
   } finally {
     stack.close();
     project.remove();
   }
+}
+
+/** The set's results with each bound set to `startupMs` plus the critical path (not refresh). */
+export function withStartup(set: RegionSetResult, startupMs: number): RegionSetResult {
+  return {
+    ...set,
+    scenarios: set.scenarios.map((result) => ({
+      ...result,
+      boundMs: result.scenario === "refresh" ? undefined : startupMs + result.pathMs,
+    })),
+  };
 }
 
 function describe(
@@ -194,7 +201,7 @@ function describe(
     ...run,
     wallMs: Math.round(run.wallMs),
     pathMs: path.totalMs,
-    boundMs: scenario === "refresh" ? undefined : settings.startupMs + path.totalMs,
+    boundMs: undefined,
     calls,
     minimum,
     excess: excessCalls(calls, minimum),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { counts } from "../../scripts/bench/api-minimum";
+import { withStartup } from "../../scripts/bench/scenarios";
 import type { ScenarioResult } from "../../scripts/bench/scenarios";
 import { callsOverMinimum, checkTargets, wallOverBound } from "../../scripts/bench/targets";
 
@@ -82,6 +83,25 @@ describe("refresh", () => {
       ["calls/minimum", "1.00", true],
       ["no 429", "0", true],
       ["no mutating call", "0", true],
+    ]);
+  });
+});
+
+describe("withStartup", () => {
+  it("adds the start-up to every critical path but a refresh's", () => {
+    const set = {
+      regions: 3,
+      state: undefined,
+      scenarios: [
+        result({ scenario: "fresh-up", pathMs: 9_360, boundMs: undefined }),
+        result({ scenario: "refresh", pathMs: 40, boundMs: undefined }),
+        result({ scenario: "rollout", pathMs: 9_440, boundMs: undefined }),
+      ],
+    };
+    expect(withStartup(set, 1_800).scenarios.map((r) => r.boundMs)).toEqual([
+      11_160,
+      undefined,
+      11_240,
     ]);
   });
 });
