@@ -32,6 +32,7 @@ export function readStateFile(path: string, nowMs: number): EmulatorState | unde
     throw new Error(
       `state file ${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); ` +
         "move it away to start with an empty world",
+      { cause: err },
     );
   }
   const empty = emptyState();

@@ -153,7 +153,9 @@ export async function rollOut(
       try {
         version = await sendConfig(ctx, target, next, nonce);
       } catch (error) {
-        throw new Error(`${where}: the update was refused: ${describeError(error)}`);
+        throw new Error(`${where}: the update was refused: ${describeError(error)}`, {
+          cause: error,
+        });
       }
       try {
         await bootIfStopped(ctx, target, version, nonce);
@@ -169,10 +171,12 @@ export async function rollOut(
         } catch (rollbackFailure) {
           throw new Error(
             `${where}: ${what}; rolling back to the previous configuration failed too: ${describeError(rollbackFailure)}`,
+            { cause: rollbackFailure },
           );
         }
         throw new Error(
           `${where}: ${what}; rolled back to the previous configuration (version ${restored}, started and healthy)`,
+          { cause: failure },
         );
       }
     },

@@ -172,7 +172,7 @@ export async function withContext<T>(context: string, work: () => Promise<T>): P
     if (typeof error === "object" && error !== null && "id" in error && "reasons" in error) {
       throw error;
     }
-    throw new Error(`${context}: ${describeError(error)}`);
+    throw new Error(`${context}: ${describeError(error)}`, { cause: error });
   }
 }
 

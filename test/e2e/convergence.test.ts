@@ -21,7 +21,7 @@ describe("prod: a private two-region gateway, rolled out canary-first", CHAIN, (
     recordHeaders: true,
     secretConfig: { providerKeys: JSON.stringify({ ANTHROPIC_API_KEY: PROD.providerKey }) },
   });
-  describe.sequential("its life", () => {
+  describe("its life", { concurrent: false }, () => {
     prodRolloutScenarios(chain);
     prodRegionScenarios(chain);
   });
@@ -37,7 +37,7 @@ describe("local: a public two-region gateway, its mode, secrets and drift", CHAI
       providerKeys: JSON.stringify({ OPENAI_API_KEY: LOCAL.firstKey }),
     },
   });
-  describe.sequential("its life", () => {
+  describe("its life", { concurrent: false }, () => {
     localModeScenarios(chain);
     localDriftScenarios(chain);
   });
@@ -45,9 +45,9 @@ describe("local: a public two-region gateway, its mode, secrets and drift", CHAI
 
 describe("dev: a one-region gateway grown through a misbehaving API", CHAIN, () => {
   const chain = useStack({ stack: "dev", token: "environment" });
-  describe.sequential("its life", () => devResilienceScenarios(chain));
+  describe("its life", { concurrent: false }, () => devResilienceScenarios(chain));
 });
 
 describe("npm run demo", CHAIN, () => {
-  describe.sequential("a first run", () => demoScenarios());
+  describe("a first run", { concurrent: false }, () => demoScenarios());
 });

@@ -131,6 +131,7 @@ export class ResourceMonitorServer {
       invoke: unsupported("invoke (provider functions)"),
       call: unsupported("call (component methods)"),
       readResource: unsupported("reading existing resources (Resource.get)"),
+      existsResource: unsupported("checking whether a resource exists (Resource.exists)"),
       registerStackTransform: unsupported("stack transforms"),
       registerStackInvokeTransform: unsupported("stack invoke transforms"),
       registerResourceHook: unsupported("resource hooks"),

@@ -114,7 +114,7 @@ export function resolveStackConfig(options: {
     try {
       values[key] = options.crypter.decrypt(ciphertext);
     } catch (error) {
-      throw new Error(`config ${key}: ${(error as Error).message}`);
+      throw new Error(`config ${key}: ${(error as Error).message}`, { cause: error });
     }
     secrets.add(key);
   }

@@ -47,10 +47,10 @@ describe("ci.yml", () => {
     expect(ci.on).toEqual({ push: null, pull_request: null });
   });
 
-  it("installs from the lockfile and runs the README's test command on Node 22 and 24", () => {
+  it("installs from the lockfile and runs the README's test command with npm on Node 24", () => {
     const job = ci.jobs.test;
     expect(Object.keys(ci.jobs)).toEqual(["test"]);
-    expect(job.strategy).toEqual({ "fail-fast": false, matrix: { node: [22, 24] } });
+    expect(job.strategy).toBeUndefined();
     expect(job.steps.map((step: Workflow) => step.uses ?? step.run)).toEqual([
       "actions/checkout@v4",
       "actions/setup-node@v4",
@@ -58,7 +58,7 @@ describe("ci.yml", () => {
       SPEC_DOWNLOAD,
       "npm test",
     ]);
-    expect(job.steps[1].with).toEqual({ "node-version": "${{ matrix.node }}", cache: "npm" });
+    expect(job.steps[1].with).toEqual({ "node-version": 24, cache: "npm" });
   });
 
   it("downloads Fly's published spec before npm test and names the file for that step alone", () => {
