@@ -1,12 +1,12 @@
 import type { Input } from "@pulumi/pulumi";
-import type { MachineGuest } from "../providers/machine-spec";
+import type { MachineGuest } from "../providers/machine/machine-spec";
 import { checkGatewayArgs } from "./gateway-args-rules";
 import {
   DEFAULT_HEALTH_CHECK,
   DEFAULT_HEALTH_TIMEOUT_SECONDS,
   DEFAULT_IMAGE,
 } from "./gateway-constants";
-import type { HealthCheckTiming } from "./machine-config";
+import type { HealthCheckTiming } from "./gateway-machine-spec";
 import type { GatewayMode, OpenClawSettings } from "./openclaw-config";
 import { parseOpenClawSettings } from "./openclaw-settings";
 import { ValidationError } from "./validation";

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlyMachine } from "../providers/machine";
-import { FlyVolume } from "../providers/volume";
+import { FlyMachine } from "../providers/machine/fly-machine";
+import { FlyVolume } from "../providers/volume/fly-volume";
 import type { NormalizedGatewayArgs, RolloutStrategy } from "./gateway-args";
-import { buildGatewayMachineSpec } from "./machine-config";
+import { buildGatewayMachineSpec } from "./gateway-machine-spec";
 import { renderOpenClawConfig, serializeOpenClawConfig } from "./openclaw-config";
 
 /** Name of each region's volume on Fly, as in OpenClaw's Fly template. */

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { FlyApp } from "../providers/app";
-import { GeneratedToken } from "../providers/generated-token";
-import { FlyIpAddress } from "../providers/ip-address";
-import { FlySecrets } from "../providers/secrets";
+import { FlyApp } from "../providers/app/fly-app";
+import { GeneratedToken } from "../providers/token/generated-token";
+import { FlyIpAddress } from "../providers/ip-address/fly-ip-address";
+import { FlySecrets } from "../providers/secrets/fly-secrets";
 import {
   validateGatewayArgs,
   type NormalizedGatewayArgs,

@@ -1,4 +1,4 @@
-import type { MachineGuest } from "../providers/machine-spec";
+import type { MachineGuest } from "../providers/machine/machine-spec";
 
 /**
  * Fly.io usage prices the estimate is built from: base-region prices in USD per month for an

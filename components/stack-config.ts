@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { normalizeBaseUrl } from "../providers/fly/credentials";
-import { readTuning } from "../providers/provider-base";
+import { normalizeBaseUrl } from "../providers/fly-client/credentials";
+import { readTuning } from "../providers/provider-kit/provider-base";
 import { checkGatewayArgs } from "./gateway-args-rules";
 import type { OpenClawGatewayArgs } from "./gateway-args";
 import { buildContextProblems } from "./image-build";

@@ -1,4 +1,4 @@
-import type { MachineGuest } from "../providers/machine-spec";
+import type { MachineGuest } from "../providers/machine/machine-spec";
 import { ValidationError } from "./validation";
 
 /** Fly's named guest sizes that the gateway can run on (GPU sizes are of no use to it). */

@@ -1,5 +1,5 @@
 import type { Emulator } from "./emulator";
-import { unprocessable } from "./errors";
+import { unprocessable } from "./api-errors";
 import type { AppRecord, CertificateRecord } from "./state";
 
 /** How long a Let's Encrypt certificate is valid. */

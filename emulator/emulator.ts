@@ -1,5 +1,5 @@
 import { writeFileSync, renameSync } from "node:fs";
-import { notFound } from "./errors";
+import { notFound } from "./api-errors";
 import { FaultBook } from "./faults";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";

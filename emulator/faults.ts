@@ -1,4 +1,4 @@
-import { badRequest } from "./errors";
+import { badRequest } from "./api-errors";
 
 /** Faults injected into the transport of matching requests. */
 export const TRANSPORT_FAULT_KINDS = [

@@ -1,4 +1,4 @@
-import { badRequest } from "./errors";
+import { badRequest } from "./api-errors";
 
 /** The Go field kinds request bodies use. */
 export type GoKind = "int" | "bool" | "string";

@@ -1,4 +1,4 @@
-import { badRequest } from "./errors";
+import { badRequest } from "./api-errors";
 
 /** A machine's guest (its VM size), as Fly echoes it in `config.guest`. */
 export interface Guest {

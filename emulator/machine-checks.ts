@@ -1,5 +1,5 @@
 import type { Emulator } from "./emulator";
-import type { MachineConfig } from "./machine-config";
+import type { MachineConfig } from "./machine-config-decoding";
 import type { CheckStatusRecord, MachineRecord } from "./state";
 
 /** One health check a machine's config defines, as the emulator probes it. */

@@ -1,6 +1,6 @@
 import type { Emulator } from "./emulator";
 import { refreshChecks } from "./machine-checks";
-import { restartPolicyOf } from "./machine-config";
+import { restartPolicyOf } from "./machine-config-decoding";
 import { runTransition, whileUndisturbed, type Step } from "./machine-transitions";
 import { notifyMachineWatchers } from "./machine-watch";
 import { detachVolumes } from "./mounts";

@@ -1,6 +1,6 @@
-import { ApiError, badRequest } from "./errors";
+import { ApiError, badRequest } from "./api-errors";
 import type { Emulator } from "./emulator";
-import type { MachineConfig } from "./machine-config";
+import type { MachineConfig } from "./machine-config-decoding";
 import type { VolumeRecord } from "./state";
 
 /** Volume states in which a volume is on its way out and can no longer be mounted. */

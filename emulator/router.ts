@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import { badRequest } from "./errors";
+import { badRequest } from "./api-errors";
 import type { Emulator } from "./emulator";
 
 /** What a route handler answers: a status, an optional JSON body and extra headers. */

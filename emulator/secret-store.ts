@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Emulator } from "./emulator";
-import { ApiError, badRequest, preconditionFailed } from "./errors";
+import { ApiError, badRequest, preconditionFailed } from "./api-errors";
 import { queryBool } from "./routes/query-params";
 import type { AppSecretsRecord, SecretRecord } from "./state";
 

@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { Emulator, type EmulatorSettings } from "./emulator";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-errors";
 import type { TransportFault } from "./faults";
 import { ulid } from "./ids";
 import { Router, type Reply, type RequestContext } from "./router";
-import { registerApiRoutes } from "./routes";
-import { registerControlRoutes } from "./routes/control";
+import { registerApiRoutes } from "./routes/api-routes";
+import { registerControlRoutes } from "./routes/control-routes";
 
 /** Options for `startEmulator`; everything but the port has a default suited to tests. */
 export interface StartEmulatorOptions extends Partial<EmulatorSettings> {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { ApiError } from "./errors";
+import { ApiError } from "./api-errors";
 import type { EmulatorState } from "./state";
 import { isLive } from "./volume-store";
 

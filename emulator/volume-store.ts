@@ -1,5 +1,5 @@
 import type { Emulator } from "./emulator";
-import { notFound } from "./errors";
+import { notFound } from "./api-errors";
 import type { VolumeRecord, VolumeSnapshotRecord } from "./state";
 
 /**

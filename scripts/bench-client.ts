@@ -15,8 +15,8 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import { startEmulator } from "../emulator/server";
-import { createFlyClient } from "../providers/fly";
-import { processState } from "../providers/fly/process-state";
+import { createFlyClient } from "../providers/fly-client/fly-client";
+import { processState } from "../providers/fly-client/process-state";
 
 /** One path's figures for one round. */
 export interface BenchResult {

@@ -4,7 +4,7 @@
  *
  * With a `pulumi` CLI on PATH it runs the real CLI (a file backend under .pulumi-offline/ and a
  * fixed demo passphrase; the emulator then listens on 127.0.0.1:4280, the URL Pulumi.local.yaml
- * names). Without one it runs the project's offline engine (test equipment, see test/engine/) and
+ * names). Without one it runs the project's offline engine (test equipment, see engine/) and
  * says so. Either way the run starts with a refresh and then converges.
  *
  * The emulator's world is kept in <state dir>/demo-emulator.json and the stack's state beside it,
@@ -18,9 +18,9 @@ import { accessSync, constants, mkdirSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorHandle } from "../emulator/server";
-import type { EngineEvent, OperationResult, OutputValue } from "../test/engine/engine-types";
-import { OfflineEngine } from "../test/engine/offline-engine";
-import { formatLog, formatOutputs, formatStep, formatSummary } from "../test/engine/plan-output";
+import type { EngineEvent, OperationResult, OutputValue } from "../engine/engine-types";
+import { OfflineEngine } from "../engine/offline-engine";
+import { formatLog, formatOutputs, formatStep, formatSummary } from "../engine/plan-output";
 
 const PROJECT_DIR = resolve(__dirname, "..");
 const STACK = "local";
@@ -77,7 +77,7 @@ export async function runDemo(argv: readonly string[], say: Say = console.log): 
 }
 
 async function deployWithOfflineEngine(emulator: EmulatorHandle, stateDir: string, say: Say) {
-  say("engine: the offline engine (test/engine), because no `pulumi` CLI is on PATH");
+  say("engine: the offline engine (engine/), because no `pulumi` CLI is on PATH");
   const engine = () =>
     new OfflineEngine({
       projectDir: PROJECT_DIR,

@@ -2,7 +2,7 @@ import type { Emulator } from "../emulator";
 import { refreshChecks } from "../machine-checks";
 import { imageRef } from "../image-ref";
 import type { MachineEventRecord, MachineRecord } from "../state";
-import { activeLease } from "./leases";
+import { activeLease } from "./lease-routes";
 
 /** How a machine is rendered: list summaries, the `include_leases` view, a create's lease nonce. */
 export interface MachineJsonOptions {

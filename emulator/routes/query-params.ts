@@ -1,4 +1,4 @@
-import { badRequest } from "../errors";
+import { badRequest } from "../api-errors";
 
 const TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
 const FALSE = new Set(["0", "f", "F", "FALSE", "false", "False"]);

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync, symlinkSync, copyFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { OperationKind, OperationResult } from "../../test/engine/engine-types";
-import { OfflineEngine } from "../../test/engine/offline-engine";
+import type { OperationKind, OperationResult } from "../../engine/engine-types";
+import { OfflineEngine } from "../../engine/offline-engine";
 
 /** The repository: its `index.ts` and stack files are what the bench deploys. */
 export const REPO_ROOT = join(__dirname, "..", "..");

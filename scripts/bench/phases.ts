@@ -4,7 +4,7 @@
  * program's own modules and serializing its dynamic providers), the resource steps themselves
  * (the part the critical path bounds), and after the last step (program exit, shutdown). Pure.
  */
-import type { StepRecord } from "../../test/engine/engine-types";
+import type { StepRecord } from "../../engine/engine-types";
 
 /** Milliseconds per phase; they add up to the operation's wall time. */
 export interface Phases {

@@ -5,7 +5,7 @@
  */
 import type { RequestLogEntry } from "../../emulator/request-log";
 import { FLY_RATE_LIMITS } from "../../emulator/rate-limit";
-import type { StepSummary } from "../../test/engine/engine-types";
+import type { StepSummary } from "../../engine/engine-types";
 import { counts, excessCalls, minimumCalls } from "./api-minimum";
 import type { CallCounts } from "./api-minimum";
 import { BENCH_REGIONS, BenchStack, createEmptyProject } from "./bench-stack";

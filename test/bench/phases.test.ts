@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StepRecord } from "../engine/engine-types";
+import type { StepRecord } from "../../engine/engine-types";
 import { operationPhases } from "../../scripts/bench/phases";
 
 function step(type: string, startedAt: number, finishedAt: number): StepRecord {

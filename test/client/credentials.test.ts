@@ -1,5 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { authorizationHeader, createFlyClient, resolveFlyCredentials } from "../../providers/fly";
+import {
+  authorizationHeader,
+  createFlyClient,
+  resolveFlyCredentials,
+} from "../../providers/fly-client/fly-client";
 
 /** Stack config as Pulumi's `configure()` hands it over (namespaced keys, bare-key lookup). */
 function stackConfig(values: Record<string, string>) {

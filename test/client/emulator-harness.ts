@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "undici";
 import { startEmulator } from "../../emulator/server";
-import { createFlyClient } from "../../providers/fly";
-import type { FlyClient, Machine, MachineConfig } from "../../providers/fly";
+import { createFlyClient } from "../../providers/fly-client/fly-client";
+import type { FlyClient, Machine, MachineConfig } from "../../providers/fly-client/fly-client";
 import { FAST_RETRY } from "./fixtures";
 
 /** An image the emulator boots; world faults can single it out. */

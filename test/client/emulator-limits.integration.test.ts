@@ -6,8 +6,12 @@ import { randomUUID } from "node:crypto";
 import { Agent, request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../../emulator/server";
-import { createFlyClient, isLeaseConflict, isNotFound } from "../../providers/fly";
-import type { FlyClient } from "../../providers/fly";
+import {
+  createFlyClient,
+  isLeaseConflict,
+  isNotFound,
+} from "../../providers/fly-client/fly-client";
+import type { FlyClient } from "../../providers/fly-client/fly-client";
 import { createTag, IMAGE } from "./emulator-harness";
 
 let emu: EmulatorHandle;

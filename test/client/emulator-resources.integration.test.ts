@@ -3,7 +3,7 @@
  * project's Machines API emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlyClient } from "../../providers/fly";
+import type { FlyClient } from "../../providers/fly-client/fly-client";
 import { startEmulatorHarness } from "./emulator-harness";
 import type { EmulatorHarness } from "./emulator-harness";
 

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isLeaseConflict, isNameTaken, isNotFound } from "../../providers/fly";
-import type { FlyClient } from "../../providers/fly";
+import { isLeaseConflict, isNameTaken, isNotFound } from "../../providers/fly-client/fly-client";
+import type { FlyClient } from "../../providers/fly-client/fly-client";
 import { createTag, IMAGE, startEmulatorHarness } from "./emulator-harness";
 import type { EmulatorHarness } from "./emulator-harness";
 

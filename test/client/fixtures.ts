@@ -3,8 +3,8 @@
  * Machines API bodies.
  */
 import type { Dispatcher } from "undici";
-import { createFlyClient } from "../../providers/fly";
-import type { FlyClient, FlyClientOptions } from "../../providers/fly";
+import { createFlyClient } from "../../providers/fly-client/fly-client";
+import type { FlyClient, FlyClientOptions } from "../../providers/fly-client/fly-client";
 
 /** A macaroon-shaped token, so redaction is tested against the `FlyV1` scheme too. */
 export const TEST_TOKEN = "fm2_lJPECAAAAAAAAMk9xBB6s3cr3t-t0k3n";

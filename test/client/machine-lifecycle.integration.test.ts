@@ -4,7 +4,7 @@
  * with 412), and one that did not go through is.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FlyClient } from "../../providers/fly";
+import type { FlyClient } from "../../providers/fly-client/fly-client";
 import { startEmulatorHarness } from "./emulator-harness";
 import type { EmulatorHarness } from "./emulator-harness";
 

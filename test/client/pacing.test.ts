@@ -5,8 +5,8 @@ import {
   DEFAULT_PACING_SAFETY_FACTOR,
   FLY_RATE_LIMITS,
   reserveToken,
-} from "../../providers/fly/pacing";
-import type { BucketState } from "../../providers/fly/process-state";
+} from "../../providers/fly-client/pacing";
+import type { BucketState } from "../../providers/fly-client/process-state";
 import { testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";

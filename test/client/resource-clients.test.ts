@@ -17,8 +17,8 @@ import {
   createVolumeListClient,
   createVolumesClient,
   createWaitsClient,
-} from "../../providers/fly";
-import type { FlyClientOptions, RetryInfo } from "../../providers/fly";
+} from "../../providers/fly-client/fly-client";
+import type { FlyClientOptions, RetryInfo } from "../../providers/fly-client/fly-client";
 import { FAST_RETRY, TEST_TOKEN, machineBody } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";

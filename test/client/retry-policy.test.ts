@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FlyApiError } from "../../providers/fly";
+import { FlyApiError } from "../../providers/fly-client/fly-client";
 import {
   backoffDelayMs,
   isAmbiguousFailure,
@@ -9,7 +9,7 @@ import {
   parseRetryAfterMs,
   resolveRetryOptions,
   shouldRetry,
-} from "../../providers/fly/retry-policy";
+} from "../../providers/fly-client/retry-policy";
 
 const httpError = (status: number, code?: string) =>
   new FlyApiError("failed", { status, code, method: "GET", path: "/v1/apps/a" });

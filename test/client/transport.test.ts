@@ -1,8 +1,8 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFlyClient, isFlyApiError } from "../../providers/fly";
-import type { RetryInfo } from "../../providers/fly";
-import { processState } from "../../providers/fly/process-state";
+import { createFlyClient, isFlyApiError } from "../../providers/fly-client/fly-client";
+import type { RetryInfo } from "../../providers/fly-client/fly-client";
+import { processState } from "../../providers/fly-client/process-state";
 import { FAST_RETRY, TEST_TOKEN, machineBody, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";

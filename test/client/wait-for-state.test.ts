@@ -1,6 +1,6 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isFlyApiError, isTimeout } from "../../providers/fly";
+import { isFlyApiError, isTimeout } from "../../providers/fly-client/fly-client";
 import { machineBody, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";

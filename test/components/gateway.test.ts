@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { readStackFile } from "../engine/stack-config";
+import { readStackFile } from "../../engine/stack-files";
 import {
   APP,
   GENERATED_TOKEN,

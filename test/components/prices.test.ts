@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MachineGuest } from "../../providers/machine-spec";
+import type { MachineGuest } from "../../providers/machine/machine-spec";
 import { FLY_PRICE_TABLE, computeCents, estimateMonthlyCost } from "../../components/prices";
 
 const shared = (cpus: number, memoryMb: number): MachineGuest => ({

@@ -7,7 +7,7 @@ import {
   StackConfigError,
   readGatewayStackConfig,
 } from "../../components/stack-config";
-import { readStackFile } from "../engine/stack-config";
+import { readStackFile } from "../../engine/stack-files";
 import { unwrap } from "./support/recording-mocks";
 
 const ROOT = join(__dirname, "..", "..");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stackConfigProblems } from "../../components/stack-config";
-import { readStackFile } from "../engine/stack-config";
+import { readStackFile } from "../../engine/stack-files";
 
 const ROOT = join(__dirname, "..", "..");
 const stackValues = (stack: string) => readStackFile(ROOT, "openclaw-fly", stack).plain;

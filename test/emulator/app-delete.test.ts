@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sleep, startFixture, type EmulatorFixture } from "./support";
+import { sleep, startFixture, type EmulatorFixture } from "./emulator-support";
 import { IMAGE, createApp, createVolume, machineIdOf } from "./machine-support";
 
 let fx: EmulatorFixture;

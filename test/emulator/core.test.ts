@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type EmulatorFixture } from "./support";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 
 let fx: EmulatorFixture;
 beforeAll(async () => {

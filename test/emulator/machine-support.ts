@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { ApiAnswer, ApiInit, EmulatorFixture } from "./support";
+import type { ApiAnswer, ApiInit, EmulatorFixture } from "./emulator-support";
 
 /** The image test machines run unless a test names another. */
 export const IMAGE = "registry.fly.io/openclaw-gateway:2026.1.1";

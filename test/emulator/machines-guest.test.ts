@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFixture, type EmulatorFixture } from "./support";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 import { IMAGE, createApp, createMachine, machineIdOf, machinePath } from "./machine-support";
 
 let fx: EmulatorFixture;

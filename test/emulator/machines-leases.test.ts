@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { LEASE_OWNER } from "../../emulator/routes/leases";
-import { startFixture, type EmulatorFixture } from "./support";
+import { LEASE_OWNER } from "../../emulator/routes/lease-routes";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 import {
   IMAGE,
   advanceClock,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DESTROYED_VISIBLE_MS } from "../../emulator/emulator";
-import { startFixture, type EmulatorFixture } from "./support";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 import {
   IMAGE,
   advanceClock,

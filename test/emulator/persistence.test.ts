@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/server";
 import { emptyState, type EmulatorState, type MachineRecord } from "../../emulator/state";
-import { sleep, startFixture, type EmulatorFixture } from "./support";
+import { sleep, startFixture, type EmulatorFixture } from "./emulator-support";
 
 let dir: string;
 let statePath: string;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REGIONS } from "../../emulator/regions";
-import { startFixture, type EmulatorFixture } from "./support";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 
 let fx: EmulatorFixture;
 beforeAll(async () => {

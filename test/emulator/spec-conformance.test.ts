@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Router } from "../../emulator/router";
-import { registerApiRoutes } from "../../emulator/routes";
+import { registerApiRoutes } from "../../emulator/routes/api-routes";
 import { runConformanceScenario, type RecordedCall } from "../support/conformance-scenario";
 import { SpecValidator, type SchemaAmendment } from "../support/openapi-validator";
-import { startFixture, type EmulatorFixture } from "./support";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 
 /**
  * Where Fly's documented responses show what the 2026-05 spec's generated schemas cannot say.

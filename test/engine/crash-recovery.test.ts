@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ResourceState } from "./engine-types";
+import type { ResourceState } from "../../engine/engine-types";
 import {
   removeStateDirectory,
   THING_TYPE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deleteInReverseDependencyOrder } from "./delete-scheduler";
+import { deleteInReverseDependencyOrder } from "../../engine/delete-scheduler";
 import { recordingContext, RecordingProvider, widgetState } from "./fixtures/recording-provider";
 
 const urnOf = (name: string) => widgetState(name, "", {}).urn;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LogEntry, ResourceState } from "./engine-types";
+import type { LogEntry, ResourceState } from "../../engine/engine-types";
 import {
   describeCalls,
   removeStateDirectory,

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ResourceState } from "./engine-types";
+import type { ResourceState } from "../../engine/engine-types";
 import {
   describeCalls,
   removeStateDirectory,
@@ -11,7 +11,7 @@ import {
   type FixtureOptions,
 } from "./fixtures/things-project";
 import { startThingStore, type ThingStore } from "./fixtures/thing-store";
-import { PROVIDER_KEY, SECRET_SIG, SIG_KEY, UNKNOWN } from "./property-values";
+import { PROVIDER_KEY, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../engine/property-values";
 
 // One stack taken through its whole life; each test builds on the state the previous one left.
 const STACK = "lifecycle";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resetIgnoredPaths } from "./ignore-changes";
+import { resetIgnoredPaths } from "../../engine/ignore-changes";
 import {
   annotateSecrets,
   changedKeys,
@@ -8,7 +8,7 @@ import {
   markSecretOutputs,
   stripSecrets,
   UNKNOWN,
-} from "./property-values";
+} from "../../engine/property-values";
 
 describe("property values", () => {
   it("strips secrets everywhere, keeping the plain values", () => {

@@ -2,7 +2,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as jspb from "google-protobuf";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { describe, expect, it } from "vitest";
-import { useNativeUtf8Strings } from "./protobuf-strings";
+import { useNativeUtf8Strings } from "../../engine/protobuf-strings";
 
 // Strings of every UTF-8 length, a surrogate pair, an empty one and a provider-sized one.
 const PROPERTIES = {

@@ -5,9 +5,9 @@ import {
   widgetGoal,
   widgetState,
 } from "./fixtures/recording-provider";
-import { makeSecret } from "./property-values";
-import { ProviderError } from "./provider-api";
-import { applyRegistration } from "./resource-steps";
+import { makeSecret } from "../../engine/property-values";
+import { ProviderError } from "../../engine/provider-api";
+import { applyRegistration } from "../../engine/resource-steps";
 
 const OLD = widgetState("w", "w-0", { size: 1, __provider: "code-a" });
 

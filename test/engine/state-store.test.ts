@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ResourceState } from "./engine-types";
-import { makeSecret } from "./property-values";
-import { SecretsCrypter } from "./secrets-crypter";
-import { readStateFile, StateStore } from "./state-store";
+import type { ResourceState } from "../../engine/engine-types";
+import { makeSecret } from "../../engine/property-values";
+import { SecretsCrypter } from "../../engine/secrets-crypter";
+import { readStateFile, StateStore } from "../../engine/state-store";
 
 const IDENTITY = { project: "things", stack: "dev" };
 

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorHandle } from "../../emulator/server";
-import type { OperationResult, StepRecord } from "../engine/engine-types";
-import { OfflineEngine } from "../engine/offline-engine";
-import { UNKNOWN } from "../engine/property-values";
-import { DEFAULT_TEST_PASSPHRASE } from "../engine/secrets-crypter";
+import type { OperationResult, StepRecord } from "../../engine/engine-types";
+import { OfflineEngine } from "../../engine/offline-engine";
+import { UNKNOWN } from "../../engine/property-values";
+import { DEFAULT_TEST_PASSPHRASE } from "../../engine/secrets-crypter";
 
 // index.ts run the way `pulumi preview` runs it (Pulumi's language runtime, ts-node, the real
 // dynamic-provider host) for each stack file of the project, against a running emulator.

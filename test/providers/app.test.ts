@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatorFixture } from "../emulator/support";
-import { FlyAppProvider } from "../../providers/app";
-import type { FlyAppOutputs } from "../../providers/app";
+import type { EmulatorFixture } from "../emulator/emulator-support";
+import { FlyAppProvider } from "../../providers/app/fly-app";
+import type { FlyAppOutputs } from "../../providers/app/fly-app";
 import {
   captureProgress,
   clearRequestLog,
@@ -12,7 +12,7 @@ import {
   startEmulatorFixture,
   UNKNOWN,
   worldState,
-} from "./support";
+} from "./provider-support";
 
 let fx: EmulatorFixture;
 let provider: FlyAppProvider;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatorFixture } from "../emulator/support";
-import { FlyCertificateProvider } from "../../providers/certificate";
+import type { EmulatorFixture } from "../emulator/emulator-support";
+import { FlyCertificateProvider } from "../../providers/certificate/fly-certificate";
 import {
   clearRequestLog,
   configured,
@@ -10,7 +10,7 @@ import {
   startEmulatorFixture,
   UNKNOWN,
   worldState,
-} from "./support";
+} from "./provider-support";
 
 let fx: EmulatorFixture;
 let provider: FlyCertificateProvider;

@@ -3,8 +3,8 @@ import {
   DEFAULT_TOKEN_BYTES,
   GeneratedTokenProvider,
   type GeneratedTokenOutputs,
-} from "../../providers/generated-token";
-import { UNKNOWN } from "../../providers/unknowns";
+} from "../../providers/token/generated-token";
+import { UNKNOWN } from "../../providers/provider-kit/unknowns";
 
 const provider = new GeneratedTokenProvider();
 

@@ -3,12 +3,12 @@
  * resource and returns the same outputs (and the inputs) a create produced.
  */
 import { describe, expect, it } from "vitest";
-import { FlyCertificateProvider } from "../../providers/certificate";
-import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../providers/machine-check";
-import { FlyIpAddressProvider } from "../../providers/ip-address";
-import { FlyVolumeProvider } from "../../providers/volume";
+import { FlyCertificateProvider } from "../../providers/certificate/fly-certificate";
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../providers/machine/machine-check";
+import { FlyIpAddressProvider } from "../../providers/ip-address/fly-ip-address";
+import { FlyVolumeProvider } from "../../providers/volume/fly-volume";
 import { APP, useMachineTestbed } from "./machine-testbed";
-import { configured } from "./support";
+import { configured } from "./provider-support";
 
 const bed = useMachineTestbed();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatorFixture } from "../emulator/support";
-import { FlyIpAddressProvider } from "../../providers/ip-address";
-import type { FlyIpAddressInputs } from "../../providers/ip-address";
+import type { EmulatorFixture } from "../emulator/emulator-support";
+import { FlyIpAddressProvider } from "../../providers/ip-address/fly-ip-address";
+import type { FlyIpAddressInputs } from "../../providers/ip-address/fly-ip-address";
 import {
   captureProgress,
   clearRequestLog,
@@ -10,7 +10,7 @@ import {
   requestLog,
   startEmulatorFixture,
   UNKNOWN,
-} from "./support";
+} from "./provider-support";
 
 let fx: EmulatorFixture;
 let provider: FlyIpAddressProvider;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FlyMachineOutputs } from "../../providers/machine";
-import { captureProgress, rejectionOf, worldState } from "./support";
+import type { FlyMachineOutputs } from "../../providers/machine/fly-machine";
+import { captureProgress, rejectionOf, worldState } from "./provider-support";
 import { APP, IMAGE, useMachineTestbed } from "./machine-testbed";
 
 const bed = useMachineTestbed();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { FlyMachineProvider } from "../../providers/machine";
-import type { FlyMachineInputs, FlyMachineOutputs } from "../../providers/machine";
-import { UNKNOWN } from "./support";
+import { FlyMachineProvider } from "../../providers/machine/fly-machine";
+import type { FlyMachineInputs, FlyMachineOutputs } from "../../providers/machine/fly-machine";
+import { UNKNOWN } from "./provider-support";
 
 const provider = new FlyMachineProvider();
 

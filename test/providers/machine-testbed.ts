@@ -1,8 +1,13 @@
 import { afterAll, beforeAll } from "vitest";
-import type { EmulatorFixture } from "../emulator/support";
-import { FlyMachineProvider } from "../../providers/machine";
-import type { FlyMachineInputs } from "../../providers/machine";
-import { configured, createAppDirectly, startEmulatorFixture, worldState } from "./support";
+import type { EmulatorFixture } from "../emulator/emulator-support";
+import { FlyMachineProvider } from "../../providers/machine/fly-machine";
+import type { FlyMachineInputs } from "../../providers/machine/fly-machine";
+import {
+  configured,
+  createAppDirectly,
+  startEmulatorFixture,
+  worldState,
+} from "./provider-support";
 
 /** The app the machine tests work in. */
 export const APP = "m-app";

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { FlyMachineOutputs } from "../../providers/machine";
-import { captureProgress, clearRequestLog, rejectionOf, requestLog, worldState } from "./support";
+import type { FlyMachineOutputs } from "../../providers/machine/fly-machine";
+import {
+  captureProgress,
+  clearRequestLog,
+  rejectionOf,
+  requestLog,
+  worldState,
+} from "./provider-support";
 import { APP, IMAGE, useMachineTestbed } from "./machine-testbed";
 
 const bed = useMachineTestbed();

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { progress, resourceLabel } from "../../providers/progress";
+import { progress, resourceLabel } from "../../providers/provider-kit/progress";
 import {
   DEFAULT_TUNING,
   readTuning,
   sameValue,
   TUNING_CONFIG_KEY,
-} from "../../providers/provider-base";
-import { captureProgress } from "./support";
+} from "../../providers/provider-kit/provider-base";
+import { captureProgress } from "./provider-support";
 
 function config(value: string | undefined) {
   return { get: (key: string) => (key === TUNING_CONFIG_KEY ? value : undefined) };

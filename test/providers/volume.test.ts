@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmulatorFixture } from "../emulator/support";
-import { FlyVolumeProvider } from "../../providers/volume";
-import type { FlyVolumeInputs, FlyVolumeOutputs } from "../../providers/volume";
-import { findAdoptable } from "../../providers/volume-operations";
-import type { VolumeClient } from "../../providers/volume-operations";
+import type { EmulatorFixture } from "../emulator/emulator-support";
+import { FlyVolumeProvider } from "../../providers/volume/fly-volume";
+import type { FlyVolumeInputs, FlyVolumeOutputs } from "../../providers/volume/fly-volume";
+import { findAdoptable } from "../../providers/volume/volume-convergence";
+import type { VolumeClient } from "../../providers/volume/volume-convergence";
 import {
   captureProgress,
   clearRequestLog,
@@ -13,7 +13,7 @@ import {
   startEmulatorFixture,
   UNKNOWN,
   worldState,
-} from "./support";
+} from "./provider-support";
 
 let fx: EmulatorFixture;
 let provider: FlyVolumeProvider;

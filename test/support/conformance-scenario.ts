@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { ApiInit, EmulatorFixture } from "../emulator/support";
+import type { ApiInit, EmulatorFixture } from "../emulator/emulator-support";
 
 /** One API call the scenario made and what came back. */
 export interface RecordedCall {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach } from "vitest";
-import { readStackFile } from "../../engine/stack-config";
+import { readStackFile } from "../../../engine/stack-files";
 import { gatewayMocks } from "./gateway-expectations";
 import {
   installRecordingMocks,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEMO_PASSPHRASE } from "../../../scripts/demo";
-import { OfflineEngine } from "../../engine/offline-engine";
+import { OfflineEngine } from "../../../engine/offline-engine";
 import { PROJECT_DIR } from "../support/e2e-stack";
 
 /** How long one demo run may take before its process group is killed. */
@@ -80,7 +80,7 @@ export function demoScenarios(): void {
     const { code, lines } = await runDemo(stateDir, children, DEMO_TIMEOUT_MS);
     expect(code).toBe(0);
     expect(lines).toContain(
-      "engine: the offline engine (test/engine), because no `pulumi` CLI is on PATH",
+      "engine: the offline engine (engine/), because no `pulumi` CLI is on PATH",
     );
     const worldFile = join(stateDir, "demo-emulator.json");
     expect(lines.filter((l) => l.startsWith("emulator: "))).toEqual([

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { secretDigest } from "../../../emulator/secret-store";
-import type { StepRecord } from "../../engine/engine-types";
+import type { StepRecord } from "../../../engine/engine-types";
 import type { StackChain } from "../support/chain";
 import { known, outputMap, secretOutput } from "../support/expectations";
 import {

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { ResourceState } from "../../engine/engine-types";
+import type { ResourceState } from "../../../engine/engine-types";
 import type { StackChain } from "../support/chain";
 import { known, machineUrn, outputMap } from "../support/expectations";
 import { secretSightings, stackTexts } from "../support/secret-scan";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from "vitest";
-import type { OperationResult } from "../../engine/engine-types";
+import type { OperationResult } from "../../../engine/engine-types";
 import { E2eStack, type E2eStackOptions } from "./e2e-stack";
 
 /**

@@ -7,9 +7,9 @@ import {
   type EmulatorHandle,
   type StartEmulatorOptions,
 } from "../../../emulator/server";
-import type { ProviderTuning } from "../../../providers/provider-base";
-import type { OperationKind, OperationResult } from "../../engine/engine-types";
-import { OfflineEngine } from "../../engine/offline-engine";
+import type { ProviderTuning } from "../../../providers/provider-kit/provider-base";
+import type { OperationKind, OperationResult } from "../../../engine/engine-types";
+import { OfflineEngine } from "../../../engine/offline-engine";
 import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";
 
 /** The project root: the real program (index.ts) and its stack files live there. */

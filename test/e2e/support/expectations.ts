@@ -1,4 +1,4 @@
-import type { OperationResult, OutputValue } from "../../engine/engine-types";
+import type { OperationResult, OutputValue } from "../../../engine/engine-types";
 
 /** A plain stack output, as the engine reports it. */
 export function known(value: unknown): OutputValue {

@@ -1,0 +1,209 @@
+import type { Emulator } from "../emulator";
+import { badRequest, notFound, preconditionFailed } from "../api-errors";
+import { goField } from "../go-fields";
+import { volumeId } from "../ids";
+import { isKnownRegion } from "../regions";
+import { readJsonObject, type Reply, type RequestContext, type Router } from "../router";
+import type { VolumeRecord, VolumeSnapshotRecord } from "../state";
+import { placeVolume, regionOutOfCapacity } from "../volume-placement";
+import { BLOCK_SIZE, appVolumes, findVolume, volumeJson } from "../volume-store";
+import { queryBool } from "./query-params";
+
+/** Volume names: lowercase letters, digits and underscores, at most 30 characters. */
+const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
+/** The API docs' default size; flyctl passes its own default of 1 GB explicitly. */
+const DEFAULT_SIZE_GB = 3;
+const MAX_SIZE_GB = 500;
+const DEFAULT_SNAPSHOT_RETENTION = 5;
+const FSTYPES = ["ext4", "raw"];
+
+/** Volumes: list, create, get, update, extend, delete. Snapshots live in `volume-snapshots.ts`. */
+export function registerVolumeRoutes(router: Router): void {
+  router.add(
+    "GET",
+    "/v1/apps/{app_name}/volumes",
+    ({ emulator, params, query }) => {
+      emulator.app(params.app_name);
+      const summary = queryBool(query, "summary");
+      return {
+        status: 200,
+        body: appVolumes(emulator, params.app_name).map((v) => volumeJson(v, summary)),
+      };
+    },
+    { action: "volume_list", scopeParam: "app_name" },
+  );
+
+  router.add("POST", "/v1/apps/{app_name}/volumes", createVolume, {
+    action: "volume_create",
+    scopeParam: "app_name",
+  });
+
+  router.add(
+    "GET",
+    "/v1/apps/{app_name}/volumes/{volume_id}",
+    ({ emulator, params }) => ({
+      status: 200,
+      body: volumeJson(findVolume(emulator, params.app_name, params.volume_id)),
+    }),
+    { action: "volume_get", scopeParam: "volume_id" },
+  );
+
+  router.add(
+    "PUT",
+    "/v1/apps/{app_name}/volumes/{volume_id}",
+    (ctx) => {
+      const volume = findVolume(ctx.emulator, ctx.params.app_name, ctx.params.volume_id, {
+        mutable: true,
+      });
+      const body = readJsonObject(ctx, "main.UpdateVolumeRequest");
+      const retention = goField(body, "UpdateVolumeRequest", "snapshot_retention", "int");
+      const autoBackup = goField(body, "UpdateVolumeRequest", "auto_backup_enabled", "bool");
+      if (retention !== undefined) volume.snapshot_retention = checkRetention(retention);
+      if (autoBackup !== undefined) volume.auto_backup_enabled = autoBackup;
+      return { status: 200, body: volumeJson(volume) };
+    },
+    { action: "volume_update", scopeParam: "volume_id" },
+  );
+
+  router.add(
+    "PUT",
+    "/v1/apps/{app_name}/volumes/{volume_id}/extend",
+    (ctx) => {
+      const { emulator, params } = ctx;
+      const volume = findVolume(emulator, params.app_name, params.volume_id, { mutable: true });
+      const body = readJsonObject(ctx, "main.ExtendVolumeRequest");
+      const size = goField(body, "ExtendVolumeRequest", "size_gb", "int");
+      if (size === undefined) throw badRequest("size_gb is required");
+      if (size <= volume.size_gb) {
+        throw badRequest(
+          `size_gb must be greater than the volume's current size of ${volume.size_gb} GB: volumes can only grow`,
+        );
+      }
+      volume.size_gb = checkSize(size);
+      // The filesystem grows online only after the machine using it restarts.
+      const machine = volume.attached_machine_id
+        ? emulator.state.machines[volume.attached_machine_id]
+        : undefined;
+      return {
+        status: 200,
+        body: { volume: volumeJson(volume), needs_restart: machine?.state === "started" },
+      };
+    },
+    { action: "volume_extend", scopeParam: "volume_id" },
+  );
+
+  router.add(
+    "DELETE",
+    "/v1/apps/{app_name}/volumes/{volume_id}",
+    ({ emulator, params }) => {
+      const volume = findVolume(emulator, params.app_name, params.volume_id, { mutable: true });
+      if (volume.attached_machine_id) {
+        // Fly refuses even when the machine is stopped: destroy the machine first.
+        throw preconditionFailed(
+          `failed_precondition: volume is currently bound to machine: ${volume.attached_machine_id}`,
+        );
+      }
+      volume.state = "pending_destroy";
+      volume.destroyed_at = emulator.now();
+      return { status: 200, body: volumeJson(volume) };
+    },
+    { action: "volume_delete", scopeParam: "volume_id" },
+  );
+}
+
+/** `POST /volumes`: validates like Fly, places the volume in a zone, restores if asked. */
+function createVolume(ctx: RequestContext): Reply {
+  const { emulator, params } = ctx;
+  emulator.app(params.app_name);
+  const body = readJsonObject(ctx, "main.CreateVolumeRequest");
+  const field = <K extends "int" | "bool" | "string">(name: string, kind: K) =>
+    goField(body, "CreateVolumeRequest", name, kind);
+
+  const name = field("name", "string");
+  if (name === undefined || !VOLUME_NAME.test(name)) {
+    throw badRequest(
+      "name must be 1 to 30 characters of lowercase letters, digits and underscores",
+    );
+  }
+  const region = field("region", "string");
+  if (!region) throw badRequest("region is required");
+  if (!isKnownRegion(region)) throw badRequest(`region "${region}" is not a known region`);
+  if (field("source_volume_id", "string")) {
+    // Forks copy data between hosts; nothing here needs them, so refuse rather than pretend.
+    throw badRequest("source_volume_id: forking volumes is not supported by the emulator");
+  }
+  const snapshot = restoreSource(emulator, params.app_name, field("snapshot_id", "string"));
+  const minimumSize = snapshot ? Math.ceil(snapshot.volume_size / 1024 ** 3) : 1;
+  const size = checkSize(field("size_gb", "int") ?? Math.max(DEFAULT_SIZE_GB, minimumSize));
+  if (size < minimumSize) {
+    throw badRequest(`size_gb must be at least the snapshot's volume size of ${minimumSize} GB`);
+  }
+  const fstype = field("fstype", "string") || "ext4";
+  if (!FSTYPES.includes(fstype))
+    throw badRequest(`fstype must be "ext4" or "raw", got "${fstype}"`);
+  const retention = checkRetention(
+    field("snapshot_retention", "int") ?? DEFAULT_SNAPSHOT_RETENTION,
+  );
+
+  if (emulator.faults.worldFault("no_capacity", { region })) throw regionOutOfCapacity(region);
+  const zone = placeVolume(emulator.state, {
+    app: params.app_name,
+    name,
+    region,
+    requireUniqueZone: field("require_unique_zone", "bool") ?? true,
+    uniqueZoneAppWide: field("unique_zone_app_wide", "bool") ?? false,
+  });
+
+  const volume: VolumeRecord = {
+    id: volumeId(),
+    app: params.app_name,
+    name,
+    // A restore is asynchronous on Fly: `restoring` first, `created` a moment later.
+    state: snapshot ? "restoring" : "created",
+    region,
+    zone,
+    size_gb: size,
+    encrypted: field("encrypted", "bool") ?? true,
+    attached_machine_id: null,
+    attached_alloc_id: null,
+    created_at: emulator.isoNow(),
+    fstype,
+    snapshot_retention: retention,
+    auto_backup_enabled: field("auto_backup_enabled", "bool") ?? true,
+    host_status: "ok",
+    type: "local",
+    block_size: BLOCK_SIZE,
+    snapshots: [],
+    ...(snapshot ? { ready_at: emulator.now() + emulator.settings.transitionMs } : {}),
+  };
+  emulator.state.volumes[volume.id] = volume;
+  return { status: 200, body: volumeJson(volume) };
+}
+
+/** The completed snapshot of one of the app's volumes that a restore names, or 404. */
+function restoreSource(
+  emulator: Emulator,
+  app: string,
+  snapshotId: string | undefined,
+): VolumeSnapshotRecord | undefined {
+  if (!snapshotId) return undefined;
+  for (const volume of appVolumes(emulator, app)) {
+    const snapshot = volume.snapshots.find((s) => s.id === snapshotId);
+    if (snapshot && snapshot.status === "created") return snapshot;
+  }
+  throw notFound("snapshot");
+}
+
+function checkSize(size: number): number {
+  if (size < 1 || size > MAX_SIZE_GB) {
+    throw badRequest(`size_gb must be between 1 and ${MAX_SIZE_GB}, got ${size}`);
+  }
+  return size;
+}
+
+function checkRetention(days: number): number {
+  if (days < 1 || days > 60) {
+    throw badRequest(`snapshot_retention must be between 1 and 60 days, got ${days}`);
+  }
+  return days;
+}

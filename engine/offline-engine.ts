@@ -1,0 +1,213 @@
+import { DeploymentState } from "./deployment-state";
+import type {
+  EngineOptions,
+  OperationKind,
+  OperationResult,
+  OutputValue,
+  ResourceState,
+  StepSummary,
+} from "./engine-types";
+import { Operation } from "./operation";
+import { containsSecrets, stripSecrets } from "./property-values";
+import { resolvePassphrase, SecretsCrypter, type Passphrase } from "./secrets-crypter";
+import { readProject, readStackFile, resolveStackConfig, type StackFile } from "./stack-files";
+import { readStateFile, stateFilePath, StateStore, type StateFileContents } from "./state-store";
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * An offline stand-in for the Pulumi CLI, for tests and CI: it runs a project's TypeScript program
+ * through Pulumi's own language runtime against a local resource monitor, sends dynamic resources
+ * to Pulumi's own dynamic-provider host, runs `command:local:Command` locally, and keeps state in
+ * `<projectDir>/.pulumi-offline/<stack>/state.json`. Test equipment: real deployments use the
+ * real `pulumi` CLI.
+ *
+ * @example
+ *   const engine = new OfflineEngine({ projectDir, stack: "dev", config: { storeUrl } });
+ *   const result = await engine.up(); // { ok, summary, steps, outputs, logs, error? }
+ */
+export class OfflineEngine {
+  /** Where this stack's state lives. */
+  readonly stateFile: string;
+  private current: Operation | undefined;
+  private running = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.stateFile = stateFilePath(options.projectDir, options.stack, options.stateDirectory);
+  }
+
+  /** Runs the program as a dry run: Check and Diff only, no Create, Update or Delete. */
+  preview(): Promise<OperationResult> {
+    return this.execute("preview");
+  }
+
+  /** Runs the program and converges the stack, then deletes what the program no longer declares. */
+  up(): Promise<OperationResult> {
+    return this.execute("up");
+  }
+
+  /** Reads every resource back through its provider and records drift in the state. */
+  refresh(): Promise<OperationResult> {
+    return this.execute("refresh");
+  }
+
+  /** Deletes every resource of the stack in reverse dependency order. */
+  destroy(): Promise<OperationResult> {
+    return this.execute("destroy");
+  }
+
+  /** The state file as stored, secrets still encrypted; undefined before the first `up`. */
+  readState(): StateFileContents | undefined {
+    return readStateFile(this.stateFile);
+  }
+
+  /** The state's resources with secrets decrypted (as `{ [SIG_KEY]: SECRET_SIG, value }`). */
+  async loadState(): Promise<ResourceState[]> {
+    const contents = this.readState();
+    if (contents === undefined) return [];
+    const passphrase = resolvePassphrase({ ...process.env, ...this.options.env });
+    const crypter = await SecretsCrypter.fromEncryptionSalt(
+      passphrase.value,
+      contents.secretsProvider.salt,
+    );
+    return new StateStore(this.stateFile, crypter, contents).decode(contents);
+  }
+
+  /** Stops the running operation's child processes and server (the CLI's Ctrl-C). */
+  async cancel(): Promise<void> {
+    await this.current?.close();
+  }
+
+  /** SIGKILLs the provider host of the running operation (crash simulations). */
+  killProviderHost(): void {
+    this.current?.killProviderHost();
+  }
+
+  private async execute(kind: OperationKind): Promise<OperationResult> {
+    if (this.running) {
+      throw new Error(`${kind}: another operation is still running on stack ${this.options.stack}`);
+    }
+    this.running = true;
+    const startedAt = Date.now();
+    const errors: string[] = [];
+    let operation: Operation | undefined;
+    try {
+      const { projectDir, stack } = this.options;
+      const project = readProject(projectDir);
+      const stackFile = readStackFile(projectDir, project.name, stack);
+      const stored = readStateFile(this.stateFile);
+      const passphrase = resolvePassphrase({ ...process.env, ...this.options.env });
+      const crypters = await openCrypters(passphrase, stackFile, stored);
+      const config = resolveStackConfig({
+        project: project.name,
+        stackFile,
+        ...(crypters.config ? { crypter: crypters.config } : {}),
+        ...(this.options.config ? { config: this.options.config } : {}),
+        ...(this.options.secretConfig ? { secretConfig: this.options.secretConfig } : {}),
+      });
+      const store = new StateStore(this.stateFile, crypters.state, {
+        project: project.name,
+        stack,
+      });
+      const preview = kind === "preview";
+      const state = new DeploymentState(
+        store.decode(stored),
+        preview ? undefined : (resources) => store.save(resources),
+      );
+      const started = new Operation({ options: this.options, project, config, state, preview });
+      operation = started;
+      this.current = started;
+      if (passphrase.source === "default") {
+        started.log({
+          severity: "warning",
+          source: "engine",
+          message:
+            "PULUMI_CONFIG_PASSPHRASE is not set: secrets are encrypted with the public test " +
+            "passphrase of the offline engine",
+        });
+      }
+      const work =
+        kind === "refresh"
+          ? started.refreshAll()
+          : kind === "destroy"
+            ? started.deleteAll(state.all())
+            : started.runProgram();
+      await withTimeout(work, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => started.close());
+    } catch (error) {
+      errors.push((error as Error).message);
+    } finally {
+      await operation?.close();
+      this.current = undefined;
+      this.running = false;
+    }
+    return buildResult(kind, operation, [...errors, ...(operation?.errors ?? [])], startedAt);
+  }
+}
+
+async function openCrypters(
+  passphrase: Passphrase,
+  stackFile: StackFile,
+  stored: StateFileContents | undefined,
+): Promise<{ config?: SecretsCrypter; state: SecretsCrypter }> {
+  const config =
+    stackFile.encryptionSalt === undefined
+      ? undefined
+      : await SecretsCrypter.fromEncryptionSalt(passphrase.value, stackFile.encryptionSalt);
+  const stateSalt = stored?.secretsProvider.salt;
+  if (stateSalt === undefined) {
+    return {
+      ...(config ? { config } : {}),
+      state: config ?? (await SecretsCrypter.create(passphrase.value)),
+    };
+  }
+  const state =
+    config !== undefined && stateSalt === config.encryptionSalt
+      ? config
+      : await SecretsCrypter.fromEncryptionSalt(passphrase.value, stateSalt);
+  return { ...(config ? { config } : {}), state };
+}
+
+function withTimeout(
+  work: Promise<void>,
+  ms: number,
+  onTimeout: () => Promise<void>,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void onTimeout();
+      reject(new Error(`the operation did not finish within ${ms} ms and was stopped`));
+    }, ms);
+  });
+  // After a timeout the work settles on its own once its processes are gone; nothing awaits it.
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function buildResult(
+  kind: OperationKind,
+  operation: Operation | undefined,
+  errors: string[],
+  startedAt: number,
+): OperationResult {
+  const steps = operation?.steps ?? [];
+  const summary: StepSummary = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+  for (const step of steps) if (step.error === undefined) summary[step.op] += 1;
+  const stack = operation?.state
+    .all()
+    .find((resource) => resource.type === "pulumi:pulumi:Stack" && !resource.pendingDelete);
+  const outputs: Record<string, OutputValue> = {};
+  for (const [key, value] of Object.entries(stack?.outputs ?? {})) {
+    outputs[key] = { value: stripSecrets(value), secret: containsSecrets(value) };
+  }
+  return {
+    operation: kind,
+    ok: errors.length === 0,
+    summary,
+    steps,
+    outputs,
+    logs: operation?.logs ?? [],
+    ...(errors.length > 0 ? { error: errors.join("\n") } : {}),
+    durationMs: Date.now() - startedAt,
+  };
+}

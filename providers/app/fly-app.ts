@@ -1,0 +1,188 @@
+/**
+ * FlyApp: a Fly app, created or adopted by name (app names are one global namespace, so an app
+ * of that name in the same organization can only be ours or a lost create of ours).
+ *
+ * Deleting an app deletes its volumes on Fly, so an app that still holds volumes (retained ones,
+ * or ones nobody manages) is never deleted: it is left in place with a warning, and the next
+ * `up` adopts it again.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as Zod from "zod";
+import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
+import { createAppsClient } from "../fly-client/app-operations";
+import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
+import type { App, ConfigSource } from "../fly-client/fly-client";
+import { appNameProblem, orgSlugProblem } from "../fly-rules";
+import { progressFor, resourceLabel } from "../provider-kit/progress";
+import {
+  changedKeys,
+  compact,
+  flyClientOptions,
+  readTuning,
+  withContext,
+} from "../provider-kit/provider-base";
+
+/** Inputs of FlyApp as its provider receives them. */
+export interface FlyAppInputs {
+  /** Globally unique app name. Changing it replaces the app. */
+  name: string;
+  /** Organization slug. Default `personal`. Changing it replaces the app. */
+  org: string;
+  /** Custom private network isolating the app. Fly cannot change it: changing it replaces the app. */
+  network?: string;
+}
+
+/** Outputs of FlyApp. */
+export interface FlyAppOutputs extends FlyAppInputs {
+  /** Fly's id of the app. */
+  appId: string;
+}
+
+function appInputSchema() {
+  const { z } = require("zod") as typeof Zod;
+  const rule = (problem: (value: string) => string | undefined) =>
+    z.string().superRefine((value, ctx) => {
+      const reason = problem(value);
+      if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+    });
+  return z.object({
+    name: rule(appNameProblem),
+    org: rule(orgSlugProblem).optional(),
+    network: z.string().min(1).optional(),
+  });
+}
+
+/** `default` is what Fly calls the organization's shared network: the same as none. */
+function networkOf(app: App): string | undefined {
+  const network = app.network;
+  return typeof network === "string" && network !== "" && network !== "default"
+    ? network
+    : undefined;
+}
+
+function outputsOf(app: App, fallbackOrg: string): FlyAppOutputs {
+  return compact({
+    name: app.name,
+    org: app.organization?.slug ?? fallbackOrg,
+    network: networkOf(app),
+    appId: app.id ?? app.name,
+  });
+}
+
+/** The provider behind the resource below (exported for tests and tooling). */
+export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
+  FlyAppInputs,
+  FlyAppOutputs
+> {
+  declare private config: ConfigSource | undefined;
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = request.config;
+  }
+
+  async check(_olds: FlyAppInputs, news: FlyAppInputs) {
+    const failures = toCheckFailures(news, schemaProblems(appInputSchema(), news));
+    if (failures.length > 0) return { failures };
+    return { inputs: { ...news, org: news.org ?? "personal" } };
+  }
+
+  async diff(_id: string, olds: FlyAppOutputs, news: FlyAppInputs) {
+    const replaces = changedKeys({ ...olds }, { ...news }, ["name", "org", "network"]);
+    // Keeping the name means the old app must be gone before the name can be taken again.
+    const keepsName = olds.name === news.name;
+    return {
+      changes: replaces.length > 0,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && keepsName,
+    };
+  }
+
+  async create(inputs: FlyAppInputs) {
+    const { apps, progress } = this.connect(inputs.name);
+    return withContext(`FlyApp ${inputs.name}`, async () => {
+      const existing = await apps.getOrUndefined(inputs.name);
+      if (existing !== undefined) {
+        const org = existing.organization?.slug;
+        if (org !== inputs.org) {
+          throw new Error(
+            `the app name "${inputs.name}" is taken by an app in organization ${org ?? "(unknown)"}, ` +
+              `not ${inputs.org}: app names are global, choose another`,
+          );
+        }
+        progress(`adopting existing app ${inputs.name} in ${inputs.org}`);
+        return { id: existing.name, outs: outputsOf(existing, inputs.org) };
+      }
+      progress(`creating app ${inputs.name} in ${inputs.org}`);
+      const app = await apps.create(
+        compact({ name: inputs.name, org_slug: inputs.org, network: inputs.network }),
+      );
+      return { id: app.name, outs: outputsOf(app, inputs.org) };
+    });
+  }
+
+  async read(id: string, props?: FlyAppOutputs) {
+    const { apps } = this.connect(id);
+    const app = await withContext(`FlyApp ${id}`, () => apps.getOrUndefined(id));
+    if (app === undefined) return {};
+    const outs = outputsOf(app, props?.org ?? "personal");
+    const inputs = compact({ name: outs.name, org: outs.org, network: outs.network });
+    return { id, props: outs, inputs: inputs as FlyAppOutputs };
+  }
+
+  async update(_id: string, olds: FlyAppOutputs, news: FlyAppInputs) {
+    // Every input replaces the app; an update only ever records unchanged values.
+    return { outs: { ...olds, ...news } };
+  }
+
+  async delete(id: string, props: FlyAppOutputs) {
+    const { apps, volumes, progress } = this.connect(id);
+    await withContext(`FlyApp ${id}`, async () => {
+      const app = await apps.getOrUndefined(id);
+      if (app === undefined) return;
+      const held = (await volumes.list(id)).filter(
+        (volume) => !DELETED_VOLUME_STATES.includes(volume.state),
+      );
+      if (held.length > 0) {
+        const names = held.map((v) => `${v.name} (${v.id}, ${v.region})`).join(", ");
+        progress(
+          `warning: app ${id} still holds volumes ${names}; it is left in place on Fly ` +
+            `(deleting it would delete them) and the next up adopts it again`,
+        );
+        return;
+      }
+      progress(`deleting app ${id} of ${props.org}`);
+      await apps.delete(id);
+    });
+  }
+
+  private connect(name: string) {
+    const progress = progressFor(resourceLabel("app", name));
+    const options = flyClientOptions(this.config, readTuning(this.config), progress);
+    return { apps: createAppsClient(options), volumes: createVolumeListClient(options), progress };
+  }
+}
+
+/** The one provider object; it holds no data until `configure` runs in the provider host. */
+const provider = new FlyAppProvider();
+
+/** Arguments of FlyApp. */
+export interface FlyAppArgs {
+  /** Globally unique app name: lowercase letters, digits and dashes. Replaces on change. */
+  name: pulumi.Input<string>;
+  /** Organization slug (default `personal`). Replaces on change. */
+  org?: pulumi.Input<string>;
+  /** Custom private network (default: the organization's). Replaces on change. */
+  network?: pulumi.Input<string>;
+}
+
+/** A Fly app. Its id is the app name. */
+export class FlyApp extends pulumi.dynamic.Resource {
+  declare readonly name: pulumi.Output<string>;
+  declare readonly org: pulumi.Output<string>;
+  declare readonly network: pulumi.Output<string | undefined>;
+  declare readonly appId: pulumi.Output<string>;
+
+  constructor(name: string, args: FlyAppArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { appId: undefined, ...args }, opts, "fly", "FlyApp");
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Machine leases: `/v1/apps/{app}/machines/{id}/lease`. A lease keeps other deployers (flyctl,
+ * another stack) off a machine while it changes; every mutation of a leased machine must carry
+ * the nonce in `fly-machine-lease-nonce`, or Fly answers 409.
+ */
+import { FlyApiError, isLeaseConflict } from "./fly-api-error";
+import { leaseSchemas } from "./machine-schemas";
+import type { Lease } from "./machine-schemas";
+import { sleep } from "./process-state";
+import { backoffDelayMs } from "./retry-policy";
+import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
+
+/** Options of a lease acquisition. */
+export interface AcquireLeaseOptions extends CallOptions {
+  /** Lifetime in seconds; refreshing extends it. */
+  ttlSeconds: number;
+  /** Why the machine is leased; other holders see it. */
+  description?: string;
+  /** How long to keep trying while someone else holds the lease. Default 60 s. */
+  acquireTimeoutMs?: number;
+}
+
+/** Options of `withLease`. */
+export interface WithLeaseOptions extends AcquireLeaseOptions {
+  /** Refresh period. Default: half the TTL. */
+  refreshIntervalMs?: number;
+  /** Receives lines about refresh or release failures (the lease still expires by itself). */
+  onProgress?: (message: string) => void;
+}
+
+/** The lease operations of the client. */
+export interface LeaseOperations {
+  /**
+   * Acquires the machine's lease. While someone else holds it (409), retries with backoff up to
+   * `acquireTimeoutMs`, then throws a FlyApiError (409) naming the holder.
+   */
+  acquire(app: string, id: string, options: AcquireLeaseOptions): Promise<Lease>;
+  /** Extends a lease we hold; the nonce stays the same. */
+  refresh(app: string, id: string, nonce: string, options: AcquireLeaseOptions): Promise<Lease>;
+  /** Releases a lease we hold. */
+  release(app: string, id: string, nonce: string, options?: CallOptions): Promise<void>;
+  /**
+   * Runs `fn` under the machine's lease: acquires it, passes the nonce to `fn`, refreshes it in
+   * the background every `refreshIntervalMs`, and always releases it afterwards.
+   */
+  withLease<T>(
+    app: string,
+    id: string,
+    fn: (nonce: string) => Promise<T>,
+    options: WithLeaseOptions,
+  ): Promise<T>;
+}
+
+const LEASE_PATH = "/v1/apps/{app}/machines/{machine}/lease";
+
+/** The lease operations alone, over a transport of their own. */
+export function createLeasesClient(options: FlyClientOptions): LeaseOperations {
+  return leaseOperations(createClientContext(options));
+}
+
+/** Builds the lease operations over the client's transport. */
+export function leaseOperations(ctx: ClientContext): LeaseOperations {
+  const { send } = ctx;
+
+  const post = (app: string, id: string, options: AcquireLeaseOptions, nonce?: string) =>
+    send({
+      method: "POST",
+      path: LEASE_PATH,
+      params: { app, machine: id },
+      body: { ttl: options.ttlSeconds, description: options.description },
+      schema: leaseSchemas().lease,
+      action: "lease",
+      scope: id,
+      // A repeat after a lost answer either takes the lease or meets our own lease (409):
+      // the same outcome as not repeating, so transient failures may be retried.
+      idempotent: true,
+      leaseNonce: nonce,
+      signal: options.signal,
+    });
+
+  /** Explains who holds the lease, asking Fly when the 409 did not say. */
+  const leaseHeldError = async (
+    app: string,
+    id: string,
+    conflict: FlyApiError,
+    waitedMs: number,
+  ): Promise<FlyApiError> => {
+    const holder = await send({
+      method: "GET",
+      path: LEASE_PATH,
+      params: { app, machine: id },
+      schema: leaseSchemas().lease,
+      action: "lease",
+      scope: id,
+      idempotent: true,
+    }).catch(() => undefined);
+    const held = holder
+      ? `is leased by ${holder.owner ?? "an unknown owner"} until ` +
+        `${new Date(holder.expires_at * 1000).toISOString()}` +
+        (holder.description ? ` ("${holder.description}")` : "")
+      : `is leased by someone else (${conflict.message})`;
+    return new FlyApiError(`machine ${id} in app ${app} ${held}; gave up after ${waitedMs} ms`, {
+      status: 409,
+      code: "lease_held",
+      requestId: conflict.requestId,
+      method: conflict.method,
+      path: conflict.path,
+    });
+  };
+
+  const acquire = async (app: string, id: string, options: AcquireLeaseOptions) => {
+    const limitMs = options.acquireTimeoutMs ?? 60_000;
+    const startedMs = Date.now();
+    for (let retries = 0; ; retries++) {
+      try {
+        return await post(app, id, options);
+      } catch (error) {
+        if (!isLeaseConflict(error)) throw error;
+        const delayMs = backoffDelayMs(retries, ctx.retry);
+        if (Date.now() - startedMs + delayMs > limitMs) {
+          throw await leaseHeldError(app, id, error as FlyApiError, Date.now() - startedMs);
+        }
+        await sleep(delayMs, options.signal);
+      }
+    }
+  };
+
+  const release = async (app: string, id: string, nonce: string, options: CallOptions = {}) => {
+    await send({
+      method: "DELETE",
+      path: LEASE_PATH,
+      params: { app, machine: id },
+      action: "lease",
+      scope: id,
+      idempotent: true,
+      leaseNonce: nonce,
+      signal: options.signal,
+    });
+  };
+
+  return {
+    acquire,
+    refresh: (app, id, nonce, options) => post(app, id, options, nonce),
+    release,
+
+    async withLease(app, id, fn, options) {
+      const lease = await acquire(app, id, options);
+      const refreshOptions = { ttlSeconds: options.ttlSeconds, description: options.description };
+      let refreshing: Promise<void> | undefined;
+      const timer = setInterval(
+        () => {
+          if (refreshing) return;
+          refreshing = post(app, id, refreshOptions, lease.nonce)
+            .then(
+              () => undefined,
+              (error: unknown) => {
+                options.onProgress?.(
+                  `refreshing the lease on machine ${id} failed: ${String(error)}`,
+                );
+              },
+            )
+            .finally(() => {
+              refreshing = undefined;
+            });
+        },
+        options.refreshIntervalMs ?? (options.ttlSeconds * 1000) / 2,
+      );
+      try {
+        return await fn(lease.nonce);
+      } finally {
+        clearInterval(timer);
+        await refreshing;
+        // Released without the caller's signal: an aborted operation must still let go.
+        await release(app, id, lease.nonce).catch((error: unknown) => {
+          options.onProgress?.(
+            `releasing the lease on machine ${id} failed (it will expire): ${String(error)}`,
+          );
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Waiting for machines: for a state through Fly's long-poll `/wait` endpoint, and for health
+ * through the machine's check results.
+ *
+ * `/wait` holds a request for at most 60 s and answers 408 when the state was not reached, so
+ * longer waits are a loop of calls. "Started" is not "healthy": a provider is done only once every
+ * check passes, and must not sit out its whole timeout when the machine has already died
+ * (flyctl#2653).
+ */
+import { FlyApiError, isFlyApiError, isNotFound } from "./fly-api-error";
+import { getMachine } from "./machine-lookup";
+import { waitSchemas } from "./machine-schemas";
+import type { Machine, MachineCheckStatus, MachineEvent, WaitResult } from "./machine-schemas";
+import { sleep } from "./process-state";
+import type { CallOptions, ClientContext } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
+
+/** Options of one `/wait` call. */
+export interface WaitOptions extends CallOptions {
+  /** Target state: started, stopped, suspended, destroyed, failed or settled. */
+  state: string;
+  /** Wait for this machine version (the `instance_id` an update returned). */
+  version?: string;
+  /** How long the server holds the request; clamped to 1..60 s. Default 60. */
+  timeoutSeconds?: number;
+}
+
+/** Options of a whole wait, however many calls it takes. */
+export interface WaitForStateOptions extends CallOptions {
+  state: string;
+  version?: string;
+  /** Overall limit in milliseconds. */
+  timeoutMs: number;
+  /** Receives human-readable progress lines. */
+  onProgress?: (message: string) => void;
+}
+
+/** Options of a wait for passing health checks. */
+export interface WaitForChecksOptions extends CallOptions {
+  timeoutMs: number;
+  /** Pause between polls. Default 1000 ms. */
+  pollMs?: number;
+  /** Only checks of this machine version count. */
+  version?: string;
+  onProgress?: (message: string) => void;
+}
+
+/** The wait operations of the client. */
+export interface WaitOperations {
+  /** One `/wait` call: resolves when reached, throws a FlyApiError (408) when not in time. */
+  wait(app: string, id: string, options: WaitOptions): Promise<WaitResult>;
+  /** Waits for a state past the server's 60 s limit; 408 answers mean "keep waiting". */
+  waitForState(app: string, id: string, options: WaitForStateOptions): Promise<WaitResult>;
+  /**
+   * Polls the machine until it reports at least one check and all of them pass. Fails fast when
+   * the machine is stopped, failed or destroyed, or its latest event is an unrequested exit.
+   */
+  waitForChecks(app: string, id: string, options: WaitForChecksOptions): Promise<Machine>;
+}
+
+/** States from which a machine will not become healthy without someone acting. */
+const DEAD_STATES = ["stopped", "failed", "destroyed"];
+
+/** The wait operations alone, over a transport of their own. */
+export function createWaitsClient(options: FlyClientOptions): WaitOperations {
+  const ctx = createClientContext(options);
+  return waitOperations(ctx, (app, id, callOptions) => getMachine(ctx, app, id, callOptions));
+}
+
+/** Builds the wait operations; `getMachine` is the client's `machines.get`. */
+export function waitOperations(
+  ctx: ClientContext,
+  getMachine: (app: string, id: string, options?: CallOptions) => Promise<Machine>,
+): WaitOperations {
+  const wait = async (app: string, id: string, options: WaitOptions): Promise<WaitResult> => {
+    const seconds = Math.min(60, Math.max(1, Math.ceil(options.timeoutSeconds ?? 60)));
+    const result = await ctx.send({
+      method: "GET",
+      path: "/v1/apps/{app}/machines/{machine}/wait",
+      params: { app, machine: id },
+      query: { state: options.state, version: options.version, timeout: seconds },
+      schema: waitSchemas().waitResult,
+      action: "machine_wait",
+      scope: id,
+      idempotent: true,
+      noRetryOn408: true,
+      timeoutMs: seconds * 1000 + ctx.requestTimeoutMs,
+      signal: options.signal,
+    });
+    return result ?? { ok: true };
+  };
+
+  return {
+    wait,
+
+    async waitForState(app, id, options) {
+      const startedMs = Date.now();
+      const target = options.version
+        ? `${options.state} (version ${options.version})`
+        : options.state;
+      for (;;) {
+        const remainingMs = startedMs + options.timeoutMs - Date.now();
+        if (remainingMs <= 0) {
+          const machine = await getMachine(app, id, options).catch(() => undefined);
+          const now = machine ? `; it is ${machine.state}` : "";
+          throw waitTimeout(
+            app,
+            id,
+            `did not reach ${target} within ${options.timeoutMs} ms${now}`,
+          );
+        }
+        try {
+          const seconds = Math.ceil(remainingMs / 1000);
+          return await wait(app, id, { ...options, timeoutSeconds: seconds });
+        } catch (error) {
+          // Fly forgets destroyed machines after a while: gone is as destroyed as it gets.
+          if (options.state === "destroyed" && isNotFound(error)) {
+            return { ok: true, state: "destroyed" };
+          }
+          if (!isFlyApiError(error) || error.status !== 408) throw error;
+          const elapsedS = Math.round((Date.now() - startedMs) / 1000);
+          options.onProgress?.(`machine ${id}: waiting for ${target} (${elapsedS}s)`);
+        }
+      }
+    },
+
+    async waitForChecks(app, id, options) {
+      const startedMs = Date.now();
+      const pollMs = options.pollMs ?? 1000;
+      let lastReport = "";
+      // A stopped machine may no longer report checks; the last results seen explain why it died.
+      let lastChecks: MachineCheckStatus[] = [];
+      for (;;) {
+        const machine = await getMachine(app, id, options);
+        const version = machine.instance_id ?? machine.version;
+        const sameVersion = options.version === undefined || version === options.version;
+        const checks = machine.checks ?? [];
+        if (sameVersion && checks.length > 0) lastChecks = checks;
+        const exit = sameVersion ? unrequestedExit(machine.events ?? []) : undefined;
+        if (DEAD_STATES.includes(machine.state) || exit !== undefined) {
+          const how = exit === undefined ? "" : ` (${describeExit(exit)})`;
+          const seen =
+            checks.length === 0 && lastChecks.length > 0
+              ? `last seen: ${describeChecks(lastChecks)}`
+              : describeChecks(checks);
+          throw new FlyApiError(`machine ${id} in app ${app} is ${machine.state}${how}; ${seen}`, {
+            status: 0,
+            code: "machine_failed",
+            method: "GET",
+            path: machinePath(app, id),
+          });
+        }
+        if (sameVersion && checks.length > 0 && checks.every((c) => c.status === "passing")) {
+          return machine;
+        }
+        const report = sameVersion
+          ? `machine ${id}: ${describeChecks(checks)}`
+          : `machine ${id}: waiting for version ${options.version} (now ${version})`;
+        if (report !== lastReport) options.onProgress?.(report);
+        lastReport = report;
+        if (Date.now() + pollMs - startedMs > options.timeoutMs) {
+          const detail = `not healthy within ${options.timeoutMs} ms (${machine.state}); ${describeChecks(checks)}`;
+          throw waitTimeout(app, id, detail);
+        }
+        await sleep(pollMs, options.signal);
+      }
+    },
+  };
+}
+
+/** The newest start-or-exit event when it is an exit nobody asked for, else undefined. */
+function unrequestedExit(events: MachineEvent[]): MachineEvent | undefined {
+  const latest = events
+    .filter((e) => e.type === "start" || e.type === "exit")
+    .sort((a, b) => b.timestamp - a.timestamp)[0];
+  if (latest?.type !== "exit") return undefined;
+  return latest.request?.exit_event?.requested_stop === true ? undefined : latest;
+}
+
+function describeExit(event: MachineEvent): string {
+  const exit = event.request?.exit_event;
+  if (exit?.oom_killed) return "its process was killed for lack of memory";
+  const code = exit?.exit_code;
+  return code === undefined || code === null
+    ? "its process exited"
+    : `its process exited with code ${code}`;
+}
+
+function describeChecks(checks: MachineCheckStatus[]): string {
+  if (checks.length === 0) return "no check results";
+  const passing = checks.filter((c) => c.status === "passing").length;
+  const failing = checks
+    .filter((c) => c.status !== "passing")
+    .map((c) => `check "${c.name}" is ${c.status}${c.output ? `: ${c.output.trim()}` : ""}`);
+  return [`${passing}/${checks.length} checks passing`, ...failing].join("; ");
+}
+
+function machinePath(app: string, id: string): string {
+  return `/v1/apps/${encodeURIComponent(app)}/machines/${encodeURIComponent(id)}`;
+}
+
+function waitTimeout(app: string, id: string, detail: string): FlyApiError {
+  return new FlyApiError(`machine ${id} in app ${app} ${detail}`, {
+    status: 0,
+    code: "wait_timeout",
+    method: "GET",
+    path: machinePath(app, id),
+  });
+}

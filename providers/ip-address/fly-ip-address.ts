@@ -1,0 +1,264 @@
+/**
+ * FlyIpAddress: one IP address assigned to an app (dedicated or shared IPv4, IPv6, or a Flycast
+ * private IPv6). Addresses cannot be changed, only released and allocated again, so every input
+ * change replaces the resource. Create adopts a shared IPv4 the app already has (nothing is lost
+ * by sharing it), and a dedicated or private address only when exactly one of that kind exists;
+ * an adopted address was made outside this resource, so delete leaves it in place.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as Zod from "zod";
+import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
+import { readTarget } from "../provider-kit/import-id";
+import { isNotFound } from "../fly-client/fly-api-error";
+import { createIpsClient, ipAssignmentHasType } from "../fly-client/ip-address-operations";
+import type { ConfigSource, IpAddressType, IpAssignment } from "../fly-client/fly-client";
+import { appNameProblem, regionProblem } from "../fly-rules";
+import { progressFor, resourceLabel } from "../provider-kit/progress";
+import {
+  changedKeys,
+  compact,
+  flyClientOptions,
+  readTuning,
+  withContext,
+} from "../provider-kit/provider-base";
+
+/** The region of an anycast address, which is not pinned to one region. */
+export const GLOBAL_REGION = "global";
+
+/** Inputs of FlyIpAddress as its provider receives them. */
+export interface FlyIpAddressInputs {
+  app: string;
+  /** `v4` (dedicated, paid), `shared_v4`, `v6`, or `private_v6` (Flycast). */
+  type: IpAddressType;
+  /** A region code, or `global` (the default) for an anycast address. */
+  region: string;
+  /** For `private_v6`: the private network the address lives in (default: the org's). */
+  network?: string;
+  /** For `private_v6`: the organization whose network gets the address. */
+  org?: string;
+  /** Fly proxy service the address routes to. */
+  serviceName?: string;
+}
+
+/** Outputs of FlyIpAddress. */
+export interface FlyIpAddressOutputs extends FlyIpAddressInputs {
+  /** The address itself. */
+  address: string;
+  /** Set when create took over an address already assigned: delete then leaves it in place. */
+  adopted?: boolean;
+}
+
+/** Inputs whose change needs a new address. */
+const REPLACING_KEYS = ["app", "type", "region", "network", "org", "serviceName"];
+
+function ipInputSchema() {
+  const { z } = require("zod") as typeof Zod;
+  const rule = (problem: (value: string) => string | undefined) =>
+    z.string().superRefine((value, ctx) => {
+      const reason = problem(value);
+      if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+    });
+  return z.object({
+    app: rule(appNameProblem),
+    type: z.enum(["v4", "shared_v4", "v6", "private_v6"]),
+    region: rule((region) =>
+      region === GLOBAL_REGION ? undefined : regionProblem(region),
+    ).optional(),
+    network: z.string().min(1).optional(),
+    org: z.string().min(1).optional(),
+    serviceName: z.string().min(1).optional(),
+  });
+}
+
+/** A field of a Flycast address's network (Fly sends `{name, org_slug}`); empty = default. */
+function networkField(ip: IpAssignment, field: "name" | "org_slug"): string | undefined {
+  const network: unknown = (ip as Record<string, unknown>).network;
+  const value =
+    typeof network === "object" && network !== null
+      ? (network as Record<string, unknown>)[field]
+      : field === "name"
+        ? network
+        : undefined;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The network name of a Flycast address; undefined for the default network. */
+function networkOf(ip: IpAssignment): string | undefined {
+  return networkField(ip, "name");
+}
+
+/** The kind of an assigned address, for an import that names only the address. */
+function typeOf(ip: IpAssignment): IpAddressType {
+  const types: IpAddressType[] = ["private_v6", "v6", "shared_v4", "v4"];
+  return types.find((type) => ipAssignmentHasType(ip, type)) ?? "v6";
+}
+
+/** Whether an assigned address is the one `inputs` describe. */
+function matches(ip: IpAssignment, inputs: FlyIpAddressInputs): boolean {
+  return (
+    ipAssignmentHasType(ip, inputs.type) &&
+    (ip.region ?? GLOBAL_REGION) === inputs.region &&
+    networkOf(ip) === inputs.network &&
+    (inputs.org === undefined || networkField(ip, "org_slug") === inputs.org) &&
+    (ip.service_name || undefined) === inputs.serviceName
+  );
+}
+
+function outputsOf(inputs: FlyIpAddressInputs, ip: IpAssignment): FlyIpAddressOutputs {
+  return compact({ ...inputs, region: ip.region ?? inputs.region, address: ip.ip });
+}
+
+/** The provider behind the resource below (exported for tests and tooling). */
+export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
+  FlyIpAddressInputs,
+  FlyIpAddressOutputs
+> {
+  declare private config: ConfigSource | undefined;
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = request.config;
+  }
+
+  async check(_olds: FlyIpAddressInputs, news: FlyIpAddressInputs) {
+    const failures = toCheckFailures(news, schemaProblems(ipInputSchema(), news));
+    if (failures.length > 0) return { failures };
+    return { inputs: { ...news, region: news.region ?? GLOBAL_REGION } };
+  }
+
+  async diff(_id: string, olds: FlyIpAddressOutputs, news: FlyIpAddressInputs) {
+    const replaces = changedKeys({ ...olds }, { ...news }, REPLACING_KEYS);
+    // A new address can be allocated before the old one is released, so traffic never lacks one.
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  }
+
+  async create(inputs: FlyIpAddressInputs) {
+    const { ips, progress } = this.connect(inputs);
+    return withContext(`FlyIpAddress ${inputs.app} ${inputs.type}`, async () => {
+      const found = (await ips.list(inputs.app)).filter((ip) => matches(ip, inputs));
+      // A shared IPv4 is adopted freely; a dedicated or private one only when it is unambiguous,
+      // and then it is marked so that delete never releases an address it did not allocate.
+      const shared = inputs.type === "shared_v4";
+      if (found.length > 0 && (shared || found.length === 1)) {
+        const existing = found[0];
+        progress(
+          `adopting ${inputs.type} address ${existing.ip} already assigned to ${inputs.app}`,
+        );
+        const outs = outputsOf(inputs, existing);
+        return { id: existing.ip, outs: shared ? outs : { ...outs, adopted: true } };
+      }
+      progress(`allocating a ${inputs.type} address for ${inputs.app}`);
+      const ip = await ips.allocate(
+        inputs.app,
+        compact({
+          type: inputs.type,
+          region: inputs.region === GLOBAL_REGION ? undefined : inputs.region,
+          org_slug: inputs.org,
+          network: inputs.network,
+          service_name: inputs.serviceName,
+        }),
+      );
+      return { id: ip.ip, outs: outputsOf(inputs, ip) };
+    });
+  }
+
+  async read(importOrId: string, props?: FlyIpAddressOutputs) {
+    const { app, id } = readTarget("FlyIpAddress", importOrId, props?.app);
+    const { ips } = this.connect({ app, type: props?.type ?? "v6" });
+    return withContext(`FlyIpAddress ${app} ${id}`, async () => {
+      let assigned: IpAssignment[];
+      try {
+        assigned = await ips.list(app);
+      } catch (error) {
+        if (isNotFound(error)) return {};
+        throw error;
+      }
+      const ip = assigned.find((candidate) => candidate.ip === id);
+      if (ip === undefined) return {};
+      const known = {
+        ...props,
+        app,
+        type: props?.type ?? typeOf(ip),
+        region: ip.region ?? GLOBAL_REGION,
+      };
+      const outs = outputsOf(
+        { ...known, network: networkOf(ip), serviceName: ip.service_name || undefined },
+        ip,
+      );
+      const { address: _address, adopted: _adopted, ...inputs } = outs;
+      return { id, props: outs, inputs: inputs as FlyIpAddressOutputs };
+    });
+  }
+
+  async update(_id: string, olds: FlyIpAddressOutputs, news: FlyIpAddressInputs) {
+    // Every input replaces the resource, so an update only ever records unchanged values.
+    return { outs: { ...olds, ...news } };
+  }
+
+  async delete(id: string, props: FlyIpAddressOutputs) {
+    const { ips, progress } = this.connect(props);
+    await withContext(`FlyIpAddress ${props.app} ${props.type}`, async () => {
+      if (props.adopted === true) {
+        progress(
+          `leaving ${id} assigned to ${props.app}: it existed before this resource adopted it`,
+        );
+        return;
+      }
+      progress(`releasing ${id}`);
+      try {
+        await ips.release(props.app, id);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    });
+  }
+
+  private connect(inputs: Pick<FlyIpAddressInputs, "app" | "type">) {
+    const progress = progressFor(resourceLabel("ip", `${inputs.app} ${inputs.type}`));
+    const options = flyClientOptions(this.config, readTuning(this.config), progress);
+    return { ips: createIpsClient(options), progress };
+  }
+}
+
+/** The one provider object; it holds no data until `configure` runs in the provider host. */
+const provider = new FlyIpAddressProvider();
+
+/** Arguments of FlyIpAddress. Every argument replaces the address when it changes. */
+export interface FlyIpAddressArgs {
+  app: pulumi.Input<string>;
+  /** `v4` (dedicated, paid), `shared_v4`, `v6`, or `private_v6` (Flycast). */
+  type: pulumi.Input<IpAddressType>;
+  /** A region code for a regional address; default `global` (anycast). */
+  region?: pulumi.Input<string>;
+  /** For `private_v6`: a custom private network (default: the organization's). */
+  network?: pulumi.Input<string>;
+  /** For `private_v6`: the organization whose network gets the address. */
+  org?: pulumi.Input<string>;
+  /** Fly proxy service the address routes to. */
+  serviceName?: pulumi.Input<string>;
+}
+
+/**
+ * An IP address assigned to a Fly app. Its id is the address. Released when deleted, unless it
+ * was adopted (see `adopted`). Import it
+ * with the id `<app>/<address>`, e.g. `my-app/2a09:8280:1::4e:1`.
+ */
+export class FlyIpAddress extends pulumi.dynamic.Resource {
+  declare readonly app: pulumi.Output<string>;
+  declare readonly type: pulumi.Output<IpAddressType>;
+  declare readonly region: pulumi.Output<string>;
+  declare readonly network: pulumi.Output<string | undefined>;
+  declare readonly serviceName: pulumi.Output<string | undefined>;
+  declare readonly address: pulumi.Output<string>;
+  declare readonly adopted: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: FlyIpAddressArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      provider,
+      name,
+      { address: undefined, adopted: undefined, ...args },
+      opts,
+      "fly",
+      "FlyIpAddress",
+    );
+  }
+}

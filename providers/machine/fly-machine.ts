@@ -1,0 +1,207 @@
+/**
+ * FlyMachine: one Fly Machine, converged to a spec and considered done only once it is started
+ * and every check passes.
+ *
+ * Create adopts a machine of the same name that carries the providers' ownership marker (a
+ * create whose answer was lost, a state that was lost) and refuses one without it. Updates run
+ * under the machine's lease with the complete configuration and roll back when the new version
+ * does not become healthy (see `machine-rollout.ts`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createLeasesClient } from "../fly-client/lease-operations";
+import { createMachinesClient } from "../fly-client/machine-operations";
+import { createWaitsClient } from "../fly-client/wait-operations";
+import type { ConfigSource } from "../fly-client/fly-client";
+import { checkMachineInputs, DEFAULT_HEALTH_TIMEOUT_SECONDS } from "./machine-check";
+import type { FlyMachineInputs } from "./machine-check";
+import { adoptMachine, launchMachine } from "./machine-create";
+import { mountedVolume, SPEC_KEYS, specOf } from "./machine-normal-form";
+import { flyConfigDiffers, machineOutputs } from "./machine-outputs";
+import type { FlyMachineOutputs } from "./machine-outputs";
+import type { MachineSpec } from "./machine-spec";
+import { destroyMachine } from "./machine-destroy";
+import { ensureHealthy, rollOut } from "./machine-rollout";
+import type { RolloutContext } from "./machine-rollout";
+import { readTarget } from "../provider-kit/import-id";
+import { progressFor, resourceLabel } from "../provider-kit/progress";
+import { compact, flyClientOptions, readTuning, withContext } from "../provider-kit/provider-base";
+import type { DeepInput } from "../provider-kit/provider-base";
+
+export type { FlyMachineInputs } from "./machine-check";
+export type { FlyMachineOutputs } from "./machine-outputs";
+
+/** The provider behind the resource below (exported for tests and tooling). */
+export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
+  FlyMachineInputs,
+  FlyMachineOutputs
+> {
+  declare private config: ConfigSource | undefined;
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = request.config;
+  }
+
+  async check(_olds: FlyMachineInputs, news: FlyMachineInputs) {
+    return checkMachineInputs(news as unknown as Record<string, unknown>);
+  }
+
+  async diff(_id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
+    // Fly cannot move, rename or re-home a machine, nor swap its volume: those replace it.
+    const replaces: string[] = [];
+    if (olds.app !== news.app) replaces.push("app");
+    if (olds.name !== news.name) replaces.push("name");
+    if (olds.region !== news.region) replaces.push("region");
+    if (mountedVolume(olds) !== mountedVolume(news)) replaces.push("mounts");
+    const changes =
+      replaces.length > 0 ||
+      flyConfigDiffers(olds, news) ||
+      olds.healthTimeoutSeconds !== news.healthTimeoutSeconds;
+    // Names are unique per app and a volume attaches to one machine: a replacement that keeps
+    // either must remove the old machine before the new one can exist.
+    const sameName = olds.app === news.app && olds.name === news.name;
+    const sameVolume =
+      mountedVolume(olds) !== undefined && mountedVolume(olds) === mountedVolume(news);
+    return {
+      changes,
+      replaces,
+      deleteBeforeReplace: replaces.length > 0 && (sameName || sameVolume),
+    };
+  }
+
+  async create(inputs: FlyMachineInputs) {
+    const ctx = this.context(inputs.name, inputs.healthTimeoutSeconds);
+    return withContext(`FlyMachine ${inputs.name}`, async () => {
+      const existing = (await ctx.client.machines.list(inputs.app)).find(
+        (m) => m.name === inputs.name && m.state !== "destroyed" && m.state !== "destroying",
+      );
+      const machine = existing
+        ? await adoptMachine(ctx, inputs, existing)
+        : await launchMachine(ctx, inputs);
+      return { id: machine.id, outs: machineOutputs(inputs, machine) };
+    });
+  }
+
+  async read(importOrId: string, props?: FlyMachineOutputs) {
+    const known = props ?? ({} as FlyMachineOutputs);
+    const { app, id } = readTarget("FlyMachine", importOrId, known.app);
+    const ctx = this.context(known.name ?? id, known.healthTimeoutSeconds);
+    const machine = await withContext(`FlyMachine ${known.name ?? id}`, () =>
+      ctx.client.machines.getOrUndefined(app, id),
+    );
+    if (machine === undefined || machine.state === "destroyed" || machine.state === "destroying") {
+      return {};
+    }
+    const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
+    const outs = machineOutputs({ ...known, app, healthTimeoutSeconds }, machine);
+    const inputs = compact({
+      app: outs.app,
+      name: outs.name,
+      region: outs.region,
+      ...specOf(outs),
+      minSecretsVersion: outs.minSecretsVersion,
+      healthTimeoutSeconds,
+    }) as FlyMachineOutputs;
+    return { id, props: outs, inputs };
+  }
+
+  async update(id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
+    const ctx = this.context(news.name, news.healthTimeoutSeconds);
+    return withContext(`FlyMachine ${news.name}`, async () => {
+      const target = { app: news.app, id, name: news.name, region: news.region };
+      if (!flyConfigDiffers(olds, news)) {
+        // Nothing to send, but the machine must still be healthy: Pulumi also updates a machine
+        // whose create left it unhealthy (a partial create), and that one is not done yet.
+        const current = await ctx.client.machines.get(news.app, id);
+        const machine = await ensureHealthy(ctx, target, current, specOf(news));
+        return { outs: machineOutputs(news, machine) };
+      }
+      const machine = await rollOut(
+        ctx,
+        target,
+        { spec: specOf(news), minSecretsVersion: news.minSecretsVersion },
+        { spec: specOf(olds), minSecretsVersion: olds.minSecretsVersion },
+      );
+      return { outs: machineOutputs(news, machine) };
+    });
+  }
+
+  async delete(id: string, props: FlyMachineOutputs) {
+    const ctx = this.context(props.name, props.healthTimeoutSeconds);
+    await withContext(`FlyMachine ${props.name}`, () =>
+      destroyMachine(ctx, { app: props.app, id, name: props.name, region: props.region }),
+    );
+  }
+
+  private context(name: string, healthTimeoutSeconds: number | undefined) {
+    const progress = progressFor(resourceLabel("machine", name));
+    const tuning = readTuning(this.config);
+    const seconds = healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
+    const options = flyClientOptions(this.config, tuning, progress);
+    const ctx: RolloutContext = {
+      client: {
+        machines: createMachinesClient(options),
+        waits: createWaitsClient(options),
+        leases: createLeasesClient(options),
+      },
+      tuning,
+      progress,
+      healthTimeoutMs: seconds * 1000,
+    };
+    return ctx;
+  }
+}
+
+/** The one provider object; it holds no data until `configure` runs in the provider host. */
+const provider = new FlyMachineProvider();
+
+/** Arguments of FlyMachine: the spec fields at the top level, so previews show `guest.memoryMb`. */
+export type FlyMachineArgs = {
+  [K in keyof MachineSpec]: DeepInput<MachineSpec[K]>;
+} & {
+  /** The app the machine belongs to. Changing it replaces the machine. */
+  app: pulumi.Input<string>;
+  /** Machine name, unique within the app. Changing it replaces the machine. */
+  name: pulumi.Input<string>;
+  /** Region code, e.g. `iad`. Changing it replaces the machine. */
+  region: pulumi.Input<string>;
+  /** Boot with app secrets at least this new; pass FlySecrets `version` to roll out rotations. */
+  minSecretsVersion?: pulumi.Input<number>;
+  /** Seconds to wait for a new version to start, and again for its checks to pass (default 300). */
+  healthTimeoutSeconds?: pulumi.Input<number>;
+};
+
+/**
+ * A Fly Machine. Replaced when `app`, `name`, `region` or the mounted volume change; every
+ * other change is an in-place update that waits for health and rolls back on failure. Import it
+ * with the id `<app>/<machine id>`, e.g. `my-app/148ed599c14389`.
+ */
+export class FlyMachine extends pulumi.dynamic.Resource {
+  declare readonly app: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string>;
+  declare readonly machineId: pulumi.Output<string>;
+  declare readonly version: pulumi.Output<string>;
+  declare readonly state: pulumi.Output<string>;
+  declare readonly privateIp: pulumi.Output<string>;
+  declare readonly image: pulumi.Output<string>;
+  declare readonly guest: pulumi.Output<MachineSpec["guest"]>;
+  declare readonly env: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly files: pulumi.Output<MachineSpec["files"]>;
+  declare readonly init: pulumi.Output<MachineSpec["init"]>;
+  declare readonly mounts: pulumi.Output<MachineSpec["mounts"]>;
+  declare readonly services: pulumi.Output<MachineSpec["services"]>;
+  declare readonly checks: pulumi.Output<MachineSpec["checks"]>;
+  declare readonly restart: pulumi.Output<MachineSpec["restart"]>;
+  declare readonly metadata: pulumi.Output<Record<string, string> | undefined>;
+  declare readonly stopConfig: pulumi.Output<MachineSpec["stopConfig"]>;
+  declare readonly autoDestroy: pulumi.Output<boolean | undefined>;
+  declare readonly minSecretsVersion: pulumi.Output<number | undefined>;
+  declare readonly healthTimeoutSeconds: pulumi.Output<number>;
+
+  constructor(name: string, args: FlyMachineArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = Object.fromEntries(
+      [...SPEC_KEYS, "machineId", "version", "state", "privateIp"].map((key) => [key, undefined]),
+    );
+    super(provider, name, { ...outputs, ...args }, opts, "fly", "FlyMachine");
+  }
+}

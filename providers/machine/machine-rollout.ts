@@ -1,0 +1,223 @@
+/**
+ * Changing a running machine safely: under its lease, with the whole configuration, until the
+ * new version is started and every check passes - or back to the previous configuration.
+ *
+ * "Done" means healthy, not "accepted by the API": a machine that boots but fails its checks
+ * is rolled back while the lease still keeps other deployers away, and the error says what
+ * failed and whether the rollback worked.
+ */
+import type {
+  LeaseOperations,
+  Machine,
+  MachineOperations,
+  WaitOperations,
+} from "../fly-client/fly-client";
+import { toApiConfig } from "./machine-api-config";
+import { MANAGED_MARKER_KEY } from "./machine-normal-form";
+import type { MachineSpec } from "./machine-spec";
+import type { Progress } from "../provider-kit/progress";
+import type { ProviderTuning } from "../provider-kit/provider-base";
+import { describeError } from "../provider-kit/provider-base";
+
+/** The machine a rollout works on. */
+export interface MachineTarget {
+  app: string;
+  id: string;
+  name: string;
+  region: string;
+}
+
+/** A configuration a machine can run: its spec and the secrets version it boots with. */
+export interface MachineRevision {
+  spec: MachineSpec;
+  minSecretsVersion?: number;
+}
+
+/** The Fly calls FlyMachine makes: machines, waits on them, and their leases. */
+export interface MachineClient {
+  machines: MachineOperations;
+  waits: WaitOperations;
+  leases: LeaseOperations;
+}
+
+/** What every rollout step needs. */
+export interface RolloutContext {
+  client: MachineClient;
+  tuning: ProviderTuning;
+  progress: Progress;
+  /** Budget for one version to start and pass its checks. */
+  healthTimeoutMs: number;
+}
+
+/** States a machine rests in until someone starts it. */
+const RESTING_STATES = ["stopped", "suspended"];
+
+/** The version id of a machine as the API reports it. */
+export function versionOf(machine: Machine): string {
+  return machine.instance_id ?? machine.version ?? "";
+}
+
+/** Whether a spec defines checks Fly will report on. */
+function hasChecks(spec: MachineSpec): boolean {
+  return Object.keys(spec.checks ?? {}).length > 0;
+}
+
+/**
+ * Waits until `version` of the machine is started and then, when the spec defines checks, until
+ * every check passes; each of the two waits has the whole health budget. Throws the client's
+ * description of what went wrong (the state reached, each failing check with its output).
+ */
+export async function waitUntilHealthy(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  version: string,
+  spec: MachineSpec,
+): Promise<Machine> {
+  const { client, progress } = ctx;
+  progress(`waiting for machine ${target.id} version ${version} to start`);
+  await client.waits.waitForState(target.app, target.id, {
+    state: "started",
+    version,
+    timeoutMs: ctx.healthTimeoutMs,
+    onProgress: progress,
+  });
+  if (!hasChecks(spec)) return client.machines.get(target.app, target.id);
+  progress(`machine ${target.id} started; waiting for its checks to pass`);
+  const healthy = await client.waits.waitForChecks(target.app, target.id, {
+    timeoutMs: ctx.healthTimeoutMs,
+    pollMs: ctx.tuning.pollIntervalMs,
+    version,
+    onProgress: progress,
+  });
+  progress(`machine ${target.id} version ${version} is started and healthy`);
+  return healthy;
+}
+
+/** Sends `revision` as the machine's complete configuration, with the lease nonce. */
+async function sendConfig(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  revision: MachineRevision,
+  nonce: string,
+): Promise<string> {
+  const updated = await ctx.client.machines.update(
+    target.app,
+    target.id,
+    {
+      config: toApiConfig(revision.spec, { [MANAGED_MARKER_KEY]: "true" }),
+      min_secrets_version: revision.minSecretsVersion,
+    },
+    { leaseNonce: nonce },
+  );
+  return versionOf(updated);
+}
+
+/**
+ * Makes sure a new version runs: Fly boots it when the machine was running and leaves it
+ * stopped otherwise, so once it settles in either state a stopped one is started.
+ */
+async function bootIfStopped(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  version: string,
+  nonce: string,
+): Promise<void> {
+  const { client } = ctx;
+  const settled = await client.waits.waitForState(target.app, target.id, {
+    state: "started,stopped",
+    version,
+    timeoutMs: ctx.healthTimeoutMs,
+    onProgress: ctx.progress,
+  });
+  const state = settled.state ?? (await client.machines.get(target.app, target.id)).state;
+  if (state === "stopped") {
+    ctx.progress(`starting machine ${target.id} version ${version}, which Fly left stopped`);
+    await client.machines.start(target.app, target.id, { leaseNonce: nonce });
+  }
+}
+
+/**
+ * Moves the machine from `previous` to `next` under its lease and waits until it is healthy. On
+ * failure the previous configuration is restored and awaited, and the error names the machine,
+ * its region, what failed, and whether the rollback succeeded.
+ */
+export async function rollOut(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  next: MachineRevision,
+  previous: MachineRevision,
+): Promise<Machine> {
+  const { client, tuning, progress } = ctx;
+  const where = `machine ${target.id} (${target.name}) in region ${target.region}`;
+  return client.leases.withLease(
+    target.app,
+    target.id,
+    async (nonce) => {
+      progress(`updating machine ${target.id} (lease held)`);
+      let version: string;
+      try {
+        version = await sendConfig(ctx, target, next, nonce);
+      } catch (error) {
+        throw new Error(`${where}: the update was refused: ${describeError(error)}`, {
+          cause: error,
+        });
+      }
+      try {
+        await bootIfStopped(ctx, target, version, nonce);
+        return await waitUntilHealthy(ctx, target, version, next.spec);
+      } catch (failure) {
+        const what = `the update to version ${version} failed: ${describeError(failure)}`;
+        progress(`version ${version} failed; rolling back to the previous configuration`);
+        let restored: string;
+        try {
+          restored = await sendConfig(ctx, target, previous, nonce);
+          await bootIfStopped(ctx, target, restored, nonce);
+          await waitUntilHealthy(ctx, target, restored, previous.spec);
+        } catch (rollbackFailure) {
+          throw new Error(
+            `${where}: ${what}; rolling back to the previous configuration failed too: ${describeError(rollbackFailure)}`,
+            { cause: rollbackFailure },
+          );
+        }
+        throw new Error(
+          `${where}: ${what}; rolled back to the previous configuration (version ${restored}, started and healthy)`,
+          { cause: failure },
+        );
+      }
+    },
+    {
+      ttlSeconds: tuning.leaseTtlSeconds,
+      description: "openclaw-fly: updating the machine",
+      acquireTimeoutMs: tuning.leaseWaitMs,
+      onProgress: progress,
+    },
+  );
+}
+
+/**
+ * Brings an existing machine to healthy without changing it: starts it (under its lease) when
+ * it rests stopped or suspended, then waits for its current version to be started and healthy.
+ */
+export async function ensureHealthy(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  machine: Machine,
+  spec: MachineSpec,
+): Promise<Machine> {
+  const { client, tuning } = ctx;
+  if (RESTING_STATES.includes(machine.state)) {
+    ctx.progress(`starting machine ${target.id}, which is ${machine.state}`);
+    await client.leases.withLease(
+      target.app,
+      target.id,
+      (nonce) => client.machines.start(target.app, target.id, { leaseNonce: nonce }),
+      {
+        ttlSeconds: tuning.leaseTtlSeconds,
+        description: "openclaw-fly: starting the machine",
+        acquireTimeoutMs: tuning.leaseWaitMs,
+        onProgress: ctx.progress,
+      },
+    );
+  }
+  return waitUntilHealthy(ctx, target, versionOf(machine), spec);
+}

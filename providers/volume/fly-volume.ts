@@ -1,0 +1,240 @@
+/**
+ * FlyVolume: a Fly volume, never lost by accident.
+ *
+ * Deleting the resource RETAINS the volume unless `deleteOnDestroy` is set: the volume stays on
+ * Fly untouched and is only forgotten, and a later create adopts it by name and region, so its
+ * data comes back. Deletion, when asked for, takes a snapshot first (`snapshotBeforeDelete`).
+ * Volumes only grow: a smaller size is refused by `check`, a larger one extends in place.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { createMachineLookupClient } from "../fly-client/machine-lookup";
+import { createVolumesClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
+import type { ConfigSource, Volume } from "../fly-client/fly-client";
+import { readTarget } from "../provider-kit/import-id";
+import { progressFor, resourceLabel } from "../provider-kit/progress";
+import { compact, flyClientOptions, readTuning, withContext } from "../provider-kit/provider-base";
+import { checkVolumeInputs } from "./volume-check";
+import type { FlyVolumeInputs } from "./volume-check";
+import { converge, findAdoptable, settled, snapshot } from "./volume-convergence";
+import type { VolumeClient } from "./volume-convergence";
+
+export type { FlyVolumeInputs } from "./volume-check";
+
+/** Outputs of FlyVolume. */
+export interface FlyVolumeOutputs extends FlyVolumeInputs {
+  volumeId: string;
+  /** The host zone Fly placed the volume in. */
+  zone: string;
+  /**
+   * Set when the last extension (this update's, or none) needs the attached machine to restart to
+   * see the new size; a read clears it once no machine holds the volume.
+   */
+  needsRestart?: boolean;
+}
+
+/**
+ * The outputs recorded for `volume`. The attached machine is deliberately not among them: the
+ * volume is created before its machine, so a recorded attachment would be stale after every fresh
+ * up and the first refresh would report it as drift; the machine resource owns the mount.
+ */
+function outputsOf(inputs: FlyVolumeInputs, volume: Volume, needsRestart?: boolean) {
+  return compact({
+    ...inputs,
+    name: volume.name,
+    region: volume.region,
+    sizeGb: volume.size_gb,
+    encrypted: volume.encrypted ?? inputs.encrypted,
+    snapshotRetention: volume.snapshot_retention ?? inputs.snapshotRetention,
+    volumeId: volume.id,
+    zone: volume.zone ?? "",
+    needsRestart: needsRestart === true || undefined,
+  }) as FlyVolumeOutputs;
+}
+
+/** The provider behind the resource below (exported for tests and tooling). */
+export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
+  FlyVolumeInputs,
+  FlyVolumeOutputs
+> {
+  declare private config: ConfigSource | undefined;
+
+  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.config = request.config;
+  }
+
+  async check(olds: FlyVolumeInputs | undefined, news: FlyVolumeInputs) {
+    return checkVolumeInputs(olds, news);
+  }
+
+  async diff(_id: string, olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
+    const replaces = (["app", "name", "region", "encrypted"] as const).filter(
+      (key) => olds[key] !== news[key],
+    );
+    // Only growth is a change: a volume Fly made larger (an adopted one) is not shrunk back.
+    const grows =
+      news.sizeGb > olds.sizeGb || (typeof news.sizeGb !== "number" && news.sizeGb !== olds.sizeGb);
+    // Retention is only compared when asked for: otherwise Fly's default stands.
+    const retention =
+      news.snapshotRetention !== undefined && news.snapshotRetention !== olds.snapshotRetention;
+    const settings =
+      retention ||
+      olds.deleteOnDestroy !== news.deleteOnDestroy ||
+      olds.snapshotBeforeDelete !== news.snapshotBeforeDelete;
+    // Fly volume names are not unique, so the new volume can exist beside the old one: keep
+    // the old (and its data) until the new one is there. Adoption never picks the old one: it
+    // differs in an input that forced the replacement, and adoption matches all of them.
+    return {
+      changes: replaces.length > 0 || grows || settings,
+      replaces,
+      deleteBeforeReplace: false,
+    };
+  }
+
+  async create(inputs: FlyVolumeInputs) {
+    const { client, progress } = this.connect(inputs.name);
+    return withContext(`FlyVolume ${inputs.name}`, async () => {
+      const adoptable = await findAdoptable(client, inputs);
+      if (adoptable !== undefined) {
+        progress(
+          `adopting existing volume ${adoptable.id} (${adoptable.size_gb} GB) in ${adoptable.region}`,
+        );
+        const converged = await converge(client, progress, inputs, adoptable);
+        return {
+          id: adoptable.id,
+          outs: outputsOf(inputs, converged.volume, converged.needsRestart),
+        };
+      }
+      progress(`creating volume in ${inputs.app} (${inputs.region}, ${inputs.sizeGb} GB)`);
+      const volume = await client.volumes.create(
+        inputs.app,
+        compact({
+          name: inputs.name,
+          region: inputs.region,
+          size_gb: inputs.sizeGb,
+          encrypted: inputs.encrypted,
+          snapshot_retention: inputs.snapshotRetention,
+        }),
+      );
+      return { id: volume.id, outs: outputsOf(inputs, volume) };
+    });
+  }
+
+  async read(importOrId: string, props?: FlyVolumeOutputs) {
+    const known = props ?? ({} as Partial<FlyVolumeOutputs>);
+    const { app, id } = readTarget("FlyVolume", importOrId, known.app);
+    const { client } = this.connect(known.name ?? id);
+    const volume = await withContext(`FlyVolume ${known.name ?? id}`, () =>
+      client.volumes.getOrUndefined(app, id),
+    );
+    if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return {};
+    const outs = outputsOf(
+      {
+        app,
+        name: volume.name,
+        region: volume.region,
+        sizeGb: volume.size_gb,
+        encrypted: volume.encrypted ?? true,
+        snapshotRetention: volume.snapshot_retention ?? undefined,
+        deleteOnDestroy: known.deleteOnDestroy ?? false,
+        snapshotBeforeDelete: known.snapshotBeforeDelete ?? true,
+      },
+      volume,
+      // Fly does not say whether the machine restarted since the extension; the hint can only
+      // be stale once no machine holds the volume (the next one to mount it sees the full size).
+      known.needsRestart === true && Boolean(volume.attached_machine_id),
+    );
+    const { volumeId: _id, zone: _zone, needsRestart: _restart, ...inputs } = outs;
+    return { id, props: outs, inputs: inputs as FlyVolumeOutputs };
+  }
+
+  async update(id: string, _olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
+    const { client, progress } = this.connect(news.name);
+    return withContext(`FlyVolume ${news.name}`, async () => {
+      const current = await client.volumes.get(news.app, id);
+      const converged = await converge(client, progress, news, current);
+      return {
+        outs: outputsOf(news, converged.volume, converged.needsRestart),
+      };
+    });
+  }
+
+  async delete(id: string, props: FlyVolumeOutputs) {
+    const { client, progress, tuning } = this.connect(props.name);
+    await withContext(`FlyVolume ${props.name}`, async () => {
+      if (props.deleteOnDestroy !== true) {
+        progress(
+          `retaining volume ${id} (${props.name}, ${props.region}): left on Fly with its data ` +
+            `(set deleteOnDestroy to delete it); a later create adopts it again`,
+        );
+        return;
+      }
+      const volume = await settled(client, tuning, props.app, id);
+      if (volume === undefined) return;
+      if (props.snapshotBeforeDelete !== false)
+        await snapshot(client, tuning, progress, props.app, id);
+      progress(`deleting volume ${id}`);
+      await client.volumes.delete(props.app, id);
+    });
+  }
+
+  private connect(name: string) {
+    const progress = progressFor(resourceLabel("volume", name));
+    const tuning = readTuning(this.config);
+    const options = flyClientOptions(this.config, tuning, progress);
+    const client: VolumeClient = {
+      volumes: createVolumesClient(options),
+      machines: createMachineLookupClient(options),
+    };
+    return { client, progress, tuning };
+  }
+}
+
+/** The one provider object; it holds no data until `configure` runs in the provider host. */
+const provider = new FlyVolumeProvider();
+
+/** Arguments of FlyVolume. */
+export interface FlyVolumeArgs {
+  /** The app the volume belongs to. Replaces on change. */
+  app: pulumi.Input<string>;
+  /** Lowercase letters, digits and underscores, at most 30. Replaces on change. */
+  name: pulumi.Input<string>;
+  /** Region code. Replaces on change. */
+  region: pulumi.Input<string>;
+  /** Size in GB (default 1); only grows, in place. */
+  sizeGb?: pulumi.Input<number>;
+  /** Encrypted at rest (default true). Replaces on change. */
+  encrypted?: pulumi.Input<boolean>;
+  /** Days Fly keeps its daily snapshots, 1..60 (Fly's default 5). */
+  snapshotRetention?: pulumi.Input<number>;
+  /** Delete the volume on Fly when the resource is deleted (default false: retain it). */
+  deleteOnDestroy?: pulumi.Input<boolean>;
+  /** Snapshot the volume before deleting it (default true). */
+  snapshotBeforeDelete?: pulumi.Input<boolean>;
+}
+
+/**
+ * A Fly volume. Retained on Fly when deleted unless `deleteOnDestroy` is set. Import it with the
+ * id `<app>/<volume id>`, e.g. `my-app/vol_1234567890abcdef`.
+ */
+export class FlyVolume extends pulumi.dynamic.Resource {
+  declare readonly app: pulumi.Output<string>;
+  declare readonly name: pulumi.Output<string>;
+  declare readonly region: pulumi.Output<string>;
+  declare readonly sizeGb: pulumi.Output<number>;
+  declare readonly encrypted: pulumi.Output<boolean>;
+  declare readonly snapshotRetention: pulumi.Output<number | undefined>;
+  declare readonly deleteOnDestroy: pulumi.Output<boolean>;
+  declare readonly snapshotBeforeDelete: pulumi.Output<boolean>;
+  declare readonly volumeId: pulumi.Output<string>;
+  declare readonly zone: pulumi.Output<string>;
+  declare readonly needsRestart: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: FlyVolumeArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = {
+      volumeId: undefined,
+      zone: undefined,
+      needsRestart: undefined,
+    };
+    super(provider, name, { ...outputs, ...args }, opts, "fly", "FlyVolume");
+  }
+}

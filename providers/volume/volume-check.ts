@@ -1,0 +1,100 @@
+/**
+ * `check` of FlyVolume: Fly's volume rules, a shrink refused before any API call, and the
+ * normalized inputs with defaults filled.
+ */
+import type * as Zod from "zod";
+import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
+import type { CheckFailure, Problem } from "../provider-kit/check-failures";
+import { appNameProblem, regionProblem, volumeNameProblem } from "../fly-rules";
+import { anyUnknown } from "../provider-kit/unknowns";
+
+/** Inputs of FlyVolume as its provider receives them. */
+export interface FlyVolumeInputs {
+  /** The app the volume belongs to. Replaces on change. */
+  app: string;
+  /** Volume name. Replaces on change. */
+  name: string;
+  /** Region code. Replaces on change. */
+  region: string;
+  /** Size in GB; only grows. */
+  sizeGb: number;
+  /** Encrypted at rest. Replaces on change. */
+  encrypted: boolean;
+  /** Days of snapshot retention (1..60); Fly's default when unset. */
+  snapshotRetention?: number;
+  /** Delete the volume on Fly when the resource is deleted (otherwise it is retained). */
+  deleteOnDestroy: boolean;
+  /** Snapshot before deleting. */
+  snapshotBeforeDelete: boolean;
+}
+
+/** Fly's largest volume, in GB. */
+const MAX_SIZE_GB = 500;
+
+function volumeInputSchema() {
+  const { z } = require("zod") as typeof Zod;
+  const rule = (problem: (value: string) => string | undefined) =>
+    z.string().superRefine((value, ctx) => {
+      const reason = problem(value);
+      if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+    });
+  return z.object({
+    app: rule(appNameProblem),
+    name: rule(volumeNameProblem),
+    region: rule(regionProblem),
+    sizeGb: z.number().int().min(1).max(MAX_SIZE_GB).optional(),
+    encrypted: z.boolean().optional(),
+    snapshotRetention: z.number().int().min(1).max(60).optional(),
+    deleteOnDestroy: z.boolean().optional(),
+    snapshotBeforeDelete: z.boolean().optional(),
+  });
+}
+
+/** A shrink is refused: Fly volumes only grow. */
+function shrinkProblems(
+  olds: Partial<FlyVolumeInputs> | undefined,
+  news: Record<string, unknown>,
+): Problem[] {
+  const before = olds?.sizeGb;
+  const after = news.sizeGb ?? 1;
+  if (typeof before !== "number" || typeof after !== "number" || anyUnknown(before, after))
+    return [];
+  return after < before
+    ? [
+        {
+          path: ["sizeGb"],
+          reason: `cannot shrink from ${before} to ${after} GB: Fly volumes only grow`,
+        },
+      ]
+    : [];
+}
+
+/** What `check` answers: failures, or the normalized inputs. */
+export type VolumeCheckResult =
+  | { failures: CheckFailure[]; inputs?: undefined }
+  | { failures?: undefined; inputs: FlyVolumeInputs };
+
+/** Validates FlyVolume inputs against Fly's rules and the previous size; fills defaults. */
+export function checkVolumeInputs(
+  olds: Partial<FlyVolumeInputs> | undefined,
+  news: FlyVolumeInputs,
+): VolumeCheckResult {
+  const raw = news as unknown as Record<string, unknown>;
+  const problems = [...schemaProblems(volumeInputSchema(), raw), ...shrinkProblems(olds, raw)];
+  const failures = toCheckFailures(raw, problems);
+  if (failures.length > 0) return { failures };
+  return {
+    inputs: {
+      ...news,
+      sizeGb: news.sizeGb ?? 1,
+      encrypted: news.encrypted ?? true,
+      deleteOnDestroy: news.deleteOnDestroy ?? false,
+      snapshotBeforeDelete: news.snapshotBeforeDelete ?? true,
+    },
+  };
+}
+
+/** The size to extend to, or undefined when the volume is already at least `wantedGb`. */
+export function extendOrKeep(currentGb: number, wantedGb: number): number | undefined {
+  return wantedGb > currentGb ? wantedGb : undefined;
+}

@@ -1,0 +1,131 @@
+/**
+ * The Fly calls behind FlyVolume: finding a volume to adopt, growing one, waiting for a destroyed
+ * machine to let go of one, and snapshotting one before it is deleted.
+ */
+import type { MachineOperations, Volume, VolumeOperations } from "../fly-client/fly-client";
+import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
+import { MANAGED_MARKER_KEY } from "../machine/machine-normal-form";
+import type { Progress } from "../provider-kit/progress";
+import type { ProviderTuning } from "../provider-kit/provider-base";
+import { extendOrKeep } from "./volume-check";
+import type { FlyVolumeInputs } from "./volume-check";
+
+/** The Fly calls FlyVolume makes: volumes, and a look at the machine a volume is attached to. */
+export interface VolumeClient {
+  volumes: VolumeOperations;
+  machines: Pick<MachineOperations, "getOrUndefined">;
+}
+
+/**
+ * An existing volume the create may take over: same name, region and encryption, not on its way
+ * out, and either unattached (retained by an earlier delete, or a create whose answer was lost)
+ * or attached to a machine of this app in the same region carrying the managed marker. The latter
+ * is crash recovery: an earlier up created the volume and its machine but the volume's record was
+ * lost (cancelled or crashed before the state was written); that machine is the stack's own, so
+ * the volume is too. A volume mounted by a hand-made machine is never taken. The newest wins.
+ */
+export async function findAdoptable(
+  client: VolumeClient,
+  inputs: FlyVolumeInputs,
+): Promise<Volume | undefined> {
+  const candidates = (await client.volumes.list(inputs.app)).filter(
+    (v) =>
+      v.name === inputs.name &&
+      v.region === inputs.region &&
+      (v.encrypted ?? true) === inputs.encrypted &&
+      !DELETED_VOLUME_STATES.includes(v.state),
+  );
+  candidates.sort((a, b) => (b.created_at ?? "").localeCompare(a.created_at ?? ""));
+  for (const volume of candidates) {
+    if (!volume.attached_machine_id) return volume;
+    const machine = await client.machines.getOrUndefined(inputs.app, volume.attached_machine_id);
+    const managed = machine?.config?.metadata?.[MANAGED_MARKER_KEY] === "true";
+    if (managed && machine?.region === inputs.region) return volume;
+  }
+  return undefined;
+}
+
+/** Grows the volume and applies its snapshot retention where they differ from `inputs`. */
+export async function converge(
+  client: VolumeClient,
+  progress: Progress,
+  inputs: FlyVolumeInputs,
+  volume: Volume,
+) {
+  let current = volume;
+  let needsRestart = false;
+  const target = extendOrKeep(volume.size_gb, inputs.sizeGb);
+  if (target !== undefined) {
+    progress(`extending volume ${volume.id} from ${volume.size_gb} to ${target} GB`);
+    const extended = await client.volumes.extend(inputs.app, volume.id, target);
+    current = extended.volume;
+    needsRestart = extended.needs_restart;
+    if (needsRestart) {
+      progress(
+        `volume ${volume.id} grew; machine ${volume.attached_machine_id ?? ""} must restart to use the new size`,
+      );
+    }
+  } else if (volume.size_gb > inputs.sizeGb) {
+    progress(
+      `volume ${volume.id} is ${volume.size_gb} GB, larger than the ${inputs.sizeGb} GB asked for; volumes cannot shrink`,
+    );
+  }
+  const retention = inputs.snapshotRetention;
+  if (retention !== undefined && current.snapshot_retention !== retention) {
+    current = await client.volumes.update(inputs.app, volume.id, { snapshot_retention: retention });
+  }
+  return { volume: current, needsRestart };
+}
+
+/**
+ * The volume once no destroyed machine holds it any more (Fly releases a volume some time after
+ * its machine is destroyed), or undefined when it is already gone.
+ */
+export async function settled(
+  client: VolumeClient,
+  tuning: ProviderTuning,
+  app: string,
+  id: string,
+) {
+  const { setTimeout: sleep } =
+    require("node:timers/promises") as typeof import("node:timers/promises");
+  const deadline = Date.now() + tuning.settleTimeoutMs;
+  for (;;) {
+    const volume = await client.volumes.getOrUndefined(app, id);
+    if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return undefined;
+    if (!volume.attached_machine_id || Date.now() >= deadline) return volume;
+    const machine = await client.machines.getOrUndefined(app, volume.attached_machine_id);
+    if (machine !== undefined && machine.state !== "destroyed") return volume;
+    await sleep(tuning.pollIntervalMs);
+  }
+}
+
+/** Takes a snapshot and waits until Fly reports it complete. */
+export async function snapshot(
+  client: VolumeClient,
+  tuning: ProviderTuning,
+  progress: Progress,
+  app: string,
+  id: string,
+) {
+  const { setTimeout: sleep } =
+    require("node:timers/promises") as typeof import("node:timers/promises");
+  const before = new Set((await client.volumes.listSnapshots(app, id)).map((s) => s.id));
+  progress(`taking a snapshot of volume ${id} before deleting it`);
+  await client.volumes.createSnapshot(app, id);
+  const deadline = Date.now() + tuning.settleTimeoutMs;
+  for (;;) {
+    const taken = (await client.volumes.listSnapshots(app, id)).find((s) => !before.has(s.id));
+    if (taken?.status === "created") {
+      progress(`snapshot ${taken.id} of volume ${id} is complete`);
+      return;
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `the snapshot of volume ${id} did not complete within ${tuning.settleTimeoutMs} ms ` +
+          `(${taken ? `it is ${taken.status}` : "it is not listed"}); the volume was not deleted`,
+      );
+    }
+    await sleep(tuning.pollIntervalMs);
+  }
+}

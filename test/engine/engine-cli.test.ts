@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  removeStateDirectory,
+  stateDirectory,
+  THING_TYPE,
+  THINGS_PROJECT_DIR,
+  thingsUrn,
+} from "./fixtures/things-project";
+import { startThingStore, type ThingStore } from "./fixtures/thing-store";
+import { BANNER } from "../../engine/plan-output";
+import { DEFAULT_TEST_PASSPHRASE } from "../../engine/secrets-crypter";
+
+const STACK = "cli";
+const TOKEN = "cli-token-d4e8";
+const CLI = join(__dirname, "..", "..", "engine", "engine-cli.ts");
+const TSX = require.resolve("tsx/cli");
+const running = new Set<ChildProcess>();
+let store: ThingStore;
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `tsx engine/engine-cli.ts ...` without a terminal, killed if it outlives `timeoutMs`. */
+function runCli(args: string[], timeoutMs = 45_000): Promise<CliRun> {
+  const child = spawn(process.execPath, [TSX, CLI, ...args], {
+    env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: DEFAULT_TEST_PASSPHRASE, THING_REGION: "fra" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  return new Promise((resolve) =>
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      running.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+const stackArgs = () => [
+  ...["--stack", STACK, "--cwd", THINGS_PROJECT_DIR, "--state-dir", stateDirectory()],
+  ...["-c", `storeUrl=${store.url}`, "--secret-config", `storeToken=${TOKEN}`],
+];
+
+beforeAll(async () => {
+  store = await startThingStore({ token: TOKEN, delayMs: 20 });
+});
+
+afterEach(() => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+afterAll(async () => {
+  await store.close();
+  removeStateDirectory();
+});
+
+describe("the offline engine CLI", { timeout: 60_000 }, () => {
+  it("refuses `up` without --yes when not on a terminal, before running anything", async () => {
+    const run = await runCli(["up", ...stackArgs()]);
+    expect(run).toEqual({
+      code: 1,
+      stdout: `${BANNER}\n`,
+      stderr: "error: --yes must be passed in to proceed when running in non-interactive mode\n",
+    });
+    expect(store.calls).toEqual([]);
+  });
+
+  it("prints a preview as JSON with secret outputs masked, the banner on stderr", async () => {
+    const run = await runCli(["preview", ...stackArgs(), "--json"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split("\n")[0]).toBe(BANNER);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({
+      operation: "preview",
+      ok: true,
+      summary: { create: 9, update: 0, replace: 0, delete: 0, same: 0 },
+    });
+    expect(result.outputs.tokenLength).toEqual({ value: "[secret]", secret: true });
+    expect(result.outputs.region).toEqual({ value: "fra", secret: false });
+  });
+
+  it("exits non-zero on a provider error, printing the plan and the error for the resource", async () => {
+    store.failWhen = (call) =>
+      call.method === "POST" && call.subject === "base"
+        ? { status: 503, message: "maintenance" }
+        : undefined;
+    const run = await runCli(["up", "--yes", ...stackArgs()]);
+    const base = thingsUrn(STACK, THING_TYPE, "base");
+    const lines = run.stdout.split("\n");
+    expect(run.code).toBe(1);
+    expect(lines[0]).toBe(BANNER);
+    expect(lines[1]).toBe("Updating (cli) of project things:");
+    expect(lines).toContain("  + create  pulumi:pulumi:Stack things-cli");
+    expect(lines).toContain(`  + create  ${THING_TYPE} base FAILED`);
+    expect(lines).toContain("    pulumi-nodejs provider host: [thing base] creating");
+    expect(lines.at(-2)).toBe(
+      `error: ${base}: thing store POST /things -> 503: {"error":"maintenance"}`,
+    );
+  });
+});
