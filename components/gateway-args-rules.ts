@@ -6,7 +6,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { orgSlugProblem } from "../providers/fly-rules";
+import { orgSlugProblem } from "../rules/fly-rules";
 import { envNameProblems } from "./env-names";
 import {
   APP_NAME_PATTERN,

@@ -3,7 +3,7 @@
  * strings meet in several files (machine spec, openclaw.json, argument validation) and a
  * mismatch between them (say, a port) would only show up as a machine that never turns healthy.
  */
-import { FLY_REGIONS } from "../providers/fly-rules";
+import { FLY_REGIONS } from "../rules/fly-rules";
 
 /** Port the gateway listens on inside the machine; the Fly template uses 3000, not 18789. */
 export const GATEWAY_PORT = 3000;

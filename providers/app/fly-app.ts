@@ -12,7 +12,7 @@ import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures"
 import { createAppsClient } from "../fly-client/app-operations";
 import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import type { App, ConfigSource } from "../fly-client/fly-client";
-import { appNameProblem, orgSlugProblem } from "../fly-rules";
+import { appNameProblem, orgSlugProblem } from "../../rules/fly-rules";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
 import {
   changedKeys,

@@ -11,7 +11,7 @@ import { createCertificatesClient } from "../fly-client/certificate-operations";
 import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
 import type { CertificateDetail, ConfigSource } from "../fly-client/fly-client";
-import { appNameProblem, hostnameProblem } from "../fly-rules";
+import { appNameProblem, hostnameProblem } from "../../rules/fly-rules";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
 import {
   changedKeys,

@@ -12,7 +12,7 @@ import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createIpsClient, ipAssignmentHasType } from "../fly-client/ip-address-operations";
 import type { ConfigSource, IpAddressType, IpAssignment } from "../fly-client/fly-client";
-import { appNameProblem, regionProblem } from "../fly-rules";
+import { appNameProblem, regionProblem } from "../../rules/fly-rules";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
 import {
   changedKeys,

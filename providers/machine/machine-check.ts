@@ -17,7 +17,7 @@ import {
   machineNameProblem,
   memoryProblem,
   regionProblem,
-} from "../fly-rules";
+} from "../../rules/fly-rules";
 import { normalizeSpec, RESERVED_METADATA_KEYS, SPEC_KEYS, specOf } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
 import { compact } from "../provider-kit/provider-base";

@@ -13,7 +13,7 @@ import type { Problem } from "../provider-kit/check-failures";
 import type { ConfigSource } from "../fly-client/fly-client";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createSecretsClient } from "../fly-client/secret-operations";
-import { appNameProblem, envNameProblem } from "../fly-rules";
+import { appNameProblem, envNameProblem } from "../../rules/fly-rules";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
 import { flyClientOptions, readTuning, withContext } from "../provider-kit/provider-base";
 

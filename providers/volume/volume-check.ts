@@ -5,7 +5,7 @@
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { CheckFailure, Problem } from "../provider-kit/check-failures";
-import { appNameProblem, regionProblem, volumeNameProblem } from "../fly-rules";
+import { appNameProblem, regionProblem, volumeNameProblem } from "../../rules/fly-rules";
 import { anyUnknown } from "../provider-kit/unknowns";
 
 /** Inputs of FlyVolume as its provider receives them. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { validateGatewayArgs, type OpenClawGatewayArgs } from "../../components/gateway-args";
 import { stackConfigProblems } from "../../components/stack-config";
 import { ValidationError } from "../../components/validation";
-import { orgSlugProblem } from "../../providers/fly-rules";
+import { orgSlugProblem } from "../../rules/fly-rules";
 
 // The component checks `org` before anything is registered; FlyApp checks it again when it runs.
 // Both must draw the line in the same place, or a preview passes that the apply then refuses.
