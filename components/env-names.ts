@@ -1,3 +1,4 @@
+import { envNameProblem } from "../rules/fly-names";
 import { RESERVED_ENV_REASONS } from "./gateway-constants";
 import { formatPath, isPlainRecord } from "./validation";
 
@@ -7,11 +8,11 @@ import { formatPath, isPlainRecord } from "./validation";
  * checked and reported; a secret's value never appears in a message.
  */
 
-/** Secret names: upper-case, as every provider key and channel token OpenClaw reads is. */
+/**
+ * Secret names: upper-case, as every provider key and channel token OpenClaw reads is. Plain env
+ * names follow Fly's rule for any environment variable (`envNameProblem`).
+ */
 export const SECRET_ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
-
-/** Plain env names: any name a POSIX shell can export. */
-export const PLAIN_ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The user-supplied groups of environment variables, by argument name. */
 export interface EnvGroups {
@@ -36,14 +37,14 @@ export function envNameProblems(groups: EnvGroups): string[] {
   const seenIn = new Map<string, string>();
   for (const group of GROUPS) {
     const secret = group !== "extraEnv";
-    const pattern = secret ? SECRET_ENV_NAME_PATTERN : PLAIN_ENV_NAME_PATTERN;
     for (const name of namesOf(groups[group])) {
       const where = formatPath(group, [name]);
-      if (!pattern.test(name)) {
+      const flyProblem = envNameProblem(name);
+      if (flyProblem !== undefined) {
+        problems.push(`${where}: ${flyProblem}`);
+      } else if (secret && !SECRET_ENV_NAME_PATTERN.test(name)) {
         problems.push(
-          secret
-            ? `${where}: must be an upper-case environment variable name matching ${pattern.source}`
-            : `${where}: must be an environment variable name matching ${pattern.source}`,
+          `${where}: must be an upper-case environment variable name matching ${SECRET_ENV_NAME_PATTERN.source}`,
         );
       } else if (Object.hasOwn(RESERVED_ENV_REASONS, name)) {
         problems.push(`${where}: reserved (${RESERVED_ENV_REASONS[name]})`);

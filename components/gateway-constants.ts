@@ -2,8 +2,25 @@
  * The fixed values the OpenClaw gateway is deployed with. Kept in one place because the same
  * strings meet in several files (machine spec, openclaw.json, argument validation) and a
  * mismatch between them (say, a port) would only show up as a machine that never turns healthy.
+ * Defaults a user may override live in `rules/deployment-defaults.ts`.
  */
-import { FLY_REGIONS } from "../rules/fly-rules";
+/**
+ * How the gateway is reached: through Fly's public proxy (`public`) or only inside the
+ * organization's private network (`private`).
+ */
+export const GATEWAY_MODES = ["public", "private"] as const;
+
+/** See {@link GATEWAY_MODES}. */
+export type GatewayMode = (typeof GATEWAY_MODES)[number];
+
+/**
+ * How a change reaches the regions: the first region alone first (`canary`), one at a time
+ * (`serial`), or all at once (`parallel`).
+ */
+export const ROLLOUT_STRATEGIES = ["canary", "serial", "parallel"] as const;
+
+/** See {@link ROLLOUT_STRATEGIES}. */
+export type RolloutStrategy = (typeof ROLLOUT_STRATEGIES)[number];
 
 /** Port the gateway listens on inside the machine; the Fly template uses 3000, not 18789. */
 export const GATEWAY_PORT = 3000;
@@ -50,25 +67,6 @@ export const STARTUP_CHECK_NAME = "startup";
  */
 export const STARTUP_CHECK_PATH = "/startupz";
 
-/**
- * Check timing of the upstream Fly template. The grace period covers first-boot migrations.
- */
-export const DEFAULT_HEALTH_CHECK = {
-  gracePeriod: "2m",
-  interval: "15s",
-  timeout: "5s",
-} as const;
-
-/**
- * Default time, in seconds, an update may take to pass its checks: the 2-minute grace period
- * plus the gateway's own lifecycle lock wait (up to 5 minutes on a slow first boot), with room
- * to spare, before the update is called failed.
- */
-export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 600;
-
-/** The published image, pinned to an immutable version tag. */
-export const DEFAULT_IMAGE = "ghcr.io/openclaw/openclaw:2026.9.6";
-
 /** Machine metadata keys that mark a machine as ours and say which region it serves. */
 export const METADATA_REGION_KEY = "openclaw-fly/region";
 /** See {@link METADATA_REGION_KEY}. */
@@ -95,18 +93,6 @@ export const RESERVED_ENV_REASONS: Readonly<Record<string, string>> = {
   ...GATEWAY_ENV_REASONS,
   [GATEWAY_TOKEN_ENV]: "the gateway token is a secret; pass it as gatewayToken",
 };
-
-/**
- * Fly region codes a gateway may be placed in: the providers' own list, so the component and the
- * resources it creates can never disagree about a region.
- */
-export const FLY_REGION_CODES: readonly string[] = FLY_REGIONS;
-
-/**
- * Fly app names: lowercase letters, digits and dashes, at most 63 characters. A leading or
- * trailing dash is refused too because the name becomes a DNS label (`<app>.fly.dev`).
- */
-export const APP_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** The public HTTPS origin Fly gives an app; browsers send it as `Origin` to the Control UI. */
 export function flyDevOrigin(appName: string): string {

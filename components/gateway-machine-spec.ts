@@ -4,10 +4,10 @@ import type {
   MachineService,
   MachineSpec,
 } from "../providers/machine/machine-spec";
+import type { HealthCheckTiming } from "./gateway-arguments";
 import {
   CONFIG_FILE_MODE,
   CONFIG_PATH,
-  DEFAULT_HEALTH_CHECK,
   GATEWAY_COMMAND,
   GATEWAY_PORT,
   METADATA_APP_KEY,
@@ -17,19 +17,15 @@ import {
   STARTUP_CHECK_PATH,
   STATE_DIR,
 } from "./gateway-constants";
-import type { GatewayMode } from "./openclaw-config";
-import { envNameProblems } from "./env-names";
-import { ValidationError } from "./validation";
+import type { GatewayMode } from "./gateway-constants";
 import { nodeHeapMb } from "./vm-sizes";
 
-/** Timing of the startup check (Go durations such as "15s", "2m"). */
-export interface HealthCheckTiming {
-  gracePeriod: string;
-  interval: string;
-  timeout: string;
-}
+export type { HealthCheckTiming } from "./gateway-arguments";
 
-/** Everything one region's gateway machine is built from. */
+/**
+ * Everything one region's gateway machine is built from: the component's settings, which met
+ * every rule where the arguments came in (`gateway-settings.ts`), so nothing is checked again.
+ */
 export interface GatewayMachineInput {
   /** Fly app name. */
   app: string;
@@ -51,10 +47,10 @@ export interface GatewayMachineInput {
   mode: GatewayMode;
   /** Private mode only: serve plain HTTP on port 80 to the app's Flycast address. */
   flycast?: boolean;
-  /** Extra plain environment; may not use the gateway's own variable names. */
+  /** Extra plain environment; never one of the gateway's own variable names. */
   extraEnv?: Record<string, string>;
-  /** Overrides of the startup check's timing; unset fields keep the defaults (2m/15s/5s). */
-  healthCheck?: Partial<HealthCheckTiming>;
+  /** Timing of the startup check. */
+  healthCheck: HealthCheckTiming;
 }
 
 /**
@@ -127,15 +123,15 @@ export function gatewayServices(mode: GatewayMode, flycast: boolean): MachineSer
 }
 
 /** The machine-level startup check, so private machines without services are checked too. */
-export function startupCheck(timing: Partial<HealthCheckTiming> = {}): MachineCheck {
+export function startupCheck(timing: HealthCheckTiming): MachineCheck {
   return {
     type: "http",
     port: GATEWAY_PORT,
     method: "GET",
     path: STARTUP_CHECK_PATH,
-    gracePeriod: timing.gracePeriod ?? DEFAULT_HEALTH_CHECK.gracePeriod,
-    interval: timing.interval ?? DEFAULT_HEALTH_CHECK.interval,
-    timeout: timing.timeout ?? DEFAULT_HEALTH_CHECK.timeout,
+    gracePeriod: timing.gracePeriod,
+    interval: timing.interval,
+    timeout: timing.timeout,
   };
 }
 
@@ -145,13 +141,9 @@ export function startupCheck(timing: Partial<HealthCheckTiming> = {}): MachineCh
  * Restart policy is `always`: the gateway exits 0 after a full-process restart and 78 when it
  * refuses its config, and Fly's default `on-failure` would leave the machine stopped after the
  * first and stop retrying the second; with `always` Fly keeps bringing it back.
- *
- * @throws ValidationError when an `extraEnv` name is malformed or one the gateway depends on
  */
 export function buildGatewayMachineSpec(input: GatewayMachineInput): MachineSpec {
   const extraEnv = input.extraEnv ?? {};
-  const problems = envNameProblems({ extraEnv });
-  if (problems.length > 0) throw new ValidationError("gateway machine settings", problems);
   const services = gatewayServices(input.mode, input.flycast ?? false);
   return {
     image: input.image,

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FlyMachine } from "../providers/machine/fly-machine";
 import { FlyVolume } from "../providers/volume/fly-volume";
-import type { NormalizedGatewayArgs, RolloutStrategy } from "./gateway-args";
+import type { RolloutStrategy } from "./gateway-constants";
 import { buildGatewayMachineSpec } from "./gateway-machine-spec";
-import { renderOpenClawConfig, serializeOpenClawConfig } from "./openclaw-config";
+import type { GatewaySettings } from "./gateway-settings";
+import { renderCheckedOpenClawConfig, serializeOpenClawConfig } from "./openclaw-config";
 
 /** Name of each region's volume on Fly, as in OpenClaw's Fly template. */
 export const VOLUME_NAME = "openclaw_data";
@@ -61,12 +62,16 @@ export interface RegionSharedInputs {
  */
 export function createRegionGateways(
   name: string,
-  settings: NormalizedGatewayArgs,
+  settings: GatewaySettings,
   shared: RegionSharedInputs,
 ): Record<string, RegionGateway> {
   const predecessors = rolloutPredecessors(settings.regions, settings.rollout);
   const openclawConfigText = serializeOpenClawConfig(
-    renderOpenClawConfig(settings.openclaw, { appName: settings.appName, mode: settings.mode }),
+    renderCheckedOpenClawConfig(settings.openclaw, {
+      appName: settings.appName,
+      mode: settings.mode,
+      domains: settings.domains,
+    }),
   );
   const gateways: Record<string, RegionGateway> = {};
   // Fly lets an app create one volume per second after a burst of three, so with many regions

@@ -1,46 +1,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FlyApp } from "../providers/app/fly-app";
+import { FlyCertificate } from "../providers/certificate/fly-certificate";
 import { GeneratedToken } from "../providers/token/generated-token";
 import { FlyIpAddress } from "../providers/ip-address/fly-ip-address";
 import { FlySecrets } from "../providers/secrets/fly-secrets";
-import {
-  validateGatewayArgs,
-  type NormalizedGatewayArgs,
-  type OpenClawGatewayArgs,
-} from "./gateway-args";
+import type { OpenClawGatewayArgs } from "./gateway-arguments";
 import { GATEWAY_TOKEN_ENV } from "./gateway-constants";
+import { createGatewayDomains, type DnsRecord } from "./gateway-domains";
 import { gatewayConnection } from "./gateway-outputs";
 import { createRegionGateways, type RegionGateway } from "./gateway-regions";
-import { buildContextProblems, buildFlyApiToken, createImageBuild } from "./image-build";
+import { isGatewaySettings, validateGatewayArgs, type GatewaySettings } from "./gateway-settings";
+import { createImageBuild, flyctlToken } from "./image-build";
 import { estimateMonthlyCost, type MonthlyCostEstimate } from "./prices";
-import { CONFIG_NAMESPACE } from "./stack-config";
-import { ValidationError, isPlainRecord } from "./validation";
 
-export type { OpenClawGatewayArgs } from "./gateway-args";
+export type { OpenClawGatewayArgs } from "./gateway-arguments";
+export type { GatewaySettings } from "./gateway-settings";
 
 /** The component's type token: package `openclaw`, module `fly`, type `Gateway`. */
 export const GATEWAY_TYPE = "openclaw:fly:Gateway";
-
-// Every rule at once: the arguments' own, then the build sources (which only exist on disk).
-function validate(args: OpenClawGatewayArgs): NormalizedGatewayArgs {
-  const problems: string[] = [];
-  let settings: NormalizedGatewayArgs | undefined;
-  try {
-    settings = validateGatewayArgs(args);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    problems.push(...error.problems);
-  }
-  const build: unknown = args.build;
-  if (isPlainRecord(build) && typeof build.context === "string") {
-    const dockerfile = typeof build.dockerfile === "string" ? build.dockerfile : "Dockerfile";
-    problems.push(...buildContextProblems({ context: build.context, dockerfile }));
-  }
-  if (settings === undefined || problems.length > 0) {
-    throw new ValidationError("OpenClawGateway arguments", problems);
-  }
-  return settings;
-}
 
 /**
  * The OpenClaw gateway on Fly.io Machines: one app with its secrets and (public mode) IP
@@ -50,6 +27,7 @@ function validate(args: OpenClawGatewayArgs): NormalizedGatewayArgs {
  * Arguments are plain values, not Inputs, so that every rule is checked before anything is
  * registered: a bad argument throws one ValidationError listing every problem and leaves no
  * half-registered stack behind. Secrets may be Outputs (e.g. from `config.requireSecret`).
+ * Settings that `checkGatewayArgs` made (the stack-config reader's) are taken as they are.
  */
 export class OpenClawGateway extends pulumi.ComponentResource {
   /** The Fly app's name. */
@@ -80,9 +58,17 @@ export class OpenClawGateway extends pulumi.ComponentResource {
   readonly regions: Readonly<Record<string, RegionGateway>>;
   /** Public mode: shared IPv4 and IPv6; private mode: the Flycast address, if asked for. */
   readonly ipAddresses: readonly FlyIpAddress[];
+  /** Public mode: a certificate per custom domain, in the order of `domains`. */
+  readonly certificates: readonly FlyCertificate[];
+  /** Public mode with custom domains: the DNS records to create; undefined otherwise. */
+  readonly dnsRecords: pulumi.Output<DnsRecord[]> | undefined;
 
-  constructor(name: string, args: OpenClawGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-    const settings = validate(args);
+  constructor(
+    name: string,
+    args: OpenClawGatewayArgs | GatewaySettings,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
+    const settings = isGatewaySettings(args) ? args : validateGatewayArgs(args);
     super(GATEWAY_TYPE, name, {}, opts);
     const parent = { parent: this };
 
@@ -109,6 +95,16 @@ export class OpenClawGateway extends pulumi.ComponentResource {
     );
 
     this.ipAddresses = this.createIpAddresses(name, settings, appName);
+    const domains =
+      settings.mode === "public" && settings.domains.length > 0
+        ? createGatewayDomains(name, settings.domains, {
+            parent: this,
+            appName,
+            ipAddresses: this.ipAddresses,
+          })
+        : undefined;
+    this.certificates = domains?.certificates ?? [];
+    this.dnsRecords = domains?.dnsRecords;
 
     const build =
       settings.build === undefined
@@ -118,7 +114,7 @@ export class OpenClawGateway extends pulumi.ComponentResource {
             { appName: settings.appName, ...settings.build },
             { parent: this, dependsOn: [this.app] },
             // The token the providers use, from the same stack config key or environment.
-            buildFlyApiToken(new pulumi.Config(CONFIG_NAMESPACE)),
+            flyctlToken(settings.flyApiToken),
           );
     const image = build?.image ?? publishedImage(settings);
 
@@ -160,6 +156,7 @@ export class OpenClawGateway extends pulumi.ComponentResource {
       image: this.image,
       monthlyCost: this.monthlyCost,
       gatewayToken: this.gatewayToken,
+      dnsRecords: this.dnsRecords,
     });
   }
 
@@ -170,7 +167,7 @@ export class OpenClawGateway extends pulumi.ComponentResource {
    */
   private createIpAddresses(
     name: string,
-    settings: NormalizedGatewayArgs,
+    settings: GatewaySettings,
     app: pulumi.Output<string>,
   ): FlyIpAddress[] {
     const parent = { parent: this };
@@ -187,8 +184,8 @@ export class OpenClawGateway extends pulumi.ComponentResource {
   }
 }
 
-// validateGatewayArgs sets `image` whenever there is no `build`.
-function publishedImage(settings: NormalizedGatewayArgs): string {
+// The settings carry `image` whenever there is no `build`.
+function publishedImage(settings: GatewaySettings): string {
   if (settings.image === undefined) throw new Error("OpenClawGateway: neither image nor build");
   return settings.image;
 }

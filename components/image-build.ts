@@ -3,6 +3,7 @@ import { lstatSync, readFileSync, readdirSync, readlinkSync, statSync } from "no
 import { join, posix, resolve } from "node:path";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { FLY_API_TOKEN_ENV } from "../rules/provider-config-keys";
 
 /** What an image build needs: the app whose registry receives it and the sources. */
 export interface ImageBuildInput {
@@ -91,33 +92,38 @@ export function buildCommandLine(input: ImageBuildInput, label: string): string 
     .join(" ");
 }
 
-/** Problems with a build's sources, one `build.<field>: <rule>` line each. */
-export function buildContextProblems(build: { context: string; dockerfile: string }): string[] {
+/**
+ * What is missing from a build's sources (relative paths are resolved against the working
+ * directory, the project directory under Pulumi): the field at fault and why, or undefined.
+ */
+export function buildSourceProblem(build: {
+  context: string;
+  dockerfile: string;
+}): { field: "context" | "dockerfile"; reason: string } | undefined {
   const context = resolve(build.context);
   const isDirectory = statSync(context, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  if (!isDirectory) return [`build.context: no directory at ${JSON.stringify(context)}`];
+  if (!isDirectory)
+    return { field: "context", reason: `no directory at ${JSON.stringify(context)}` };
   const dockerfile = resolve(context, build.dockerfile);
   const isFile = statSync(dockerfile, { throwIfNoEntry: false })?.isFile() ?? false;
-  return isFile ? [] : [`build.dockerfile: no file at ${JSON.stringify(dockerfile)}`];
-}
-
-/** The slice of `pulumi.Config` the build's token is read through. */
-export interface SecretConfig {
-  getSecret(key: string): pulumi.Output<string> | undefined;
+  return isFile
+    ? undefined
+    : { field: "dockerfile", reason: `no file at ${JSON.stringify(dockerfile)}` };
 }
 
 /**
- * The token flyctl authenticates with, found where the providers find theirs: the secret stack
- * config `flyApiToken` (read through `config`, the project's namespace) when set, else the
- * FLY_API_TOKEN environment variable. Always a secret Output; undefined when neither is set.
+ * The token flyctl authenticates with, found where the providers find theirs: the one the
+ * program read from the stack config (`flyApiToken`) when there is one, else the FLY_API_TOKEN
+ * environment variable. Always a secret Output; undefined when neither is set.
  */
-export function buildFlyApiToken(
-  config: SecretConfig,
+export function flyctlToken(
+  configured: pulumi.Input<string> | undefined,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): pulumi.Output<string> | undefined {
-  const configured = config.getSecret("flyApiToken");
-  if (configured !== undefined) return configured.apply((token) => token.trim());
-  const fromEnv = env.FLY_API_TOKEN?.trim();
+  if (configured !== undefined) {
+    return pulumi.secret(pulumi.output(configured).apply((token) => token.trim()));
+  }
+  const fromEnv = env[FLY_API_TOKEN_ENV]?.trim();
   return fromEnv ? pulumi.secret(fromEnv) : undefined;
 }
 
@@ -127,7 +133,7 @@ export function buildFlyApiToken(
  * the same hash, so the machines' image reference changes with it and they roll out the new
  * image.
  *
- * `flyApiToken` (see `buildFlyApiToken`) reaches flyctl as the secret environment variable
+ * `flyApiToken` (see `flyctlToken`) reaches flyctl as the secret environment variable
  * FLY_API_TOKEN: stack config is not in flyctl's environment otherwise. The Command keeps it
  * encrypted in the state, and `environment` is a secret output too. A new token changes the
  * Command's inputs, so the next `up` runs the same build again: same sources, same label, so

@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE } from "./gateway-constants";
+import { DEFAULT_IMAGE } from "../rules/deployment-defaults";
 
 /**
  * Image references must be pinned: a tag that never moves, or a digest. A moving tag would let

@@ -1,4 +1,5 @@
-import { APP_NAME_PATTERN, GATEWAY_BIND, GATEWAY_PORT, flyDevOrigin } from "./gateway-constants";
+import { appNameProblem } from "../rules/fly-names";
+import { GATEWAY_BIND, GATEWAY_PORT, flyDevOrigin, type GatewayMode } from "./gateway-constants";
 import {
   parseOpenClawSettings,
   type AgentEntrySettings,
@@ -21,14 +22,15 @@ export type {
   OpenClawSettings,
 } from "./openclaw-settings";
 
-/** How the gateway is reached: through Fly's public proxy or only inside the private network. */
-export type GatewayMode = "public" | "private";
+export type { GatewayMode } from "./gateway-constants";
 
 /** Context the settings alone do not carry. */
 export interface RenderOptions {
   /** Fly app name; in public mode `https://<app>.fly.dev` becomes an allowed UI origin. */
   appName: string;
   mode: GatewayMode;
+  /** Custom domains; in public mode `https://<domain>` becomes an allowed UI origin for each. */
+  domains?: readonly string[];
 }
 
 /** openclaw.json as rendered: OpenClaw's own key names, only the sections in use. */
@@ -119,12 +121,16 @@ function renderChannels(
 }
 
 /**
- * Allowed Control UI origins. Public mode puts the app's own HTTPS origin first, once, and keeps
- * the user's after it. When the list would be empty the key is left out: the gateway then seeds
- * origins from its own `--bind`/`--port`, which is what `fly proxy 3000:3000` browsers need.
+ * Allowed Control UI origins. Public mode puts the app's own HTTPS origin first, then its custom
+ * domains', and keeps the user's after them, each once. When the list would be empty the key is
+ * left out: the gateway then seeds origins from its own `--bind`/`--port`, which is what
+ * `fly proxy 3000:3000` browsers need.
  */
 function allowedOrigins(settings: OpenClawSettings, options: RenderOptions): string[] {
-  const origins = options.mode === "public" ? [flyDevOrigin(options.appName)] : [];
+  const origins =
+    options.mode === "public"
+      ? [flyDevOrigin(options.appName), ...(options.domains ?? []).map((d) => `https://${d}`)]
+      : [];
   for (const origin of settings.gateway?.controlUi?.allowedOrigins ?? []) {
     if (!origins.includes(origin)) origins.push(origin);
   }
@@ -142,18 +148,27 @@ export function renderOpenClawConfig(
   options: RenderOptions,
 ): OpenClawConfigJson {
   const problems: string[] = [];
-  if (!APP_NAME_PATTERN.test(options.appName)) {
-    problems.push(`appName: not a Fly app name: ${JSON.stringify(options.appName)}`);
-  }
+  const appName = appNameProblem(options.appName);
+  if (appName !== undefined) problems.push(`appName: ${appName}`);
   if (options.mode !== "public" && options.mode !== "private") {
     problems.push(`mode: must be "public" or "private", got ${JSON.stringify(options.mode)}`);
   }
   const parsed = parseOpenClawSettings(settings);
   if (!parsed.ok) problems.push(...parsed.problems);
   if (problems.length > 0 || !parsed.ok) {
-    throw new ValidationError("openclaw settings", problems);
+    throw new ValidationError("openclaw settings are invalid", problems);
   }
-  const valid = parsed.settings;
+  return renderCheckedOpenClawConfig(parsed.settings, options);
+}
+
+/**
+ * Renders openclaw.json from settings that already met every rule (the component's arguments
+ * are checked once, where they come in), without checking them again.
+ */
+export function renderCheckedOpenClawConfig(
+  valid: OpenClawSettings,
+  options: RenderOptions,
+): OpenClawConfigJson {
   const origins = allowedOrigins(valid, options);
   const config: OpenClawConfigJson = {
     ...definedOnly({

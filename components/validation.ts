@@ -1,20 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 /**
- * An input that broke one or more rules. `problems` holds one line per broken rule, each of the
- * form `<path>: <rule>`, so callers can show them all at once instead of one per attempt.
+ * Arguments or stack config that broke one or more rules. `problems` holds one line per broken
+ * rule, each of the form `<path>: <rule>`, so callers can show them all at once instead of one
+ * per attempt. A RunError, so Pulumi shows the message without a stack trace.
  */
-export class ValidationError extends Error {
+export class ValidationError extends pulumi.RunError {
   /** One line per problem, in input order. */
   readonly problems: readonly string[];
 
   /**
-   * @param subject what was being validated, e.g. "OpenClawGateway arguments"
+   * @param verdict what was found invalid, e.g. "OpenClawGateway arguments are invalid"
    * @param problems at least one `<path>: <rule>` line
    */
-  constructor(subject: string, problems: readonly string[]) {
+  constructor(verdict: string, problems: readonly string[]) {
     const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    super(`${subject} are invalid (${count}):\n${problems.map((p) => `- ${p}`).join("\n")}`);
+    super(`${verdict} (${count}):\n${problems.map((p) => `- ${p}`).join("\n")}`);
     this.name = "ValidationError";
     this.problems = problems;
   }

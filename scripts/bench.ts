@@ -14,7 +14,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { DEFAULT_TUNING } from "../providers/provider-kit/provider-base";
+import { DEFAULT_TUNING } from "../providers/provider-kit/provider-settings";
 import { benchClient } from "./bench-client";
 import { BENCH_REGIONS, REPO_ROOT } from "./bench/bench-stack";
 import type { ApiTimings } from "./bench/critical-path";

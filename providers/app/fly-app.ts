@@ -11,16 +11,13 @@ import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { createAppsClient } from "../fly-client/app-operations";
 import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
-import type { App, ConfigSource } from "../fly-client/fly-client";
-import { appNameProblem, orgSlugProblem } from "../../rules/fly-rules";
+import type { App } from "../fly-client/fly-client";
+import type { ConfigSource } from "../provider-kit/provider-settings";
+import { DEFAULT_ORG } from "../../rules/deployment-defaults";
+import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import {
-  changedKeys,
-  compact,
-  flyClientOptions,
-  readTuning,
-  withContext,
-} from "../provider-kit/provider-base";
+import { changedKeys, compact, withContext } from "../provider-kit/provider-base";
+import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** Inputs of FlyApp as its provider receives them. */
 export interface FlyAppInputs {
@@ -83,7 +80,7 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   async check(_olds: FlyAppInputs, news: FlyAppInputs) {
     const failures = toCheckFailures(news, schemaProblems(appInputSchema(), news));
     if (failures.length > 0) return { failures };
-    return { inputs: { ...news, org: news.org ?? "personal" } };
+    return { inputs: { ...news, org: news.org ?? DEFAULT_ORG } };
   }
 
   async diff(_id: string, olds: FlyAppOutputs, news: FlyAppInputs) {
@@ -124,7 +121,7 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
     const { apps } = this.connect(id);
     const app = await withContext(`FlyApp ${id}`, () => apps.getOrUndefined(id));
     if (app === undefined) return {};
-    const outs = outputsOf(app, props?.org ?? "personal");
+    const outs = outputsOf(app, props?.org ?? DEFAULT_ORG);
     const inputs = compact({ name: outs.name, org: outs.org, network: outs.network });
     return { id, props: outs, inputs: inputs as FlyAppOutputs };
   }

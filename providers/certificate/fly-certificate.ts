@@ -10,16 +10,12 @@ import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures"
 import { createCertificatesClient } from "../fly-client/certificate-operations";
 import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
-import type { CertificateDetail, ConfigSource } from "../fly-client/fly-client";
-import { appNameProblem, hostnameProblem } from "../../rules/fly-rules";
+import type { CertificateDetail } from "../fly-client/fly-client";
+import type { ConfigSource } from "../provider-kit/provider-settings";
+import { appNameProblem, hostnameProblem } from "../../rules/fly-names";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import {
-  changedKeys,
-  compact,
-  flyClientOptions,
-  readTuning,
-  withContext,
-} from "../provider-kit/provider-base";
+import { changedKeys, compact, withContext } from "../provider-kit/provider-base";
+import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** Inputs of FlyCertificate as its provider receives them. */
 export interface FlyCertificateInputs {

@@ -18,7 +18,7 @@ import type { RetryInfo } from "./transport";
 
 /** How to reach the API and how patient to be with it. */
 export interface FlyClientOptions {
-  /** Base URL without `/v1`, e.g. `https://api.machines.dev` (see `resolveFlyCredentials`). */
+  /** Base URL without `/v1`, e.g. `https://api.machines.dev`. */
   baseUrl: string;
   /** API token, with or without its `FlyV1 `/`Bearer ` scheme. Never logged. */
   token: string;

@@ -33,8 +33,7 @@ export {
 export type { VolumeOperations } from "./volume-operations";
 export { createWaitsClient } from "./wait-operations";
 export type { WaitOperations } from "./wait-operations";
-export { authorizationHeader, DEFAULT_FLY_API_URL, resolveFlyCredentials } from "./credentials";
-export type { ConfigSource, FlyCredentials } from "./credentials";
+export { authorizationHeader, DEFAULT_FLY_API_URL } from "./credentials";
 export {
   FlyApiError,
   isAlreadyExists,

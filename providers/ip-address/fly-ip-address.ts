@@ -11,16 +11,13 @@ import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures"
 import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createIpsClient, ipAssignmentHasType } from "../fly-client/ip-address-operations";
-import type { ConfigSource, IpAddressType, IpAssignment } from "../fly-client/fly-client";
-import { appNameProblem, regionProblem } from "../../rules/fly-rules";
+import type { IpAddressType, IpAssignment } from "../fly-client/fly-client";
+import type { ConfigSource } from "../provider-kit/provider-settings";
+import { appNameProblem } from "../../rules/fly-names";
+import { regionProblem } from "../../rules/fly-regions";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import {
-  changedKeys,
-  compact,
-  flyClientOptions,
-  readTuning,
-  withContext,
-} from "../provider-kit/provider-base";
+import { changedKeys, compact, withContext } from "../provider-kit/provider-base";
+import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** The region of an anycast address, which is not pinned to one region. */
 export const GLOBAL_REGION = "global";

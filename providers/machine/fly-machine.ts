@@ -11,8 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createLeasesClient } from "../fly-client/lease-operations";
 import { createMachinesClient } from "../fly-client/machine-operations";
 import { createWaitsClient } from "../fly-client/wait-operations";
-import type { ConfigSource } from "../fly-client/fly-client";
-import { checkMachineInputs, DEFAULT_HEALTH_TIMEOUT_SECONDS } from "./machine-check";
+import type { ConfigSource } from "../provider-kit/provider-settings";
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults";
+import { checkMachineInputs } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
 import { adoptMachine, launchMachine } from "./machine-create";
 import { mountedVolume, SPEC_KEYS, specOf } from "./machine-normal-form";
@@ -24,7 +25,8 @@ import { ensureHealthy, rollOut } from "./machine-rollout";
 import type { RolloutContext } from "./machine-rollout";
 import { readTarget } from "../provider-kit/import-id";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { compact, flyClientOptions, readTuning, withContext } from "../provider-kit/provider-base";
+import { compact, withContext } from "../provider-kit/provider-base";
+import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 import type { DeepInput } from "../provider-kit/provider-base";
 
 export type { FlyMachineInputs } from "./machine-check";
@@ -166,7 +168,7 @@ export type FlyMachineArgs = {
   region: pulumi.Input<string>;
   /** Boot with app secrets at least this new; pass FlySecrets `version` to roll out rotations. */
   minSecretsVersion?: pulumi.Input<number>;
-  /** Seconds to wait for a new version to start, and again for its checks to pass (default 300). */
+  /** Seconds to wait for a new version to start, and again for its checks to pass (default 600). */
   healthTimeoutSeconds?: pulumi.Input<number>;
 };
 

@@ -10,14 +10,13 @@ import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { CheckFailure, Problem } from "../provider-kit/check-failures";
 import {
-  appNameProblem,
-  cpuCountProblem,
-  durationProblem,
-  envNameProblem,
-  machineNameProblem,
-  memoryProblem,
-  regionProblem,
-} from "../../rules/fly-rules";
+  DEFAULT_HEALTH_TIMEOUT_SECONDS,
+  MAX_HEALTH_TIMEOUT_SECONDS,
+} from "../../rules/deployment-defaults";
+import { appNameProblem, envNameProblem, machineNameProblem } from "../../rules/fly-names";
+import { regionProblem } from "../../rules/fly-regions";
+import { CPU_COUNTS, cpuCountProblem, memoryProblem } from "../../rules/fly-sizes";
+import { durationProblem } from "../../rules/go-durations";
 import { normalizeSpec, RESERVED_METADATA_KEYS, SPEC_KEYS, specOf } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
 import { compact } from "../provider-kit/provider-base";
@@ -33,12 +32,9 @@ export interface FlyMachineInputs extends MachineSpec {
   region: string;
   /** Boot with app secrets at least this new (the FlySecrets `version`). */
   minSecretsVersion?: number;
-  /** Seconds to wait for a new version to start, and again for its checks to pass. Default 300. */
+  /** Seconds to wait for a new version to start, and again for its checks to pass. */
   healthTimeoutSeconds: number;
 }
-
-/** Default of `healthTimeoutSeconds`. */
-export const DEFAULT_HEALTH_TIMEOUT_SECONDS = 300;
 
 /** Wraps a single-value rule as a zod refinement with the rule's own reason. */
 function rule(z: typeof Zod.z, problem: (value: string) => string | undefined) {
@@ -82,7 +78,7 @@ function machineInputSchema() {
     region: rule(z, regionProblem),
     image: z.string().regex(/^\S+$/, "must be an image reference without spaces"),
     guest: z.object({
-      cpuKind: z.enum(["shared", "performance"]),
+      cpuKind: z.enum(Object.keys(CPU_COUNTS) as (keyof typeof CPU_COUNTS)[]),
       cpus: z.number().int().positive(),
       memoryMb: z.number().int().positive(),
     }),
@@ -120,7 +116,7 @@ function machineInputSchema() {
       .optional(),
     autoDestroy: z.boolean().optional(),
     minSecretsVersion: z.number().int().min(0).optional(),
-    healthTimeoutSeconds: z.number().positive().max(3600).optional(),
+    healthTimeoutSeconds: z.number().positive().max(MAX_HEALTH_TIMEOUT_SECONDS).optional(),
   });
 }
 

@@ -9,7 +9,7 @@
  * values, so it leaves anything of an unexpected shape as it is.
  */
 import type { MachineSpec } from "./machine-spec";
-import { formatDurationMs, parseDurationMs } from "../../rules/fly-rules";
+import { formatDurationMs, parseDurationMs } from "../../rules/go-durations";
 import { compact } from "../provider-kit/provider-base";
 
 /** Metadata key marking a machine as created and managed by these providers. */

@@ -16,7 +16,7 @@ import { toApiConfig } from "./machine-api-config";
 import { MANAGED_MARKER_KEY } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
 import type { Progress } from "../provider-kit/progress";
-import type { ProviderTuning } from "../provider-kit/provider-base";
+import type { ProviderTuning } from "../provider-kit/provider-settings";
 import { describeError } from "../provider-kit/provider-base";
 
 /** The machine a rollout works on. */

@@ -1,3 +1,5 @@
+import type { FlyGuest } from "../../rules/fly-sizes";
+
 /**
  * The desired configuration of one Fly Machine, as the `FlyMachine` resource takes it.
  *
@@ -32,12 +34,8 @@ export interface MachineSpec {
   autoDestroy?: boolean;
 }
 
-/** Guest size. Memory rules: shared 256..2048 MB per CPU, performance 2048..8192 MB per CPU, 256 MB steps. */
-export interface MachineGuest {
-  cpuKind: "shared" | "performance";
-  cpus: number;
-  memoryMb: number;
-}
+/** Guest size; `check` holds it to Fly's CPU counts and memory per CPU (`rules/fly-sizes.ts`). */
+export type MachineGuest = FlyGuest;
 
 /** A file Fly writes into the machine at boot. Exactly one of `rawValue` or `secretName`. */
 export interface MachineFile {

@@ -10,12 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { Problem } from "../provider-kit/check-failures";
-import type { ConfigSource } from "../fly-client/fly-client";
+import type { ConfigSource } from "../provider-kit/provider-settings";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createSecretsClient } from "../fly-client/secret-operations";
-import { appNameProblem, envNameProblem } from "../../rules/fly-rules";
+import { appNameProblem, envNameProblem } from "../../rules/fly-names";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { flyClientOptions, readTuning, withContext } from "../provider-kit/provider-base";
+import { withContext } from "../provider-kit/provider-base";
+import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** Inputs of FlySecrets as its provider receives them. */
 export interface FlySecretsInputs {

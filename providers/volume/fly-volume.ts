@@ -9,10 +9,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createMachineLookupClient } from "../fly-client/machine-lookup";
 import { createVolumesClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
-import type { ConfigSource, Volume } from "../fly-client/fly-client";
+import type { Volume } from "../fly-client/fly-client";
+import type { ConfigSource } from "../provider-kit/provider-settings";
 import { readTarget } from "../provider-kit/import-id";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { compact, flyClientOptions, readTuning, withContext } from "../provider-kit/provider-base";
+import { compact, withContext } from "../provider-kit/provider-base";
+import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 import { converge, findAdoptable, settled, snapshot } from "./volume-convergence";

@@ -5,7 +5,10 @@
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { CheckFailure, Problem } from "../provider-kit/check-failures";
-import { appNameProblem, regionProblem, volumeNameProblem } from "../../rules/fly-rules";
+import { DEFAULT_VOLUME_SIZE_GB } from "../../rules/deployment-defaults";
+import { appNameProblem, volumeNameProblem } from "../../rules/fly-names";
+import { regionProblem } from "../../rules/fly-regions";
+import { SNAPSHOT_RETENTION_DAYS, VOLUME_SIZE_GB } from "../../rules/fly-sizes";
 import { anyUnknown } from "../provider-kit/unknowns";
 
 /** Inputs of FlyVolume as its provider receives them. */
@@ -28,9 +31,6 @@ export interface FlyVolumeInputs {
   snapshotBeforeDelete: boolean;
 }
 
-/** Fly's largest volume, in GB. */
-const MAX_SIZE_GB = 500;
-
 function volumeInputSchema() {
   const { z } = require("zod") as typeof Zod;
   const rule = (problem: (value: string) => string | undefined) =>
@@ -42,9 +42,14 @@ function volumeInputSchema() {
     app: rule(appNameProblem),
     name: rule(volumeNameProblem),
     region: rule(regionProblem),
-    sizeGb: z.number().int().min(1).max(MAX_SIZE_GB).optional(),
+    sizeGb: z.number().int().min(VOLUME_SIZE_GB.min).max(VOLUME_SIZE_GB.max).optional(),
     encrypted: z.boolean().optional(),
-    snapshotRetention: z.number().int().min(1).max(60).optional(),
+    snapshotRetention: z
+      .number()
+      .int()
+      .min(SNAPSHOT_RETENTION_DAYS.min)
+      .max(SNAPSHOT_RETENTION_DAYS.max)
+      .optional(),
     deleteOnDestroy: z.boolean().optional(),
     snapshotBeforeDelete: z.boolean().optional(),
   });
@@ -56,7 +61,7 @@ function shrinkProblems(
   news: Record<string, unknown>,
 ): Problem[] {
   const before = olds?.sizeGb;
-  const after = news.sizeGb ?? 1;
+  const after = news.sizeGb ?? DEFAULT_VOLUME_SIZE_GB;
   if (typeof before !== "number" || typeof after !== "number" || anyUnknown(before, after))
     return [];
   return after < before
@@ -86,7 +91,7 @@ export function checkVolumeInputs(
   return {
     inputs: {
       ...news,
-      sizeGb: news.sizeGb ?? 1,
+      sizeGb: news.sizeGb ?? DEFAULT_VOLUME_SIZE_GB,
       encrypted: news.encrypted ?? true,
       deleteOnDestroy: news.deleteOnDestroy ?? false,
       snapshotBeforeDelete: news.snapshotBeforeDelete ?? true,

@@ -6,7 +6,7 @@ import type { MachineOperations, Volume, VolumeOperations } from "../fly-client/
 import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import { MANAGED_MARKER_KEY } from "../machine/machine-normal-form";
 import type { Progress } from "../provider-kit/progress";
-import type { ProviderTuning } from "../provider-kit/provider-base";
+import type { ProviderTuning } from "../provider-kit/provider-settings";
 import { extendOrKeep } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 

@@ -5,8 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   buildCommandLine,
-  buildContextProblems,
-  buildFlyApiToken,
+  buildSourceProblem,
+  flyctlToken,
   hashBuildContext,
   imageLabel,
 } from "../../components/image-build";
@@ -107,46 +107,54 @@ describe("imageLabel and buildCommandLine", () => {
   });
 });
 
-describe("buildContextProblems", () => {
+describe("buildSourceProblem", () => {
   it("accepts a directory holding the Dockerfile", () => {
-    expect(buildContextProblems({ context: context("ok"), dockerfile: "Dockerfile" })).toEqual([]);
+    expect(
+      buildSourceProblem({ context: context("ok"), dockerfile: "Dockerfile" }),
+    ).toBeUndefined();
   });
 
   it("names a missing context directory", () => {
     const missing = join(root, "missing");
-    expect(buildContextProblems({ context: missing, dockerfile: "Dockerfile" })).toEqual([
-      `build.context: no directory at ${JSON.stringify(missing)}`,
-    ]);
+    expect(buildSourceProblem({ context: missing, dockerfile: "Dockerfile" })).toEqual({
+      field: "context",
+      reason: `no directory at ${JSON.stringify(missing)}`,
+    });
   });
 
   it("names a missing Dockerfile", () => {
     const dir = context("nofile");
-    expect(buildContextProblems({ context: dir, dockerfile: "build/Dockerfile" })).toEqual([
-      `build.dockerfile: no file at ${JSON.stringify(join(dir, "build/Dockerfile"))}`,
-    ]);
+    expect(buildSourceProblem({ context: dir, dockerfile: "build/Dockerfile" })).toEqual({
+      field: "dockerfile",
+      reason: `no file at ${JSON.stringify(join(dir, "build/Dockerfile"))}`,
+    });
   });
 });
 
-describe("buildFlyApiToken", () => {
+describe("flyctlToken", () => {
   const CONFIG_TOKEN = "fo1_token-from-stack-config";
   const ENV_TOKEN = "fo1_token-from-the-environment";
-  /** Stack config holding `flyApiToken` as a secret, or not at all. */
-  const config = (token?: string) => ({
-    getSecret: (key: string) => (key === "flyApiToken" && token ? pulumi.secret(token) : undefined),
-  });
 
-  it("prefers the stack config's token, trimmed, and keeps it secret", async () => {
-    const token = buildFlyApiToken(config(` ${CONFIG_TOKEN}\n`), { FLY_API_TOKEN: ENV_TOKEN });
+  it("prefers the token the program read, trimmed, and keeps it secret", async () => {
+    const configured = pulumi.secret(` ${CONFIG_TOKEN}\n`);
+    const token = flyctlToken(configured, { FLY_API_TOKEN: ENV_TOKEN });
     expect(await unwrap(token!)).toEqual({ value: CONFIG_TOKEN, secret: true });
   });
 
+  it("makes a plain token secret too", async () => {
+    expect(await unwrap(flyctlToken(CONFIG_TOKEN, {})!)).toEqual({
+      value: CONFIG_TOKEN,
+      secret: true,
+    });
+  });
+
   it("takes FLY_API_TOKEN from the environment as a secret when the config has none", async () => {
-    const token = buildFlyApiToken(config(), { FLY_API_TOKEN: ` ${ENV_TOKEN} ` });
+    const token = flyctlToken(undefined, { FLY_API_TOKEN: ` ${ENV_TOKEN} ` });
     expect(await unwrap(token!)).toEqual({ value: ENV_TOKEN, secret: true });
   });
 
   it("has no token when neither is set, or the variable is blank", () => {
-    expect(buildFlyApiToken(config(), {})).toBeUndefined();
-    expect(buildFlyApiToken(config(), { FLY_API_TOKEN: "  " })).toBeUndefined();
+    expect(flyctlToken(undefined, {})).toBeUndefined();
+    expect(flyctlToken(undefined, { FLY_API_TOKEN: "  " })).toBeUndefined();
   });
 });

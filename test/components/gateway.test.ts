@@ -163,7 +163,7 @@ describe("a stack config with problems", () => {
       [
         "Stack config is invalid (3 problems):",
         '- openclaw-fly:regions[1]: unknown Fly region "xyz" (known: ams arn bom cdg dfw ewr fra gru iad jnb lax lhr nrt ord sin sjc syd yyz)',
-        "- openclaw-fly:memoryMb: must be a multiple of 256 MB (Fly rule), got 640",
+        "- openclaw-fly:memoryMb: must be a multiple of 256 MB, got 640",
         "- openclaw-fly:memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB is recommended (set allowLowMemory: true to accept the risk), got 640",
       ].join("\n"),
     );

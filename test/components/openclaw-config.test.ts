@@ -265,7 +265,7 @@ describe("openclaw settings validation", () => {
     expect(message).toBe(
       [
         "openclaw settings are invalid (6 problems):",
-        '- appName: not a Fly app name: "Bad_App"',
+        '- appName: must be 1 to 63 lowercase letters, digits and dashes, got "Bad_App"',
         "- openclaw.agents.defaults.maxConcurrent: must be at least 1",
         "- openclaw.bindings[1].match.extra: unknown key (the gateway refuses unknown keys)",
         "- openclaw.agents.entries.Bad: agent id must match ^[a-z0-9_][a-z0-9_-]{0,63}$",

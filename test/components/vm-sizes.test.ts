@@ -4,14 +4,12 @@ import {
   DEFAULT_VM_SIZE,
   GATEWAY_MIN_MEMORY_MB,
   RECOMMENDED_MEMORY_MB,
-  VM_SIZE_NAMES,
-  VM_SIZE_PRESETS,
   defaultMemoryMb,
   nodeHeapMb,
   resolveGuest,
   type GuestRequest,
-  type VmSizePreset,
 } from "../../components/vm-sizes";
+import { VM_SIZE_NAMES, VM_SIZE_PRESETS, type VmSizePreset } from "../../rules/fly-sizes";
 
 /** The problems a ValidationError carries, or a failure when nothing is thrown. */
 function problemsOf(request: GuestRequest): readonly string[] {
@@ -99,85 +97,85 @@ describe("resolveGuest memory rules", () => {
     [
       "shared-cpu-2x",
       256,
-      "memoryMb: shared-cpu-2x takes 512..4096 MB (Fly allows 256..2048 MB per shared CPU), got 256",
+      "memoryMb: must be from 512 to 4096 MB for shared-cpu-2x (2 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 256",
     ],
     [
       "shared-cpu-2x",
       4352,
-      "memoryMb: shared-cpu-2x takes 512..4096 MB (Fly allows 256..2048 MB per shared CPU), got 4352",
+      "memoryMb: must be from 512 to 4096 MB for shared-cpu-2x (2 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 4352",
     ],
     [
       "shared-cpu-1x",
       2304,
-      "memoryMb: shared-cpu-1x takes 256..2048 MB (Fly allows 256..2048 MB per shared CPU), got 2304",
+      "memoryMb: must be from 256 to 2048 MB for shared-cpu-1x (1 shared CPU) (Fly allows 256 to 2048 MB per shared CPU), got 2304",
     ],
     [
       "shared-cpu-4x",
       768,
-      "memoryMb: shared-cpu-4x takes 1024..8192 MB (Fly allows 256..2048 MB per shared CPU), got 768",
+      "memoryMb: must be from 1024 to 8192 MB for shared-cpu-4x (4 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 768",
     ],
     [
       "shared-cpu-4x",
       8448,
-      "memoryMb: shared-cpu-4x takes 1024..8192 MB (Fly allows 256..2048 MB per shared CPU), got 8448",
+      "memoryMb: must be from 1024 to 8192 MB for shared-cpu-4x (4 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 8448",
     ],
     [
       "shared-cpu-8x",
       1792,
-      "memoryMb: shared-cpu-8x takes 2048..16384 MB (Fly allows 256..2048 MB per shared CPU), got 1792",
+      "memoryMb: must be from 2048 to 16384 MB for shared-cpu-8x (8 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 1792",
     ],
     [
       "shared-cpu-8x",
       16640,
-      "memoryMb: shared-cpu-8x takes 2048..16384 MB (Fly allows 256..2048 MB per shared CPU), got 16640",
+      "memoryMb: must be from 2048 to 16384 MB for shared-cpu-8x (8 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 16640",
     ],
     [
       "performance-1x",
       1792,
-      "memoryMb: performance-1x takes 2048..8192 MB (Fly allows 2048..8192 MB per performance CPU), got 1792",
+      "memoryMb: must be from 2048 to 8192 MB for performance-1x (1 performance CPU) (Fly allows 2048 to 8192 MB per performance CPU), got 1792",
     ],
     [
       "performance-1x",
       8448,
-      "memoryMb: performance-1x takes 2048..8192 MB (Fly allows 2048..8192 MB per performance CPU), got 8448",
+      "memoryMb: must be from 2048 to 8192 MB for performance-1x (1 performance CPU) (Fly allows 2048 to 8192 MB per performance CPU), got 8448",
     ],
     [
       "performance-2x",
       3840,
-      "memoryMb: performance-2x takes 4096..16384 MB (Fly allows 2048..8192 MB per performance CPU), got 3840",
+      "memoryMb: must be from 4096 to 16384 MB for performance-2x (2 performance CPUs) (Fly allows 2048 to 8192 MB per performance CPU), got 3840",
     ],
     [
       "performance-2x",
       16640,
-      "memoryMb: performance-2x takes 4096..16384 MB (Fly allows 2048..8192 MB per performance CPU), got 16640",
+      "memoryMb: must be from 4096 to 16384 MB for performance-2x (2 performance CPUs) (Fly allows 2048 to 8192 MB per performance CPU), got 16640",
     ],
     [
       "performance-4x",
       7936,
-      "memoryMb: performance-4x takes 8192..32768 MB (Fly allows 2048..8192 MB per performance CPU), got 7936",
+      "memoryMb: must be from 8192 to 32768 MB for performance-4x (4 performance CPUs) (Fly allows 2048 to 8192 MB per performance CPU), got 7936",
     ],
     [
       "performance-4x",
       33024,
-      "memoryMb: performance-4x takes 8192..32768 MB (Fly allows 2048..8192 MB per performance CPU), got 33024",
+      "memoryMb: must be from 8192 to 32768 MB for performance-4x (4 performance CPUs) (Fly allows 2048 to 8192 MB per performance CPU), got 33024",
     ],
     [
       "performance-8x",
       16128,
-      "memoryMb: performance-8x takes 16384..65536 MB (Fly allows 2048..8192 MB per performance CPU), got 16128",
+      "memoryMb: must be from 16384 to 65536 MB for performance-8x (8 performance CPUs) (Fly allows 2048 to 8192 MB per performance CPU), got 16128",
     ],
     [
       "performance-8x",
       65792,
-      "memoryMb: performance-8x takes 16384..65536 MB (Fly allows 2048..8192 MB per performance CPU), got 65792",
+      "memoryMb: must be from 16384 to 65536 MB for performance-8x (8 performance CPUs) (Fly allows 2048 to 8192 MB per performance CPU), got 65792",
     ],
   ])("%s refuses %i MB, one step outside Fly's range", (size, memoryMb, problem) => {
     expect(problemsOf({ size, memoryMb, allowLowMemory: true })).toEqual([problem]);
   });
 
   it.each<[number, string]>([
-    [1100, "memoryMb: must be a multiple of 256 MB (Fly rule), got 1100"],
-    [2047, "memoryMb: must be a multiple of 256 MB (Fly rule), got 2047"],
+    [1100, "memoryMb: must be a multiple of 256 MB, got 1100"],
+    [2047, "memoryMb: must be a multiple of 256 MB, got 2047"],
     [0, "memoryMb: must be a positive whole number of megabytes, got 0"],
     [-256, "memoryMb: must be a positive whole number of megabytes, got -256"],
     [2048.5, "memoryMb: must be a positive whole number of megabytes, got 2048.5"],
@@ -217,8 +215,7 @@ describe("resolveGuest memory rules", () => {
 
   it("lists every broken rule at once", () => {
     expect(problemsOf({ size: "shared-cpu-4x", memoryMb: 900 })).toEqual([
-      "memoryMb: must be a multiple of 256 MB (Fly rule), got 900",
-      "memoryMb: shared-cpu-4x takes 1024..8192 MB (Fly allows 256..2048 MB per shared CPU), got 900",
+      "memoryMb: must be from 1024 to 8192 MB for shared-cpu-4x (4 shared CPUs) (Fly allows 256 to 2048 MB per shared CPU), got 900",
       `${FLOOR} 900`,
     ]);
   });
@@ -239,7 +236,7 @@ describe("resolveGuest memory rules", () => {
     }
     expect(message).toBe(
       "VM size settings are invalid (1 problem):\n" +
-        "- memoryMb: must be a multiple of 256 MB (Fly rule), got 1100",
+        "- memoryMb: must be a multiple of 256 MB, got 1100",
     );
   });
 });

@@ -38,8 +38,7 @@ describe("FlyApp check", () => {
       failures: [
         {
           property: "name",
-          reason:
-            'must be 1 to 63 characters of lowercase letters, digits and dashes, got "My_App"',
+          reason: 'must be 1 to 63 lowercase letters, digits and dashes, got "My_App"',
         },
         {
           property: "org",

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { FlyCertificateProvider } from "../../providers/certificate/fly-certificate";
-import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../providers/machine/machine-check";
+import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults";
 import { FlyIpAddressProvider } from "../../providers/ip-address/fly-ip-address";
 import { FlyVolumeProvider } from "../../providers/volume/fly-volume";
 import { APP, useMachineTestbed } from "./machine-testbed";

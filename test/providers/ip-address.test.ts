@@ -53,7 +53,7 @@ describe("FlyIpAddress check", () => {
         {
           property: "region",
           reason:
-            'must be a Fly region (ams, arn, bom, cdg, dfw, ewr, fra, gru, iad, jnb, lax, lhr, nrt, ord, sin, sjc, syd, yyz), got "mars"',
+            'unknown Fly region "mars" (known: ams arn bom cdg dfw ewr fra gru iad jnb lax lhr nrt ord sin sjc syd yyz)',
         },
       ],
     });

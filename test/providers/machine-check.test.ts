@@ -37,7 +37,7 @@ function normalized(overrides: Record<string, unknown> = {}): FlyMachineInputs {
     ...base,
     checks: { startup: { ...base.checks!.startup, gracePeriod: "2m" } },
     restart: { policy: "on-failure", maxRetries: 10 },
-    healthTimeoutSeconds: 300,
+    healthTimeoutSeconds: 600,
   } as unknown as FlyMachineInputs;
 }
 
@@ -54,13 +54,13 @@ describe("FlyMachine check", () => {
       "memory above the shared range",
       { guest: { cpuKind: "shared", cpus: 1, memoryMb: 4096 } },
       "guest.memoryMb",
-      "must be between 256 and 2048 MB for 1 shared CPU, got 4096",
+      "must be from 256 to 2048 MB for 1 shared CPU (Fly allows 256 to 2048 MB per shared CPU), got 4096",
     ],
     [
       "memory below the performance range",
       { guest: { cpuKind: "performance", cpus: 2, memoryMb: 2048 } },
       "guest.memoryMb",
-      "must be between 4096 and 16384 MB for 2 performance CPUs, got 2048",
+      "must be from 4096 to 16384 MB for 2 performance CPUs (Fly allows 2048 to 8192 MB per performance CPU), got 2048",
     ],
     [
       "memory off the 256 MB steps",
@@ -78,7 +78,7 @@ describe("FlyMachine check", () => {
       "an unknown region",
       { region: "xyz", mounts: [] },
       "region",
-      'must be a Fly region (ams, arn, bom, cdg, dfw, ewr, fra, gru, iad, jnb, lax, lhr, nrt, ord, sin, sjc, syd, yyz), got "xyz"',
+      'unknown Fly region "xyz" (known: ams arn bom cdg dfw ewr fra gru iad jnb lax lhr nrt ord sin sjc syd yyz)',
     ],
     [
       "a mount of a volume in another region",
@@ -119,7 +119,7 @@ describe("FlyMachine check", () => {
       "an app name Fly refuses",
       { app: "M_App" },
       "app",
-      'must be 1 to 63 characters of lowercase letters, digits and dashes, got "M_App"',
+      'must be 1 to 63 lowercase letters, digits and dashes, got "M_App"',
     ],
   ])("refuses %s", async (_rule, overrides, property, reason) => {
     expect(await provider.check({} as never, given(overrides))).toEqual({
@@ -143,7 +143,7 @@ describe("FlyMachine check", () => {
       inputs: {
         ...wholeSpec,
         restart: { policy: "on-failure", maxRetries: 10 },
-        healthTimeoutSeconds: 300,
+        healthTimeoutSeconds: 600,
       },
     });
   });

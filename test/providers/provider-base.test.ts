@@ -1,16 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { progress, resourceLabel } from "../../providers/provider-kit/progress";
-import {
-  DEFAULT_TUNING,
-  readTuning,
-  sameValue,
-  TUNING_CONFIG_KEY,
-} from "../../providers/provider-kit/provider-base";
+import { sameValue } from "../../providers/provider-kit/provider-base";
 import { captureProgress } from "./provider-support";
-
-function config(value: string | undefined) {
-  return { get: (key: string) => (key === TUNING_CONFIG_KEY ? value : undefined) };
-}
 
 describe("progress lines", () => {
   afterEach(() => {
@@ -30,29 +21,6 @@ describe("progress lines", () => {
       progress("fly:app gw", "creating");
     });
     expect(lines).toEqual([]);
-  });
-});
-
-describe("provider tuning from stack config", () => {
-  it("defaults without the key and merges a JSON object over the defaults", () => {
-    expect(readTuning(undefined)).toEqual(DEFAULT_TUNING);
-    expect(readTuning(config('{"pollIntervalMs":20,"pacing":false}'))).toEqual({
-      ...DEFAULT_TUNING,
-      pollIntervalMs: 20,
-      pacing: false,
-    });
-  });
-
-  it("names the key and the setting when the value is wrong", () => {
-    expect(() => readTuning(config("fast"))).toThrow(
-      'openclaw-fly:providerTuning must be a JSON object, got "fast"',
-    );
-    expect(() => readTuning(config('{"pollMs":5}'))).toThrow(
-      "openclaw-fly:providerTuning.pollMs is not a setting (known: pollIntervalMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
-    );
-    expect(() => readTuning(config('{"leaseWaitMs":-1}'))).toThrow(
-      "openclaw-fly:providerTuning.leaseWaitMs must be a non-negative number",
-    );
   });
 });
 

@@ -64,12 +64,12 @@ const ACTIONS: Record<string, string[]> = {
  * client, or the calls of a resource it never uses, would exceed its budget.
  */
 const TEXT_BUDGETS: Record<string, number> = {
-  FlyApp: 62_000,
-  FlySecrets: 62_000,
-  FlyVolume: 78_000,
-  FlyMachine: 131_000,
-  FlyIpAddress: 62_000,
-  FlyCertificate: 62_000,
+  FlyApp: 64_000,
+  FlySecrets: 64_000,
+  FlyVolume: 80_000,
+  FlyMachine: 133_000,
+  FlyIpAddress: 64_000,
+  FlyCertificate: 64_000,
 };
 
 let fx: EmulatorFixture;
@@ -93,10 +93,11 @@ beforeAll(async () => {
     stack: STACK,
     config: {
       appName: "fixture-app",
-      "openclaw-fly:flyApiUrl": fx.handle.url,
-      "openclaw-fly:providerTuning": JSON.stringify(FAST_TUNING),
+      // The providers read their keys in the project's own namespace (fly-stack:flyApiUrl).
+      flyApiUrl: fx.handle.url,
+      providerTuning: JSON.stringify(FAST_TUNING),
     },
-    secretConfig: { "openclaw-fly:flyApiToken": fx.handle.token, apiKey: SECRET_VALUE },
+    secretConfig: { flyApiToken: fx.handle.token, apiKey: SECRET_VALUE },
     env: { PULUMI_CONFIG_PASSPHRASE: DEFAULT_TEST_PASSPHRASE, OPENCLAW_FLY_QUIET: "0" },
     timeoutMs: 90_000,
   });

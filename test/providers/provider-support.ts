@@ -1,8 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
 import { startFixture, type EmulatorFixture } from "../emulator/emulator-support";
-import { TUNING_CONFIG_KEY } from "../../providers/provider-kit/provider-base";
-import type { ProviderTuning } from "../../providers/provider-kit/provider-base";
+import type { ProviderTuning } from "../../providers/provider-kit/provider-settings";
 
 /** Provider timings for the emulator's fast world: poll often, give up on leases quickly. */
 export const FAST_TUNING: Partial<ProviderTuning> = {
@@ -26,7 +25,7 @@ export function configureRequest(
   const values: Record<string, string> = {
     "openclaw-fly:flyApiUrl": fx.handle.url,
     "openclaw-fly:flyApiToken": fx.handle.token,
-    [TUNING_CONFIG_KEY]: JSON.stringify(tuning),
+    "openclaw-fly:providerTuning": JSON.stringify(tuning),
   };
   const get = (key: string) => values[key.includes(":") ? key : `openclaw-fly:${key}`];
   return {

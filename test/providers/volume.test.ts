@@ -68,7 +68,7 @@ describe("FlyVolume check", () => {
         {
           property: "region",
           reason:
-            'must be a Fly region (ams, arn, bom, cdg, dfw, ewr, fra, gru, iad, jnb, lax, lhr, nrt, ord, sin, sjc, syd, yyz), got "xyz"',
+            'unknown Fly region "xyz" (known: ams arn bom cdg dfw ewr fra gru iad jnb lax lhr nrt ord sin sjc syd yyz)',
         },
       ],
     });

@@ -11,7 +11,7 @@ import {
 } from "./recording-mocks";
 
 type GatewayModule = typeof import("../../../components/gateway");
-type StackConfigModule = typeof import("../../../components/stack-config");
+type StackConfigModule = typeof import("../../../stack-config/stack-config-reader");
 type Gateway = import("../../../components/gateway").OpenClawGateway;
 
 /** The component's arguments. */
@@ -43,7 +43,7 @@ export function useGatewayHarness(): GatewayHarness {
   beforeAll(async () => {
     harness.recorder = await installRecordingMocks(gatewayMocks);
     harness.gateways = await import("../../../components/gateway");
-    harness.stackConfig = await import("../../../components/stack-config");
+    harness.stackConfig = await import("../../../stack-config/stack-config-reader");
   });
   beforeEach(() => {
     harness.recorder.clear();

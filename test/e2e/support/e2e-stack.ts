@@ -7,7 +7,7 @@ import {
   type EmulatorHandle,
   type StartEmulatorOptions,
 } from "../../../emulator/server";
-import type { ProviderTuning } from "../../../providers/provider-kit/provider-base";
+import type { ProviderTuning } from "../../../providers/provider-kit/provider-settings";
 import type { OperationKind, OperationResult } from "../../../engine/engine-types";
 import { OfflineEngine } from "../../../engine/offline-engine";
 import { startRecordingProxy, type RecordingProxy } from "./recording-proxy";

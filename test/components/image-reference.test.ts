@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { durationProblem, parseGoDurationMs } from "../../components/go-duration";
 import { imageReferenceProblem, splitImageReference } from "../../components/image-reference";
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
@@ -70,40 +69,5 @@ describe("imageReferenceProblem", () => {
     expect(imageReferenceProblem(image)).toBe(
       `${JSON.stringify(image)} is not an image reference (registry/repository:tag or repository@sha256:<64 hex digits>)`,
     );
-  });
-});
-
-describe("Go durations", () => {
-  it.each([
-    ["5s", 5_000],
-    ["15s", 15_000],
-    ["2m", 120_000],
-    ["1m30s", 90_000],
-    ["1h", 3_600_000],
-    ["1.5s", 1_500],
-    ["250ms", 250],
-    ["500us", 0.5],
-    ["500µs", 0.5],
-    ["1000000ns", 1],
-  ])("%s is %d ms", (text, ms) => {
-    expect(parseGoDurationMs(text)).toBe(ms);
-  });
-
-  it.each(["", "15", "s", "-5s", "5 s", "5sec", "1d", "1.s", ".5s", "5s "])(
-    "%j is not a Go duration",
-    (text) => {
-      expect(parseGoDurationMs(text)).toBeUndefined();
-      expect(durationProblem(text)).toBe(
-        `must be a Go duration such as "15s", "2m" or "1m30s", got ${JSON.stringify(text)}`,
-      );
-    },
-  );
-
-  it.each(["0s", "0m0s", "0ms"])("%s is refused as zero", (text) => {
-    expect(durationProblem(text)).toBe(`must be longer than zero, got ${JSON.stringify(text)}`);
-  });
-
-  it("accepts a positive duration", () => {
-    expect(durationProblem("2m")).toBeUndefined();
   });
 });

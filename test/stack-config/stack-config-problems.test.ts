@@ -2,17 +2,40 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stackConfigProblems } from "../../components/stack-config";
+import { ValidationError } from "../../components/validation";
 import { readStackFile } from "../../engine/stack-files";
+import { readGatewayStackConfig } from "../../stack-config/stack-config-reader";
 
 const ROOT = join(__dirname, "..", "..");
 const stackValues = (stack: string) => readStackFile(ROOT, "openclaw-fly", stack).plain;
 const KNOWN_KEYS =
-  "appName, org, regions, mode, flycast, vmSize, memoryMb, allowLowMemory, volumeSizeGb, " +
-  "image, build, gatewayToken, providerKeys, channelTokens, openclaw, extraEnv, healthCheck, " +
-  "healthTimeoutSeconds, rollout, retainVolumes, snapshotBeforeDelete, flyApiUrl, flyApiToken, " +
-  "providerTuning";
+  "appName, org, regions, mode, flycast, domains, vmSize, memoryMb, allowLowMemory, " +
+  "volumeSizeGb, image, build, gatewayToken, providerKeys, channelTokens, openclaw, extraEnv, " +
+  "healthCheck, healthTimeoutSeconds, rollout, retainVolumes, snapshotBeforeDelete, " +
+  "flyApiToken, flyApiUrl, providerTuning";
 const MINIMAL = { "openclaw-fly:appName": "my-claw", "openclaw-fly:regions": '["iad"]' };
+
+/** Every problem the reader reports for `values` (of the project openclaw-fly), none if it reads them. */
+function stackConfigProblems(values: Record<string, string>): readonly string[] {
+  try {
+    readGatewayStackConfig(values, "openclaw-fly");
+    return [];
+  } catch (error) {
+    if (error instanceof ValidationError) return error.problems;
+    throw error;
+  }
+}
+
+/** The same, with the program's working directory (the project directory) set to `dir`. */
+function problemsIn(dir: string, values: Record<string, string>): readonly string[] {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return stackConfigProblems(values);
+  } finally {
+    process.chdir(cwd);
+  }
+}
 
 let scratch: string;
 beforeAll(() => {
@@ -20,7 +43,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe("stackConfigProblems", () => {
+describe("the stack config's problems", () => {
   it.each(["dev", "prod", "local"])("accepts the %s stack file as it is", (stack) => {
     expect(stackConfigProblems(stackValues(stack))).toEqual([]);
   });
@@ -78,7 +101,7 @@ describe("stackConfigProblems", () => {
     [
       "provider tuning that is not an object",
       { "openclaw-fly:providerTuning": "fast" },
-      ['openclaw-fly:providerTuning: must be a JSON object, got "fast"'],
+      ["openclaw-fly:providerTuning: must be a JSON object, got fast"],
     ],
     [
       "an unknown provider tuning setting",
@@ -116,6 +139,14 @@ describe("stackConfigProblems", () => {
       ],
     ],
     [
+      "a domain in private mode",
+      { "openclaw-fly:mode": "private", "openclaw-fly:domains": '["gw.example.com"]' },
+      [
+        'openclaw-fly:domains: only apply to mode "public": a private gateway has no public ' +
+          "address to certify",
+      ],
+    ],
+    [
       "a short gateway token",
       { "openclaw-fly:gatewayToken": "short-secret" },
       [
@@ -150,7 +181,7 @@ describe("stackConfigProblems", () => {
 
   it("reports a build context that does not exist, resolved against the project directory", () => {
     const values = { ...MINIMAL, "openclaw-fly:build": '{"context":"missing"}' };
-    expect(stackConfigProblems(values, scratch)).toEqual([
+    expect(problemsIn(scratch, values)).toEqual([
       `openclaw-fly:build.context: no directory at ${JSON.stringify(join(scratch, "missing"))}`,
     ]);
   });
@@ -161,14 +192,14 @@ describe("stackConfigProblems", () => {
       ...MINIMAL,
       "openclaw-fly:build": '{"context":".","dockerfile":"Dockerfile"}',
     };
-    expect(stackConfigProblems(values, scratch)).toEqual([
+    expect(problemsIn(scratch, values)).toEqual([
       `openclaw-fly:build.dockerfile: no file at ${JSON.stringify(join(scratch, "Dockerfile"))}`,
     ]);
     const named = {
       ...MINIMAL,
       "openclaw-fly:build": '{"context":".","dockerfile":"Containerfile"}',
     };
-    expect(stackConfigProblems(named, scratch)).toEqual([]);
+    expect(problemsIn(scratch, named)).toEqual([]);
   });
 
   it("refuses both image and build", () => {
@@ -178,13 +209,22 @@ describe("stackConfigProblems", () => {
       "openclaw-fly:image": "ghcr.io/openclaw/openclaw:2026.9.6",
       "openclaw-fly:build": '{"context":"."}',
     };
-    expect(stackConfigProblems(values, scratch)).toEqual([
+    expect(problemsIn(scratch, values)).toEqual([
       "openclaw-fly:build: only one of `image` or `build` can be provided",
     ]);
   });
 
   it("reports the required keys of an empty config", () => {
     expect(stackConfigProblems({})).toEqual([
+      "openclaw-fly:appName: is required",
+      "openclaw-fly:regions: is required",
+    ]);
+  });
+
+  it("reads the keys of the namespace it is given: the Pulumi project's name", () => {
+    const values = { "claw-two:appName": "my-claw", "claw-two:regions": '["iad"]' };
+    expect(readGatewayStackConfig(values, "claw-two").appName).toBe("my-claw");
+    expect(stackConfigProblems(values)).toEqual([
       "openclaw-fly:appName: is required",
       "openclaw-fly:regions: is required",
     ]);

@@ -1,12 +1,23 @@
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
+import { afterAll, describe, expect, it } from "vitest";
+import type { OpenClawGatewayArgs } from "../../components/gateway-arguments";
 import {
+  isGatewaySettings,
   validateGatewayArgs,
-  type NormalizedGatewayArgs,
-  type OpenClawGatewayArgs,
-} from "../../components/gateway-args";
+  type GatewaySettings,
+} from "../../components/gateway-settings";
 import { ValidationError } from "../../components/validation";
+import { unwrap } from "./support/recording-mocks";
 
 const MINIMAL = { appName: "my-claw", org: "personal", regions: ["iad"] };
+
+// A build context with a Dockerfile: a build's sources are checked where its arguments are.
+const BUILD_CONTEXT = mkdtempSync(join(tmpdir(), "gateway-settings-"));
+writeFileSync(join(BUILD_CONTEXT, "Dockerfile"), "FROM scratch\n");
+afterAll(() => rmSync(BUILD_CONTEXT, { recursive: true, force: true }));
 
 /** Problems reported for raw (possibly ill-typed) arguments. */
 function problemsOf(raw: unknown): readonly string[] {
@@ -19,13 +30,14 @@ function problemsOf(raw: unknown): readonly string[] {
   throw new Error("expected validateGatewayArgs to throw");
 }
 
-const DEFAULTS: NormalizedGatewayArgs = {
+const DEFAULTS: GatewaySettings = {
   appName: "my-claw",
   org: "personal",
   regions: ["iad"],
   primaryRegion: "iad",
   mode: "public",
   flycast: false,
+  domains: [],
   vmSize: "shared-cpu-2x",
   memoryMb: 2048,
   allowLowMemory: false,
@@ -48,7 +60,18 @@ describe("validateGatewayArgs defaults", () => {
     expect(validateGatewayArgs(MINIMAL)).toEqual(DEFAULTS);
   });
 
-  it("keeps every given value and resolves the guest from size and memory", () => {
+  it("fills the organization too when only the two required arguments are given", () => {
+    expect(validateGatewayArgs({ appName: "my-claw", regions: ["iad"] })).toEqual(DEFAULTS);
+  });
+
+  it("marks the settings it made, frozen, so the component takes them without a second check", () => {
+    const settings = validateGatewayArgs(MINIMAL);
+    expect(isGatewaySettings(settings)).toBe(true);
+    expect(Object.isFrozen(settings)).toBe(true);
+    expect(isGatewaySettings({ ...settings })).toBe(false);
+  });
+
+  it("keeps every given value and resolves the guest from size and memory", async () => {
     const args: OpenClawGatewayArgs = {
       appName: "claw-prod",
       org: "acme-corp",
@@ -70,12 +93,36 @@ describe("validateGatewayArgs defaults", () => {
       gatewayToken: "0123456789abcdef0123456789abcdef",
       providerKeys: { ANTHROPIC_API_KEY: "sk-ant-x" },
       channelTokens: { TELEGRAM_BOT_TOKEN: "123:abc" },
+      flyApiToken: "fo1_fly-token",
     };
-    expect(validateGatewayArgs(args)).toEqual({
-      ...args,
+    const { gatewayToken, providerKeys, channelTokens, flyApiToken, ...plain } =
+      validateGatewayArgs(args);
+    const {
+      gatewayToken: _token,
+      providerKeys: _keys,
+      channelTokens: _channels,
+      flyApiToken: _fly,
+      ...given
+    } = args;
+    expect(plain).toEqual({
+      ...given,
+      domains: [],
       primaryRegion: "fra",
       guest: { cpuKind: "performance", cpus: 2, memoryMb: 8192 },
       healthCheck: { gracePeriod: "2m", interval: "30s", timeout: "5s" },
+    });
+    // Every secret argument becomes a secret, however it was passed; map names stay plain.
+    const secret = (value: unknown) => unwrap(value as pulumi.Output<string>);
+    expect(await secret(gatewayToken)).toEqual({ value: args.gatewayToken, secret: true });
+    expect(await secret(flyApiToken)).toEqual({ value: "fo1_fly-token", secret: true });
+    expect(Object.keys(providerKeys)).toEqual(["ANTHROPIC_API_KEY"]);
+    expect(await secret(providerKeys.ANTHROPIC_API_KEY)).toEqual({
+      value: "sk-ant-x",
+      secret: true,
+    });
+    expect(await secret(channelTokens.TELEGRAM_BOT_TOKEN)).toEqual({
+      value: "123:abc",
+      secret: true,
     });
   });
 
@@ -89,8 +136,8 @@ describe("validateGatewayArgs defaults", () => {
   });
 
   it("builds from source instead of pulling, with the default Dockerfile", () => {
-    const normalized = validateGatewayArgs({ ...MINIMAL, build: { context: "./image" } });
-    expect(normalized.build).toEqual({ context: "./image", dockerfile: "Dockerfile" });
+    const normalized = validateGatewayArgs({ ...MINIMAL, build: { context: BUILD_CONTEXT } });
+    expect(normalized.build).toEqual({ context: BUILD_CONTEXT, dockerfile: "Dockerfile" });
     expect("image" in normalized).toBe(false);
   });
 
@@ -111,32 +158,14 @@ describe("validateGatewayArgs rules", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     ["missing appName", { appName: undefined }, ["appName: is required"]],
     [
-      "appName with a leading dash",
-      { appName: "-claw" },
-      [
-        'appName: must be 1-63 lowercase letters, digits and dashes, not starting or ending with a dash, got "-claw"',
-      ],
-    ],
-    [
-      "appName with a trailing dash",
-      { appName: "claw-" },
-      [
-        'appName: must be 1-63 lowercase letters, digits and dashes, not starting or ending with a dash, got "claw-"',
-      ],
-    ],
-    [
       "appName of 64 characters",
       { appName: "a".repeat(64) },
-      [
-        `appName: must be 1-63 lowercase letters, digits and dashes, not starting or ending with a dash, got "${"a".repeat(64)}"`,
-      ],
+      [`appName: must be 1 to 63 lowercase letters, digits and dashes, got "${"a".repeat(64)}"`],
     ],
     [
       "appName with an underscore",
       { appName: "my_claw" },
-      [
-        'appName: must be 1-63 lowercase letters, digits and dashes, not starting or ending with a dash, got "my_claw"',
-      ],
+      ['appName: must be 1 to 63 lowercase letters, digits and dashes, got "my_claw"'],
     ],
     [
       "org in capitals",
@@ -166,6 +195,31 @@ describe("validateGatewayArgs rules", () => {
     ["region not a string", { regions: [3] }, ["regions[0]: must be a string"]],
     ["bad mode", { mode: "internal" }, ['mode: must be "public" or "private"']],
     [
+      "a domain in private mode",
+      { mode: "private", domains: ["gw.example.com"] },
+      ['domains: only apply to mode "public": a private gateway has no public address to certify'],
+    ],
+    [
+      "a domain that is no hostname",
+      { domains: ["gw.example.com", "Example"] },
+      [
+        'domains[1]: must be a lowercase domain name of dot-separated labels (e.g. gw.example.com), got "Example"',
+      ],
+    ],
+    [
+      "a wildcard domain",
+      { domains: ["*.example.com"] },
+      [
+        'domains[0]: must name one host, not a wildcard (the Control UI needs its exact origin), got "*.example.com"',
+      ],
+    ],
+    [
+      "a repeated domain",
+      { domains: ["gw.example.com", "gw.example.com"] },
+      ['domains[1]: "gw.example.com" is listed more than once'],
+    ],
+    ["domains as text", { domains: "gw.example.com" }, ["domains: must be a list"]],
+    [
       "flycast in public mode",
       { flycast: true },
       ['flycast: only applies to mode "private"; public mode is served on <app>.fly.dev'],
@@ -183,7 +237,8 @@ describe("validateGatewayArgs rules", () => {
       "memory outside the preset's range",
       { vmSize: "performance-1x", memoryMb: 1024, allowLowMemory: true },
       [
-        "memoryMb: performance-1x takes 2048..8192 MB (Fly allows 2048..8192 MB per performance CPU), got 1024",
+        "memoryMb: must be from 2048 to 8192 MB for performance-1x (1 performance CPU) (Fly " +
+          "allows 2048 to 8192 MB per performance CPU), got 1024",
       ],
     ],
     ["memory as text", { memoryMb: "2048" }, ["memoryMb: must be a number"]],
@@ -211,14 +266,14 @@ describe("validateGatewayArgs rules", () => {
     ],
     [
       "image and build together",
-      { image: "ghcr.io/openclaw/openclaw:2026.9.6", build: { context: "." } },
+      { image: "ghcr.io/openclaw/openclaw:2026.9.6", build: { context: BUILD_CONTEXT } },
       ["build: only one of `image` or `build` can be provided"],
     ],
     ["build without context", { build: {} }, ["build.context: is required"]],
     [
       "unknown build key",
-      { build: { context: ".", target: "runtime" } },
-      ["build.target: unknown argument"],
+      { build: { context: BUILD_CONTEXT, target: "runtime" } },
+      ["build.target: unknown key"],
     ],
     [
       "bad rollout",
@@ -267,7 +322,7 @@ describe("validateGatewayArgs rules", () => {
       "extraEnv with a bad name",
       { extraEnv: { "MY VAR": "1" } },
       [
-        'extraEnv["MY VAR"]: must be an environment variable name matching ^[A-Za-z_][A-Za-z0-9_]*$',
+        'extraEnv["MY VAR"]: name "MY VAR" must start with a letter or underscore and contain only letters, digits and underscores',
       ],
     ],
     ["extraEnv with a number", { extraEnv: { PORT: 3000 } }, ["extraEnv.PORT: must be a string"]],
@@ -320,6 +375,41 @@ describe("validateGatewayArgs rules", () => {
     expect(problemsOf({ ...MINIMAL, ...change })).toEqual(problems);
   });
 
+  it.each([
+    ["NODE_ENV", "the gateway runs in production mode"],
+    ["OPENCLAW_CONFIG_PATH", "openclaw.json is rendered from the openclaw settings"],
+    ["OPENCLAW_CONFIG_READONLY", "openclaw.json is managed by this deployment"],
+    ["OPENCLAW_NO_RESPAWN", "restarts stay in-process and Fly restarts the machine"],
+    ["OPENCLAW_GATEWAY_TOKEN", "the gateway token is a secret; pass it as gatewayToken"],
+  ])("refuses extraEnv.%s, which the gateway depends on", (key, reason) => {
+    expect(problemsOf({ ...MINIMAL, extraEnv: { [key]: "x" } })).toEqual([
+      `extraEnv.${key}: reserved (${reason})`,
+    ]);
+  });
+
+  it.each(["-claw", "claw-", "0", "a".repeat(63)])(
+    "accepts the app name %j, as Fly's own rule does",
+    (appName) => {
+      expect(validateGatewayArgs({ ...MINIMAL, appName }).appName).toBe(appName);
+    },
+  );
+
+  it.each(["personal", "acme-corp", "a", "0rg-2", "-acme", "a".repeat(63)])(
+    "accepts the organization %j",
+    (org) => {
+      expect(validateGatewayArgs({ ...MINIMAL, org }).org).toBe(org);
+    },
+  );
+
+  it.each(["acme_corp", "a".repeat(64), "", "Acme", "acme.corp"])(
+    "refuses the organization %j",
+    (org) => {
+      expect(problemsOf({ ...MINIMAL, org })).toEqual([
+        `org: must be an organization slug (lowercase letters, digits and dashes, e.g. "personal"), got ${JSON.stringify(org)}`,
+      ]);
+    },
+  );
+
   it("refuses arguments that are not an object", () => {
     expect(problemsOf(null)).toEqual(["arguments: must be an object"]);
   });
@@ -341,11 +431,10 @@ describe("validateGatewayArgs rules", () => {
     }
     expect(message).toBe(
       [
-        "OpenClawGateway arguments are invalid (6 problems):",
-        '- appName: must be 1-63 lowercase letters, digits and dashes, not starting or ending with a dash, got "Claw"',
-        "- org: is required",
-        "- volumeSizeGb: must be from 1 to 500 GB",
+        "OpenClawGateway arguments are invalid (5 problems):",
+        '- appName: must be 1 to 63 lowercase letters, digits and dashes, got "Claw"',
         '- regions[1]: "iad" is listed more than once',
+        "- volumeSizeGb: must be from 1 to 500 GB",
         `- ${FLOOR}`,
         "- extraEnv.NODE_ENV: reserved (the gateway runs in production mode)",
       ].join("\n"),
@@ -370,7 +459,7 @@ describe("validateGatewayArgs rules", () => {
         "OpenClawGateway arguments are invalid (5 problems):",
         "- gatewayToken: must be at least 24 characters (generate one with: openssl rand -hex 32)",
         "- channelTokens.TELEGRAM_BOT_TOKEN: must be a string",
-        '- providerKeys["bad key"]: must be an upper-case environment variable name matching ^[A-Z][A-Z0-9_]*$',
+        '- providerKeys["bad key"]: name "bad key" must start with a letter or underscore and contain only letters, digits and underscores',
         "- providerKeys.OPENCLAW_GATEWAY_TOKEN: reserved (the gateway token is a secret; pass it as gatewayToken)",
         "- channelTokens.bad: must be an upper-case environment variable name matching ^[A-Z][A-Z0-9_]*$",
       ].join("\n"),

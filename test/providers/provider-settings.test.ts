@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  DEFAULT_TUNING,
+  readTuning,
+  resolveFlyCredentials,
+  tuningProblems,
+} from "../../providers/provider-kit/provider-settings";
+
+/** Stack config as the provider host hands it to `configure()` (namespaced keys, bare-key lookup). */
+function stackConfig(values: Record<string, string>) {
+  return {
+    get: (key: string) => values[key.includes(":") ? key : `openclaw-fly:${key}`],
+  };
+}
+
+function config(value: string | undefined) {
+  return stackConfig(value === undefined ? {} : { "openclaw-fly:providerTuning": value });
+}
+
+describe("resolveFlyCredentials", () => {
+  let saved: { url?: string; token?: string };
+  beforeEach(() => {
+    saved = { url: process.env.FLY_API_URL, token: process.env.FLY_API_TOKEN };
+    delete process.env.FLY_API_URL;
+    delete process.env.FLY_API_TOKEN;
+  });
+  afterEach(() => {
+    for (const [name, value] of [
+      ["FLY_API_URL", saved.url],
+      ["FLY_API_TOKEN", saved.token],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it("prefers stack config over the environment", () => {
+    process.env.FLY_API_URL = "http://env.example:4280";
+    process.env.FLY_API_TOKEN = "env-token";
+    const config = stackConfig({
+      "openclaw-fly:flyApiUrl": "http://127.0.0.1:4280/",
+      "openclaw-fly:flyApiToken": "config-token",
+    });
+    expect(resolveFlyCredentials(config)).toEqual({
+      baseUrl: "http://127.0.0.1:4280",
+      token: "config-token",
+    });
+  });
+
+  it("reads the keys in whatever project's namespace the host looks them up in", () => {
+    const values: Record<string, string> = { "claw-two:flyApiToken": "other-project" };
+    const config = { get: (key: string) => values[`claw-two:${key}`] };
+    expect(resolveFlyCredentials(config)).toEqual({
+      baseUrl: "https://api.machines.dev",
+      token: "other-project",
+    });
+  });
+
+  it("falls back to the environment, read at call time, with Fly's URL by default", () => {
+    process.env.FLY_API_TOKEN = "from-env";
+    expect(resolveFlyCredentials(stackConfig({}))).toEqual({
+      baseUrl: "https://api.machines.dev",
+      token: "from-env",
+    });
+    process.env.FLY_API_URL = "http://127.0.0.1:5000/v1";
+    expect(resolveFlyCredentials().baseUrl).toBe("http://127.0.0.1:5000");
+  });
+
+  it("names both the config key and the environment variable when there is no token", () => {
+    process.env.FLY_API_TOKEN = "   ";
+    expect(() => resolveFlyCredentials(stackConfig({}))).toThrow(
+      "No Fly API token: set the stack config key flyApiToken " +
+        "(pulumi config set --secret flyApiToken <token>) or the environment variable FLY_API_TOKEN.",
+    );
+  });
+
+  it("rejects a base URL that is not http(s)", () => {
+    process.env.FLY_API_TOKEN = "t";
+    process.env.FLY_API_URL = "api.machines.dev";
+    expect(() => resolveFlyCredentials()).toThrow(
+      'The Machines API base URL must be an http(s) URL such as https://api.machines.dev, got "api.machines.dev"',
+    );
+  });
+});
+
+describe("provider tuning from stack config", () => {
+  it("defaults without the key and merges a JSON object over the defaults", () => {
+    expect(readTuning(undefined)).toEqual(DEFAULT_TUNING);
+    expect(readTuning(config('{"pollIntervalMs":20,"pacing":false}'))).toEqual({
+      ...DEFAULT_TUNING,
+      pollIntervalMs: 20,
+      pacing: false,
+    });
+  });
+
+  it("names the key and the setting when the value is wrong", () => {
+    expect(() => readTuning(config("fast"))).toThrow(
+      "providerTuning: must be a JSON object, got fast",
+    );
+    expect(() => readTuning(config('{"pollMs":5}'))).toThrow(
+      "providerTuning.pollMs: is not a setting (known: pollIntervalMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
+    );
+    expect(() => readTuning(config('{"leaseWaitMs":-1}'))).toThrow(
+      "providerTuning.leaseWaitMs: must be a non-negative number",
+    );
+  });
+
+  it("lists every problem of a value, for the program's config check", () => {
+    expect(tuningProblems({ pollMs: 5, pacing: "no" })).toEqual([
+      "providerTuning.pollMs: is not a setting (known: pollIntervalMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
+      "providerTuning.pacing: must be a boolean",
+    ]);
+    expect(tuningProblems(undefined)).toEqual([]);
+  });
+});
