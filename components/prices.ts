@@ -51,8 +51,8 @@ export interface MonthlyCostEstimate {
   /** Cost of one region: its machine (CPU and RAM) and its volume. */
   perRegion: { compute: number; volume: number };
   /** App-wide IP address cost (not per region). */
-  ips: number;
-  /** All regions plus IPs. */
+  ipAddresses: number;
+  /** All regions plus IP addresses. */
   total: number;
 }
 
@@ -90,12 +90,12 @@ export function estimateMonthlyCost(input: CostInput): MonthlyCostEstimate {
   requireWholeNumber("volumeSizeGb", input.volumeSizeGb, 0);
   const compute = computeCents(input.guest);
   const volume = input.volumeSizeGb * FLY_PRICE_TABLE.volumeCentsPerGb;
-  const ips = input.dedicatedIpv4 ? FLY_PRICE_TABLE.dedicatedIpv4Cents : 0;
+  const ipAddresses = input.dedicatedIpv4 ? FLY_PRICE_TABLE.dedicatedIpv4Cents : 0;
   return {
     currency: FLY_PRICE_TABLE.currency,
     priceTableDate: FLY_PRICE_TABLE.date,
     perRegion: { compute: toDollars(compute), volume: toDollars(volume) },
-    ips: toDollars(ips),
-    total: toDollars(input.regions * (compute + volume) + ips),
+    ipAddresses: toDollars(ipAddresses),
+    total: toDollars(input.regions * (compute + volume) + ipAddresses),
   };
 }

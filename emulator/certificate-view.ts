@@ -134,7 +134,7 @@ function issuedEntry(cert: CertificateRecord): Record<string, unknown> {
 
 /** The records a hostname's owner must create: A/AAAA to the app's addresses or a CNAME. */
 function dnsRequirements(emulator: Emulator, app: AppRecord, hostname: string) {
-  const ips = emulator.state.ips.filter((r) => r.app === app.name);
+  const ips = emulator.state.ipAddresses.filter((r) => r.app === app.name);
   const bare = hostname.replace(/^\*\./, "");
   return {
     a: ips.filter((r) => r.type === "v4" || r.type === "shared_v4").map((r) => r.ip),

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
-import type { AppRecord, EmulatorState, IpRecord } from "./state";
+import type { AppRecord, EmulatorState, IpAddressRecord } from "./state";
 
 /** The address types `POST /ip_assignments` allocates (egress types are not modelled). */
-export const IP_TYPES = ["v4", "v6", "shared_v4", "private_v6"] as const;
-/** One of `IP_TYPES`. */
-export type IpType = (typeof IP_TYPES)[number];
+export const IP_ADDRESS_TYPES = ["v4", "v6", "shared_v4", "private_v6"] as const;
+/** One of `IP_ADDRESS_TYPES`. */
+export type IpAddressType = (typeof IP_ADDRESS_TYPES)[number];
 
 /** What an allocation asks for, already validated. */
 export interface IpRequest {
-  type: IpType;
+  type: IpAddressType;
   /** A region code, or `global` for an anycast address (the default). */
   region: string;
   serviceName: string;
@@ -27,17 +27,17 @@ export interface IpRequest {
  * reply to a second `shared_v4` is not documented; answering with the existing assignment keeps
  * "ensure the app has a shared IPv4" idempotent, which is how flyctl's first deploy uses it.
  */
-export function allocateIp(
+export function allocateIpAddress(
   state: EmulatorState,
   app: AppRecord,
   request: IpRequest,
   createdAt: string,
-): IpRecord {
+): IpAddressRecord {
   if (request.type === "shared_v4") {
-    const own = state.ips.find((r) => r.app === app.name && r.type === "shared_v4");
+    const own = state.ipAddresses.find((r) => r.app === app.name && r.type === "shared_v4");
     if (own) return own;
   }
-  const record: IpRecord = {
+  const record: IpAddressRecord = {
     app: app.name,
     ip: addressFor(state, app, request.type),
     type: request.type,
@@ -47,13 +47,13 @@ export function allocateIp(
     network: request.type === "private_v6" ? request.network : "",
     created_at: createdAt,
   };
-  state.ips.push(record);
+  state.ipAddresses.push(record);
   return record;
 }
 
-function addressFor(state: EmulatorState, app: AppRecord, type: IpType): string {
+function addressFor(state: EmulatorState, app: AppRecord, type: IpAddressType): string {
   if (type === "shared_v4") {
-    const orgShared = state.ips.find(
+    const orgShared = state.ipAddresses.find(
       (r) => r.type === "shared_v4" && state.apps[r.app]?.org_slug === app.org_slug,
     );
     if (orgShared) return orgShared.ip;
@@ -86,7 +86,7 @@ function orgNetwork(orgSlug: string): string {
 }
 
 /** An IP assignment as the API returns it. */
-export function ipJson(record: IpRecord, orgSlug: string): Record<string, unknown> {
+export function ipAddressJson(record: IpAddressRecord, orgSlug: string): Record<string, unknown> {
   return {
     ip: record.ip,
     region: record.region,

@@ -161,7 +161,7 @@ export interface AppSecretsRecord {
 }
 
 /** An IP assignment. Fly's list response carries no type; the emulator remembers it. */
-export interface IpRecord {
+export interface IpAddressRecord {
   app: string;
   ip: string;
   type: "v4" | "v6" | "shared_v4" | "private_v6";
@@ -189,7 +189,7 @@ export interface EmulatorState {
   machines: Record<string, MachineRecord>;
   volumes: Record<string, VolumeRecord>;
   secrets: Record<string, AppSecretsRecord>;
-  ips: IpRecord[];
+  ipAddresses: IpAddressRecord[];
   certificates: CertificateRecord[];
   /** Counters that make generated addresses deterministic. */
   counters: { ip: number; app: number };
@@ -202,7 +202,7 @@ export function emptyState(): EmulatorState {
     machines: {},
     volumes: {},
     secrets: {},
-    ips: [],
+    ipAddresses: [],
     certificates: [],
     counters: { ip: 0, app: 0 },
   };

@@ -170,7 +170,7 @@ function printEvent(event: EngineEvent, say: Say): void {
 
 /** The emulated world, app by app: machines, volumes, IPs and secret names (never values). */
 export function describeWorld(emulator: EmulatorHandle): string[] {
-  const { apps, machines, volumes, ips, secrets } = emulator.emulator.state;
+  const { apps, machines, volumes, ipAddresses, secrets } = emulator.emulator.state;
   const lines = ["On the emulator now:"];
   if (Object.keys(apps).length === 0) lines.push("  nothing");
   for (const app of Object.values(apps)) {
@@ -188,7 +188,7 @@ export function describeWorld(emulator: EmulatorHandle): string[] {
         : "unattached";
       lines.push(`    volume ${v.id} ${v.name} region ${v.region} ${v.size_gb} GB ${attached}`);
     }
-    for (const ip of ips.filter((ip) => ip.app === app.name)) {
+    for (const ip of ipAddresses.filter((ip) => ip.app === app.name)) {
       lines.push(`    ip ${ip.type} ${ip.ip}`);
     }
     const appSecrets = secrets[app.name];

@@ -90,7 +90,7 @@ function deleteAppAndEverythingIn(emulator: Emulator, name: string): void {
   for (const [id, volume] of Object.entries(state.volumes)) {
     if (volume.app === name) delete state.volumes[id];
   }
-  state.ips = state.ips.filter((ip) => ip.app !== name);
+  state.ipAddresses = state.ipAddresses.filter((ip) => ip.app !== name);
   state.certificates = state.certificates.filter((c) => c.app !== name);
   delete state.secrets[name];
   delete state.apps[name];

@@ -1,6 +1,6 @@
 import { badRequest, notFound } from "../api-errors";
 import { goField } from "../go-fields";
-import { IP_TYPES, allocateIp, ipJson, type IpType } from "../ip-address-store";
+import { IP_ADDRESS_TYPES, allocateIpAddress, ipAddressJson, type IpAddressType } from "../ip-address-store";
 import { isKnownRegion } from "../regions";
 import { readJsonObject, type Router } from "../router";
 
@@ -13,8 +13,8 @@ export function registerIpRoutes(router: Router): void {
     "/v1/apps/{app_name}/ip_assignments",
     ({ emulator, params }) => {
       const app = emulator.app(params.app_name);
-      const ips = emulator.state.ips.filter((r) => r.app === app.name);
-      return { status: 200, body: { ips: ips.map((r) => ipJson(r, app.org_slug)) } };
+      const ips = emulator.state.ipAddresses.filter((r) => r.app === app.name);
+      return { status: 200, body: { ips: ips.map((r) => ipAddressJson(r, app.org_slug)) } };
     },
     { action: "ip_assignment_list", scopeParam: "app_name" },
   );
@@ -27,26 +27,26 @@ export function registerIpRoutes(router: Router): void {
       const app = emulator.app(params.app_name);
       const body = readJsonObject(ctx, `main.${STRUCT}`);
       const type = goField(body, STRUCT, "type", "string");
-      if (!type || !(IP_TYPES as readonly string[]).includes(type)) {
-        throw badRequest(`type must be one of ${IP_TYPES.join(", ")}, got "${type ?? ""}"`);
+      if (!type || !(IP_ADDRESS_TYPES as readonly string[]).includes(type)) {
+        throw badRequest(`type must be one of ${IP_ADDRESS_TYPES.join(", ")}, got "${type ?? ""}"`);
       }
       // Anycast addresses are `global`; a dedicated address may be pinned to one region.
       const region = goField(body, STRUCT, "region", "string") || "global";
       if (region !== "global" && !isKnownRegion(region)) {
         throw badRequest(`region "${region}" is not a known region`);
       }
-      const record = allocateIp(
+      const record = allocateIpAddress(
         emulator.state,
         app,
         {
-          type: type as IpType,
+          type: type as IpAddressType,
           region,
           serviceName: goField(body, STRUCT, "service_name", "string") ?? "",
           network: goField(body, STRUCT, "network", "string") ?? "",
         },
         emulator.isoNow(),
       );
-      return { status: 200, body: ipJson(record, app.org_slug) };
+      return { status: 200, body: ipAddressJson(record, app.org_slug) };
     },
     { action: "ip_assignment_create", scopeParam: "app_name" },
   );
@@ -57,9 +57,9 @@ export function registerIpRoutes(router: Router): void {
     ({ emulator, params }) => {
       const app = emulator.app(params.app_name);
       const state = emulator.state;
-      const index = state.ips.findIndex((r) => r.app === app.name && r.ip === params.ip);
+      const index = state.ipAddresses.findIndex((r) => r.app === app.name && r.ip === params.ip);
       if (index < 0) throw notFound("ip assignment");
-      state.ips.splice(index, 1);
+      state.ipAddresses.splice(index, 1);
       return { status: 204 };
     },
     { action: "ip_assignment_delete", scopeParam: "app_name" },

@@ -16,7 +16,7 @@ import type { ConfigSource } from "../provider-kit/provider-settings";
 import { DEFAULT_ORG } from "../../rules/deployment-defaults";
 import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { changedKeys, compact, withContext } from "../provider-kit/provider-base";
+import { changedKeys, compact, withContext } from "../provider-kit/provider-values";
 import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** Inputs of FlyApp as its provider receives them. */

@@ -14,7 +14,7 @@ import type { CertificateDetail } from "../fly-client/fly-client";
 import type { ConfigSource } from "../provider-kit/provider-settings";
 import { appNameProblem, hostnameProblem } from "../../rules/fly-names";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { changedKeys, compact, withContext } from "../provider-kit/provider-base";
+import { changedKeys, compact, withContext } from "../provider-kit/provider-values";
 import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** Inputs of FlyCertificate as its provider receives them. */

@@ -16,8 +16,8 @@ export { createAppsClient } from "./app-operations";
 export type { AppOperations } from "./app-operations";
 export { createCertificatesClient } from "./certificate-operations";
 export type { CertificateOperations } from "./certificate-operations";
-export { createIpsClient } from "./ip-address-operations";
-export type { IpOperations } from "./ip-address-operations";
+export { createIpAddressClient } from "./ip-address-operations";
+export type { IpAddressOperations } from "./ip-address-operations";
 export { createLeasesClient } from "./lease-operations";
 export type { LeaseOperations } from "./lease-operations";
 export { createMachineLookupClient } from "./machine-lookup";
@@ -63,8 +63,8 @@ export type { WaitForChecksOptions, WaitForStateOptions, WaitOptions } from "./w
 export type { AcquireLeaseOptions, WithLeaseOptions } from "./lease-operations";
 export type { CreateVolumeInput, UpdateVolumeInput } from "./volume-operations";
 export type { SecretsWriteResult } from "./secret-operations";
-export { ipAssignmentHasType } from "./ip-address-operations";
-export type { AllocateIpInput, IpAddressType } from "./ip-address-operations";
+export { ipAddressHasType } from "./ip-address-operations";
+export type { AllocateIpAddressInput, IpAddressType } from "./ip-address-operations";
 export type {
   Lease,
   Machine,
@@ -79,7 +79,7 @@ export type {
   CertificateCheck,
   CertificateDetail,
   CertificateSummary,
-  IpAssignment,
+  IpAddress,
   Region,
   Volume,
   VolumeSnapshot,

@@ -11,8 +11,8 @@ import { certificateOperations } from "./certificate-operations";
 import type { CertificateOperations } from "./certificate-operations";
 import { createClientContext } from "./connection";
 import type { FlyClientOptions } from "./connection";
-import { ipOperations } from "./ip-address-operations";
-import type { IpOperations } from "./ip-address-operations";
+import { ipAddressOperations } from "./ip-address-operations";
+import type { IpAddressOperations } from "./ip-address-operations";
 import { leaseOperations } from "./lease-operations";
 import type { LeaseOperations } from "./lease-operations";
 import { metadataOperations } from "./machine-metadata";
@@ -39,7 +39,7 @@ export interface FlyClient {
     };
   volumes: VolumeOperations;
   secrets: SecretOperations;
-  ips: IpOperations;
+  ipAddresses: IpAddressOperations;
   certificates: CertificateOperations;
   platform: PlatformOperations;
 }
@@ -65,7 +65,7 @@ export function createFlyClient(options: FlyClientOptions): FlyClient {
     },
     volumes: volumeOperations(ctx),
     secrets: secretOperations(ctx),
-    ips: ipOperations(ctx),
+    ipAddresses: ipAddressOperations(ctx),
     certificates: certificateOperations(ctx),
     platform: platformOperations(ctx),
   };

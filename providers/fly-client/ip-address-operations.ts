@@ -4,8 +4,8 @@
  * Flycast (private) IPv6 by its `fdaa:` prefix.
  */
 import { createOrAdopt } from "./create-or-adopt";
-import { ipSchemas } from "./resource-schemas";
-import type { IpAssignment } from "./resource-schemas";
+import { ipAddressSchemas } from "./resource-schemas";
+import type { IpAddress } from "./resource-schemas";
 import type { CallOptions, ClientContext } from "./call-options";
 import { createClientContext } from "./connection";
 import type { FlyClientOptions } from "./connection";
@@ -14,7 +14,7 @@ import type { FlyClientOptions } from "./connection";
 export type IpAddressType = "v4" | "shared_v4" | "v6" | "private_v6";
 
 /** Body of `POST /v1/apps/{app}/ip_assignments`. */
-export interface AllocateIpInput {
+export interface AllocateIpAddressInput {
   type: IpAddressType;
   region?: string;
   /** For `private_v6`: the organization whose private network gets the address. */
@@ -25,19 +25,19 @@ export interface AllocateIpInput {
 }
 
 /** The IP assignment operations of the client. */
-export interface IpOperations {
-  list(app: string, options?: CallOptions): Promise<IpAssignment[]>;
+export interface IpAddressOperations {
+  list(app: string, options?: CallOptions): Promise<IpAddress[]>;
   /**
    * Allocates an address. After an ambiguous failure an assigned address of the same type (and
    * region, when one was asked for) is adopted instead of allocating a second one.
    */
-  allocate(app: string, input: AllocateIpInput, options?: CallOptions): Promise<IpAssignment>;
+  allocate(app: string, input: AllocateIpAddressInput, options?: CallOptions): Promise<IpAddress>;
   /** Releases the address. */
   release(app: string, ip: string, options?: CallOptions): Promise<void>;
 }
 
 /** Whether `assignment` is an address of `type` (the API does not say). */
-export function ipAssignmentHasType(assignment: IpAssignment, type: IpAddressType): boolean {
+export function ipAddressHasType(assignment: IpAddress, type: IpAddressType): boolean {
   const isV6 = assignment.ip.includes(":");
   const isFlycast = assignment.ip.toLowerCase().startsWith("fdaa:");
   switch (type) {
@@ -53,19 +53,19 @@ export function ipAssignmentHasType(assignment: IpAssignment, type: IpAddressTyp
 }
 
 /** The IP assignment operations alone, over a transport of their own. */
-export function createIpsClient(options: FlyClientOptions): IpOperations {
-  return ipOperations(createClientContext(options));
+export function createIpAddressClient(options: FlyClientOptions): IpAddressOperations {
+  return ipAddressOperations(createClientContext(options));
 }
 
 /** Builds the IP assignment operations over the client's transport. */
-export function ipOperations(ctx: ClientContext): IpOperations {
-  const list = async (app: string, options: CallOptions = {}): Promise<IpAssignment[]> => {
+export function ipAddressOperations(ctx: ClientContext): IpAddressOperations {
+  const list = async (app: string, options: CallOptions = {}): Promise<IpAddress[]> => {
     const body = await ctx.send({
       method: "GET",
       path: "/v1/apps/{app}/ip_assignments",
       params: { app },
-      schema: ipSchemas().ipAssignmentList,
-      action: "ip_list",
+      schema: ipAddressSchemas().ipAddressList,
+      action: "ip_address_list",
       scope: app,
       idempotent: true,
       signal: options.signal,
@@ -84,8 +84,8 @@ export function ipOperations(ctx: ClientContext): IpOperations {
             path: "/v1/apps/{app}/ip_assignments",
             params: { app },
             body: input,
-            schema: ipSchemas().ipAssignment,
-            action: "ip_allocate",
+            schema: ipAddressSchemas().ipAddress,
+            action: "ip_address_allocate",
             scope: app,
             idempotent: false,
             signal: options.signal,
@@ -93,7 +93,7 @@ export function ipOperations(ctx: ClientContext): IpOperations {
         find: async () =>
           (await list(app, options)).find(
             (ip) =>
-              ipAssignmentHasType(ip, input.type) &&
+              ipAddressHasType(ip, input.type) &&
               (input.region === undefined || ip.region === input.region),
           ),
         signal: options.signal,
@@ -105,7 +105,7 @@ export function ipOperations(ctx: ClientContext): IpOperations {
         method: "DELETE",
         path: "/v1/apps/{app}/ip_assignments/{ip}",
         params: { app, ip },
-        action: "ip_release",
+        action: "ip_address_release",
         scope: app,
         idempotent: true,
         signal: options.signal,

@@ -94,11 +94,11 @@ function buildSecretSchemas() {
   };
 }
 
-function buildIpSchemas() {
+function buildIpAddressSchemas() {
   const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const flag = z.boolean().nullish();
-  const ipAssignment = z.looseObject({
+  const ipAddress = z.looseObject({
     ip: z.string(),
     region: text,
     service_name: text,
@@ -106,8 +106,8 @@ function buildIpSchemas() {
     created_at: text,
   });
   return {
-    ipAssignment,
-    ipAssignmentList: z.looseObject({ ips: z.array(ipAssignment).nullish() }),
+    ipAddress,
+    ipAddressList: z.looseObject({ ips: z.array(ipAddress).nullish() }),
   };
 }
 
@@ -203,8 +203,8 @@ export function secretSchemas(): ReturnType<typeof buildSecretSchemas> {
 }
 
 /** The IP assignment schemas, built once per process. */
-export function ipSchemas(): ReturnType<typeof buildIpSchemas> {
-  return memoize(buildIpSchemas);
+export function ipAddressSchemas(): ReturnType<typeof buildIpAddressSchemas> {
+  return memoize(buildIpAddressSchemas);
 }
 
 /** The certificate schemas, built once per process. */
@@ -226,7 +226,7 @@ export type VolumeSnapshot = Zod.infer<ReturnType<typeof volumeSchemas>["snapsho
 /** A secret's name and digest; the value never comes back. */
 export type AppSecret = Zod.infer<ReturnType<typeof secretSchemas>["secret"]>;
 /** An IP address assigned to an app. The API sends no type: Flycast addresses start `fdaa:`. */
-export type IpAssignment = Zod.infer<ReturnType<typeof ipSchemas>["ipAssignment"]>;
+export type IpAddress = Zod.infer<ReturnType<typeof ipAddressSchemas>["ipAddress"]>;
 /** A certificate as listed. */
 export type CertificateSummary = Zod.infer<ReturnType<typeof certificateSchemas>["certificate"]>;
 /** A certificate with its DNS requirements. */

@@ -10,13 +10,13 @@ import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
-import { createIpsClient, ipAssignmentHasType } from "../fly-client/ip-address-operations";
-import type { IpAddressType, IpAssignment } from "../fly-client/fly-client";
+import { createIpAddressClient, ipAddressHasType } from "../fly-client/ip-address-operations";
+import type { IpAddressType, IpAddress } from "../fly-client/fly-client";
 import type { ConfigSource } from "../provider-kit/provider-settings";
 import { appNameProblem } from "../../rules/fly-names";
 import { regionProblem } from "../../rules/fly-regions";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { changedKeys, compact, withContext } from "../provider-kit/provider-base";
+import { changedKeys, compact, withContext } from "../provider-kit/provider-values";
 import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** The region of an anycast address, which is not pinned to one region. */
@@ -68,7 +68,7 @@ function ipInputSchema() {
 }
 
 /** A field of a Flycast address's network (Fly sends `{name, org_slug}`); empty = default. */
-function networkField(ip: IpAssignment, field: "name" | "org_slug"): string | undefined {
+function networkField(ip: IpAddress, field: "name" | "org_slug"): string | undefined {
   const network: unknown = (ip as Record<string, unknown>).network;
   const value =
     typeof network === "object" && network !== null
@@ -80,20 +80,20 @@ function networkField(ip: IpAssignment, field: "name" | "org_slug"): string | un
 }
 
 /** The network name of a Flycast address; undefined for the default network. */
-function networkOf(ip: IpAssignment): string | undefined {
+function networkOf(ip: IpAddress): string | undefined {
   return networkField(ip, "name");
 }
 
 /** The kind of an assigned address, for an import that names only the address. */
-function typeOf(ip: IpAssignment): IpAddressType {
+function typeOf(ip: IpAddress): IpAddressType {
   const types: IpAddressType[] = ["private_v6", "v6", "shared_v4", "v4"];
-  return types.find((type) => ipAssignmentHasType(ip, type)) ?? "v6";
+  return types.find((type) => ipAddressHasType(ip, type)) ?? "v6";
 }
 
 /** Whether an assigned address is the one `inputs` describe. */
-function matches(ip: IpAssignment, inputs: FlyIpAddressInputs): boolean {
+function matches(ip: IpAddress, inputs: FlyIpAddressInputs): boolean {
   return (
-    ipAssignmentHasType(ip, inputs.type) &&
+    ipAddressHasType(ip, inputs.type) &&
     (ip.region ?? GLOBAL_REGION) === inputs.region &&
     networkOf(ip) === inputs.network &&
     (inputs.org === undefined || networkField(ip, "org_slug") === inputs.org) &&
@@ -101,7 +101,7 @@ function matches(ip: IpAssignment, inputs: FlyIpAddressInputs): boolean {
   );
 }
 
-function outputsOf(inputs: FlyIpAddressInputs, ip: IpAssignment): FlyIpAddressOutputs {
+function outputsOf(inputs: FlyIpAddressInputs, ip: IpAddress): FlyIpAddressOutputs {
   return compact({ ...inputs, region: ip.region ?? inputs.region, address: ip.ip });
 }
 
@@ -162,7 +162,7 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
     const { app, id } = readTarget("FlyIpAddress", importOrId, props?.app);
     const { ips } = this.connect({ app, type: props?.type ?? "v6" });
     return withContext(`FlyIpAddress ${app} ${id}`, async () => {
-      let assigned: IpAssignment[];
+      let assigned: IpAddress[];
       try {
         assigned = await ips.list(app);
       } catch (error) {
@@ -212,7 +212,7 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   private connect(inputs: Pick<FlyIpAddressInputs, "app" | "type">) {
     const progress = progressFor(resourceLabel("ip", `${inputs.app} ${inputs.type}`));
     const options = flyClientOptions(this.config, readTuning(this.config), progress);
-    return { ips: createIpsClient(options), progress };
+    return { ips: createIpAddressClient(options), progress };
   }
 }
 

@@ -25,9 +25,9 @@ import { ensureHealthy, rollOut } from "./machine-rollout";
 import type { RolloutContext } from "./machine-rollout";
 import { readTarget } from "../provider-kit/import-id";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { compact, withContext } from "../provider-kit/provider-base";
+import { compact, withContext } from "../provider-kit/provider-values";
 import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
-import type { DeepInput } from "../provider-kit/provider-base";
+import type { DeepInput } from "../provider-kit/provider-values";
 
 export type { FlyMachineInputs } from "./machine-check";
 export type { FlyMachineOutputs } from "./machine-outputs";

@@ -13,7 +13,7 @@ import type {
   MachineSpec,
 } from "./machine-spec";
 import { isRecord, mapRecord, normalizeSpec } from "./machine-normal-form";
-import { compact } from "../provider-kit/provider-base";
+import { compact } from "../provider-kit/provider-values";
 
 type Json = Record<string, unknown>;
 

@@ -19,7 +19,7 @@ import { CPU_COUNTS, cpuCountProblem, memoryProblem } from "../../rules/fly-size
 import { durationProblem } from "../../rules/go-durations";
 import { normalizeSpec, RESERVED_METADATA_KEYS, SPEC_KEYS, specOf } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
-import { compact } from "../provider-kit/provider-base";
+import { compact } from "../provider-kit/provider-values";
 import { anyUnknown } from "../provider-kit/unknowns";
 
 /** Inputs of FlyMachine as its provider receives them (resolved, normalized by `check`). */

@@ -10,7 +10,7 @@
  */
 import type { MachineSpec } from "./machine-spec";
 import { formatDurationMs, parseDurationMs } from "../../rules/go-durations";
-import { compact } from "../provider-kit/provider-base";
+import { compact } from "../provider-kit/provider-values";
 
 /** Metadata key marking a machine as created and managed by these providers. */
 export const MANAGED_MARKER_KEY = "openclaw-fly/managed";

@@ -7,7 +7,7 @@ import type { FlyMachineInputs } from "./machine-check";
 import { fromApiConfig } from "./machine-api-config";
 import { comparableSpec, specOf } from "./machine-normal-form";
 import { versionOf } from "./machine-rollout";
-import { compact, sameValue } from "../provider-kit/provider-base";
+import { compact, sameValue } from "../provider-kit/provider-values";
 
 /** Outputs of FlyMachine: the normalized spec as Fly stores it, plus the machine's identity. */
 export interface FlyMachineOutputs extends FlyMachineInputs {

@@ -15,7 +15,7 @@ import { isNotFound } from "../fly-client/fly-api-error";
 import { createSecretsClient } from "../fly-client/secret-operations";
 import { appNameProblem, envNameProblem } from "../../rules/fly-names";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { withContext } from "../provider-kit/provider-base";
+import { withContext } from "../provider-kit/provider-values";
 import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 
 /** Inputs of FlySecrets as its provider receives them. */

@@ -13,7 +13,7 @@ import type { Volume } from "../fly-client/fly-client";
 import type { ConfigSource } from "../provider-kit/provider-settings";
 import { readTarget } from "../provider-kit/import-id";
 import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { compact, withContext } from "../provider-kit/provider-base";
+import { compact, withContext } from "../provider-kit/provider-values";
 import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
 import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";

@@ -45,13 +45,13 @@ describe("volumes, secrets, addresses, certificates and regions", () => {
 
   it("allocates, lists and releases IP addresses", async () => {
     const app = await harness.newApp();
-    const shared = await client.ips.allocate(app, { type: "shared_v4" });
-    const flycast = await client.ips.allocate(app, { type: "private_v6", org_slug: "personal" });
+    const shared = await client.ipAddresses.allocate(app, { type: "shared_v4" });
+    const flycast = await client.ipAddresses.allocate(app, { type: "private_v6", org_slug: "personal" });
     expect(flycast.ip.startsWith("fdaa:")).toBe(true);
-    const listed = await client.ips.list(app);
+    const listed = await client.ipAddresses.list(app);
     expect(listed.map((ip) => ip.ip).sort()).toEqual([shared.ip, flycast.ip].sort());
-    await client.ips.release(app, flycast.ip);
-    expect((await client.ips.list(app)).map((ip) => ip.ip)).toEqual([shared.ip]);
+    await client.ipAddresses.release(app, flycast.ip);
+    expect((await client.ipAddresses.list(app)).map((ip) => ip.ip)).toEqual([shared.ip]);
   });
 
   it("requests, checks and deletes a certificate", async () => {

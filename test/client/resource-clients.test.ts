@@ -9,7 +9,7 @@ import {
   createAppsClient,
   createCertificatesClient,
   createFlyClient,
-  createIpsClient,
+  createIpAddressClient,
   createLeasesClient,
   createMachineLookupClient,
   createMachinesClient,
@@ -49,7 +49,7 @@ function options(overrides: Partial<FlyClientOptions> = {}): FlyClientOptions {
 const FACTORIES: [string, (options: FlyClientOptions) => object][] = [
   ["createAppsClient", createAppsClient],
   ["createCertificatesClient", createCertificatesClient],
-  ["createIpsClient", createIpsClient],
+  ["createIpAddressClient", createIpAddressClient],
   ["createLeasesClient", createLeasesClient],
   ["createMachineLookupClient", createMachineLookupClient],
   ["createMachinesClient", createMachinesClient],
@@ -80,7 +80,7 @@ describe("what each factory builds", () => {
     expect(keys(createAppsClient(options()))).toEqual(keys(whole.apps));
     expect(keys(createVolumesClient(options()))).toEqual(keys(whole.volumes));
     expect(keys(createSecretsClient(options()))).toEqual(keys(whole.secrets));
-    expect(keys(createIpsClient(options()))).toEqual(keys(whole.ips));
+    expect(keys(createIpAddressClient(options()))).toEqual(keys(whole.ipAddresses));
     expect(keys(createCertificatesClient(options()))).toEqual(keys(whole.certificates));
   });
 

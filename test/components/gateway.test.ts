@@ -144,7 +144,7 @@ describe("the dev stack (one region, public, small)", () => {
         currency: "USD",
         priceTableDate: "2026-09",
         perRegion: { compute: 5.69, volume: 0.15 },
-        ips: 0,
+        ipAddresses: 0,
         total: 5.84,
       },
       secret: false,

@@ -74,13 +74,13 @@ describe("estimateMonthlyCost", () => {
       currency: "USD",
       priceTableDate: "2026-09",
       perRegion: { compute: 11.38, volume: 0.15 },
-      ips: 0,
+      ipAddresses: 0,
       total: 11.53,
     });
   });
 
   it.each<[string, MachineGuest, number, number, boolean, number, number, number, number]>([
-    // label, guest, regions, volume GB, dedicated IPv4, compute, volume, ips, total
+    // label, guest, regions, volume GB, dedicated IPv4, compute, volume, IP addresses, total
     ["smallest", shared(1, 256), 1, 1, false, 1.94, 0.15, 0, 2.09],
     ["shared 1 GB", shared(1, 1024), 1, 1, false, 5.69, 0.15, 0, 5.84],
     ["three regions with IPv4", shared(2, 2048), 3, 1, true, 11.38, 0.15, 2, 36.59],
@@ -90,12 +90,12 @@ describe("estimateMonthlyCost", () => {
     ["every region, 500 GB", shared(2, 2048), 18, 500, true, 11.38, 75, 2, 1556.84],
     ["no regions: only the IP", shared(2, 2048), 0, 1, true, 11.38, 0.15, 2, 2],
     ["no volume", shared(2, 2048), 2, 0, false, 11.38, 0, 0, 22.76],
-  ])("%s", (_label, guest, regions, volumeSizeGb, dedicatedIpv4, compute, volume, ips, total) => {
+  ])("%s", (_label, guest, regions, volumeSizeGb, dedicatedIpv4, compute, volume, ipAddresses, total) => {
     expect(estimateMonthlyCost({ guest, regions, volumeSizeGb, dedicatedIpv4 })).toEqual({
       currency: "USD",
       priceTableDate: "2026-09",
       perRegion: { compute, volume },
-      ips,
+      ipAddresses,
       total,
     });
   });

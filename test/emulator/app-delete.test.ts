@@ -35,7 +35,7 @@ async function owners(): Promise<Record<string, string[]>> {
     apps: Object.keys(state.apps).sort(),
     machines: appsOf(Object.values(state.machines)),
     volumes: appsOf(Object.values(state.volumes)),
-    ips: appsOf(state.ips),
+    ips: appsOf(state.ipAddresses),
     secrets: Object.keys(state.secrets).sort(),
     certificates: appsOf(state.certificates),
   };

@@ -97,7 +97,7 @@ describe("index.ts previewed for each stack against the emulator", () => {
         currency: "USD",
         priceTableDate: "2026-09",
         perRegion: { compute: 5.69, volume: 0.15 },
-        ips: 0,
+        ipAddresses: 0,
         total: 5.84,
       }),
       // Unknown during a preview, and already marked secret: the SDK sends the secret flag with
@@ -130,7 +130,7 @@ describe("index.ts previewed for each stack against the emulator", () => {
       currency: "USD",
       priceTableDate: "2026-09",
       perRegion: { compute: 11.38, volume: 0.45 },
-      ips: 0,
+      ipAddresses: 0,
       total: 23.66,
     });
   });

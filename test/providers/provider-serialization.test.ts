@@ -48,7 +48,7 @@ const ACTIONS: Record<string, string[]> = {
     "machine_update",
     "machine_wait",
   ],
-  FlyIpAddress: ["ip_allocate", "ip_list", "ip_release"],
+  FlyIpAddress: ["ip_address_allocate", "ip_address_list", "ip_address_release"],
   FlyCertificate: [
     "certificate_check",
     "certificate_create",

@@ -73,7 +73,7 @@ export function devResilienceScenarios(chain: StackChain): void {
         currency: "USD",
         priceTableDate: "2026-09",
         perRegion: { compute: 5.69, volume: 0.15 },
-        ips: 0,
+        ipAddresses: 0,
         total: 5.84,
       }),
       gatewayToken: secretOutput(expect.stringMatching(/^[0-9a-f]{64}$/)),

@@ -93,13 +93,13 @@ export function localDriftScenarios(chain: StackChain): void {
       expect(log.indexOf(`DELETE /v1/apps/${APP}/volumes/${id} 200`)).toBeGreaterThan(snapshot);
     }
     expect(log.at(-1)).toBe(`DELETE /v1/apps/${APP} 202`);
-    const { apps, machines, volumes: left, secrets, ips } = world();
-    expect({ apps, machines, volumes: left, secrets, ips }).toEqual({
+    const { apps, machines, volumes: left, secrets, ipAddresses } = world();
+    expect({ apps, machines, volumes: left, secrets, ipAddresses }).toEqual({
       apps: {},
       machines: {},
       volumes: {},
       secrets: {},
-      ips: [],
+      ipAddresses: [],
     });
     expect(stack.engine().readState()!.resources).toEqual([]);
   });

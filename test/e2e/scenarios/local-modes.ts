@@ -83,7 +83,7 @@ export function localModeScenarios(chain: StackChain): void {
         currency: "USD",
         priceTableDate: "2026-09",
         perRegion: { compute: 5.69, volume: 0.15 },
-        ips: 0,
+        ipAddresses: 0,
         total: 11.68,
       }),
       gatewayToken: secretOutput(GATEWAY_TOKEN),
@@ -111,7 +111,7 @@ export function localModeScenarios(chain: StackChain): void {
   it("public to private releases the addresses and removes the services", async () => {
     const { stack } = chain;
     const released = world()
-      .ips.filter((ip) => ip.app === APP)
+      .ipAddresses.filter((ip) => ip.app === APP)
       .map((ip) => `DELETE /v1/apps/${APP}/ip_assignments/${encodeURIComponent(ip.ip)} 204`);
     const mark = logMark(stack.emulator);
     stack.config.mode = "private";

@@ -68,7 +68,7 @@ export function prodRolloutScenarios(chain: StackChain): void {
         currency: "USD",
         priceTableDate: "2026-09",
         perRegion: { compute: 11.38, volume: 0.45 },
-        ips: 0,
+        ipAddresses: 0,
         total: 23.66,
       }),
       gatewayToken: secretOutput(expect.stringMatching(/^[0-9a-f]{64}$/)),
@@ -173,7 +173,7 @@ export function prodRolloutScenarios(chain: StackChain): void {
       currency: "USD",
       priceTableDate: "2026-09",
       perRegion: { compute: 22.76, volume: 0.45 },
-      ips: 0,
+      ipAddresses: 0,
       total: 46.42,
     });
   });

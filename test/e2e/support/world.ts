@@ -1,6 +1,6 @@
 import type { EmulatorHandle } from "../../../emulator/server";
 import type { RequestLogEntry } from "../../../emulator/request-log";
-import type { IpRecord, MachineRecord, VolumeRecord } from "../../../emulator/state";
+import type { IpAddressRecord, MachineRecord, VolumeRecord } from "../../../emulator/state";
 
 /**
  * Read-only views of an in-process emulator's world and request log, shaped for exact
@@ -32,8 +32,8 @@ export function liveVolumes(handle: EmulatorHandle, app: string): VolumeRecord[]
 
 /** The IP assignments of an app as `type address`, sorted. */
 export function ipsOf(handle: EmulatorHandle, app: string): string[] {
-  return handle.emulator.state.ips
-    .filter((ip: IpRecord) => ip.app === app)
+  return handle.emulator.state.ipAddresses
+    .filter((ip: IpAddressRecord) => ip.app === app)
     .map((ip) => `${ip.type} ${ip.ip}`)
     .sort();
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { progress, resourceLabel } from "../../providers/provider-kit/progress";
-import { sameValue } from "../../providers/provider-kit/provider-base";
+import { sameValue } from "../../providers/provider-kit/provider-values";
 import { captureProgress } from "./provider-support";
 
 describe("progress lines", () => {
