@@ -1,6 +1,11 @@
 import { badRequest, notFound } from "../api-errors";
 import { goField } from "../go-fields";
-import { IP_ADDRESS_TYPES, allocateIpAddress, ipAddressJson, type IpAddressType } from "../ip-address-store";
+import {
+  IP_ADDRESS_TYPES,
+  allocateIpAddress,
+  ipAddressJson,
+  type IpAddressType,
+} from "../ip-address-store";
 import { isKnownRegion } from "../regions";
 import { readJsonObject, type Router } from "../router";
 

@@ -12,12 +12,10 @@ import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures"
 import { createAppsClient } from "../fly-client/app-operations";
 import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import type { App } from "../fly-client/fly-client";
-import type { ConfigSource } from "../provider-kit/provider-settings";
 import { DEFAULT_ORG } from "../../rules/deployment-defaults";
 import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
-import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { changedKeys, compact, withContext } from "../provider-kit/provider-values";
-import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
+import { FlyProvider } from "../provider-kit/fly-provider";
+import { changedKeys, compact } from "../provider-kit/provider-values";
 
 /** Inputs of FlyApp as its provider receives them. */
 export interface FlyAppInputs {
@@ -67,14 +65,12 @@ function outputsOf(app: App, fallbackOrg: string): FlyAppOutputs {
 }
 
 /** The provider behind the resource below (exported for tests and tooling). */
-export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
-  FlyAppInputs,
-  FlyAppOutputs
-> {
-  declare private config: ConfigSource | undefined;
-
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+export class FlyAppProvider
+  extends FlyProvider
+  implements pulumi.dynamic.ResourceProvider<FlyAppInputs, FlyAppOutputs>
+{
+  constructor() {
+    super("FlyApp", "app");
   }
 
   async check(_olds: FlyAppInputs, news: FlyAppInputs) {
@@ -95,8 +91,8 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyAppInputs) {
-    const { apps, progress } = this.connect(inputs.name);
-    return withContext(`FlyApp ${inputs.name}`, async () => {
+    return this.call(inputs.name, async ({ options, progress }) => {
+      const apps = createAppsClient(options);
       const existing = await apps.getOrUndefined(inputs.name);
       if (existing !== undefined) {
         const org = existing.organization?.slug;
@@ -118,8 +114,7 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async read(id: string, props?: FlyAppOutputs) {
-    const { apps } = this.connect(id);
-    const app = await withContext(`FlyApp ${id}`, () => apps.getOrUndefined(id));
+    const app = await this.call(id, ({ options }) => createAppsClient(options).getOrUndefined(id));
     if (app === undefined) return {};
     const outs = outputsOf(app, props?.org ?? DEFAULT_ORG);
     const inputs = compact({ name: outs.name, org: outs.org, network: outs.network });
@@ -132,8 +127,9 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyAppOutputs) {
-    const { apps, volumes, progress } = this.connect(id);
-    await withContext(`FlyApp ${id}`, async () => {
+    await this.call(id, async ({ options, progress }) => {
+      const apps = createAppsClient(options);
+      const volumes = createVolumeListClient(options);
       const app = await apps.getOrUndefined(id);
       if (app === undefined) return;
       const held = (await volumes.list(id)).filter(
@@ -150,12 +146,6 @@ export class FlyAppProvider implements pulumi.dynamic.ResourceProvider<
       progress(`deleting app ${id} of ${props.org}`);
       await apps.delete(id);
     });
-  }
-
-  private connect(name: string) {
-    const progress = progressFor(resourceLabel("app", name));
-    const options = flyClientOptions(this.config, readTuning(this.config), progress);
-    return { apps: createAppsClient(options), volumes: createVolumeListClient(options), progress };
   }
 }
 

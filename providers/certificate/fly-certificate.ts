@@ -11,11 +11,9 @@ import { createCertificatesClient } from "../fly-client/certificate-operations";
 import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
 import type { CertificateDetail } from "../fly-client/fly-client";
-import type { ConfigSource } from "../provider-kit/provider-settings";
 import { appNameProblem, hostnameProblem } from "../../rules/fly-names";
-import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { changedKeys, compact, withContext } from "../provider-kit/provider-values";
-import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
+import { FlyProvider } from "../provider-kit/fly-provider";
+import { changedKeys, compact } from "../provider-kit/provider-values";
 
 /** Inputs of FlyCertificate as its provider receives them. */
 export interface FlyCertificateInputs {
@@ -86,14 +84,12 @@ function outputsOf(app: string, certificate: CertificateDetail): FlyCertificateO
 }
 
 /** The provider behind the resource below (exported for tests and tooling). */
-export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
-  FlyCertificateInputs,
-  FlyCertificateOutputs
-> {
-  declare private config: ConfigSource | undefined;
-
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+export class FlyCertificateProvider
+  extends FlyProvider
+  implements pulumi.dynamic.ResourceProvider<FlyCertificateInputs, FlyCertificateOutputs>
+{
+  constructor() {
+    super("FlyCertificate", "certificate");
   }
 
   async check(_olds: FlyCertificateInputs, news: FlyCertificateInputs) {
@@ -109,8 +105,8 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyCertificateInputs) {
-    const { certificates, progress } = this.connect(inputs.hostname);
-    return withContext(`FlyCertificate ${inputs.hostname}`, async () => {
+    return this.call(inputs.hostname, async ({ options, progress }) => {
+      const certificates = createCertificatesClient(options);
       const existing = await certificates
         .get(inputs.app, inputs.hostname)
         .catch((error: unknown) => {
@@ -129,8 +125,8 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
 
   async read(importOrId: string, props?: FlyCertificateOutputs) {
     const { app, id } = readTarget("FlyCertificate", importOrId, props?.app);
-    const { certificates } = this.connect(id);
-    return withContext(`FlyCertificate ${id}`, async () => {
+    return this.call(id, async ({ options }) => {
+      const certificates = createCertificatesClient(options);
       let certificate: CertificateDetail;
       try {
         certificate = await certificates.get(app, id);
@@ -153,8 +149,8 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyCertificateOutputs) {
-    const { certificates, progress } = this.connect(id);
-    await withContext(`FlyCertificate ${id}`, async () => {
+    await this.call(id, async ({ options, progress }) => {
+      const certificates = createCertificatesClient(options);
       progress(`removing the certificate from ${props.app}`);
       try {
         await certificates.delete(props.app, id);
@@ -162,12 +158,6 @@ export class FlyCertificateProvider implements pulumi.dynamic.ResourceProvider<
         if (!isNotFound(error)) throw error;
       }
     });
-  }
-
-  private connect(hostname: string) {
-    const progress = progressFor(resourceLabel("certificate", hostname));
-    const options = flyClientOptions(this.config, readTuning(this.config), progress);
-    return { certificates: createCertificatesClient(options), progress };
   }
 }
 

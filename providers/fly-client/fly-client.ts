@@ -16,7 +16,7 @@ export { createAppsClient } from "./app-operations";
 export type { AppOperations } from "./app-operations";
 export { createCertificatesClient } from "./certificate-operations";
 export type { CertificateOperations } from "./certificate-operations";
-export { createIpAddressClient } from "./ip-address-operations";
+export { createIpAddressesClient } from "./ip-address-operations";
 export type { IpAddressOperations } from "./ip-address-operations";
 export { createLeasesClient } from "./lease-operations";
 export type { LeaseOperations } from "./lease-operations";

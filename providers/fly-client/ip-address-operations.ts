@@ -53,7 +53,7 @@ export function ipAddressHasType(assignment: IpAddress, type: IpAddressType): bo
 }
 
 /** The IP assignment operations alone, over a transport of their own. */
-export function createIpAddressClient(options: FlyClientOptions): IpAddressOperations {
+export function createIpAddressesClient(options: FlyClientOptions): IpAddressOperations {
   return ipAddressOperations(createClientContext(options));
 }
 

@@ -10,14 +10,12 @@ import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { readTarget } from "../provider-kit/import-id";
 import { isNotFound } from "../fly-client/fly-api-error";
-import { createIpAddressClient, ipAddressHasType } from "../fly-client/ip-address-operations";
+import { createIpAddressesClient, ipAddressHasType } from "../fly-client/ip-address-operations";
 import type { IpAddressType, IpAddress } from "../fly-client/fly-client";
-import type { ConfigSource } from "../provider-kit/provider-settings";
 import { appNameProblem } from "../../rules/fly-names";
 import { regionProblem } from "../../rules/fly-regions";
-import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { changedKeys, compact, withContext } from "../provider-kit/provider-values";
-import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
+import { FlyProvider } from "../provider-kit/fly-provider";
+import { changedKeys, compact } from "../provider-kit/provider-values";
 
 /** The region of an anycast address, which is not pinned to one region. */
 export const GLOBAL_REGION = "global";
@@ -106,14 +104,12 @@ function outputsOf(inputs: FlyIpAddressInputs, ip: IpAddress): FlyIpAddressOutpu
 }
 
 /** The provider behind the resource below (exported for tests and tooling). */
-export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
-  FlyIpAddressInputs,
-  FlyIpAddressOutputs
-> {
-  declare private config: ConfigSource | undefined;
-
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+export class FlyIpAddressProvider
+  extends FlyProvider
+  implements pulumi.dynamic.ResourceProvider<FlyIpAddressInputs, FlyIpAddressOutputs>
+{
+  constructor() {
+    super("FlyIpAddress", "ip-address");
   }
 
   async check(_olds: FlyIpAddressInputs, news: FlyIpAddressInputs) {
@@ -129,9 +125,9 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyIpAddressInputs) {
-    const { ips, progress } = this.connect(inputs);
-    return withContext(`FlyIpAddress ${inputs.app} ${inputs.type}`, async () => {
-      const found = (await ips.list(inputs.app)).filter((ip) => matches(ip, inputs));
+    return this.call(`${inputs.app} ${inputs.type}`, async ({ options, progress }) => {
+      const ipAddresses = createIpAddressesClient(options);
+      const found = (await ipAddresses.list(inputs.app)).filter((ip) => matches(ip, inputs));
       // A shared IPv4 is adopted freely; a dedicated or private one only when it is unambiguous,
       // and then it is marked so that delete never releases an address it did not allocate.
       const shared = inputs.type === "shared_v4";
@@ -144,7 +140,7 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
         return { id: existing.ip, outs: shared ? outs : { ...outs, adopted: true } };
       }
       progress(`allocating a ${inputs.type} address for ${inputs.app}`);
-      const ip = await ips.allocate(
+      const ip = await ipAddresses.allocate(
         inputs.app,
         compact({
           type: inputs.type,
@@ -160,11 +156,10 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
 
   async read(importOrId: string, props?: FlyIpAddressOutputs) {
     const { app, id } = readTarget("FlyIpAddress", importOrId, props?.app);
-    const { ips } = this.connect({ app, type: props?.type ?? "v6" });
-    return withContext(`FlyIpAddress ${app} ${id}`, async () => {
+    return this.call(`${app} ${id}`, async ({ options }) => {
       let assigned: IpAddress[];
       try {
-        assigned = await ips.list(app);
+        assigned = await createIpAddressesClient(options).list(app);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -192,8 +187,7 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyIpAddressOutputs) {
-    const { ips, progress } = this.connect(props);
-    await withContext(`FlyIpAddress ${props.app} ${props.type}`, async () => {
+    await this.call(`${props.app} ${props.type}`, async ({ options, progress }) => {
       if (props.adopted === true) {
         progress(
           `leaving ${id} assigned to ${props.app}: it existed before this resource adopted it`,
@@ -202,17 +196,11 @@ export class FlyIpAddressProvider implements pulumi.dynamic.ResourceProvider<
       }
       progress(`releasing ${id}`);
       try {
-        await ips.release(props.app, id);
+        await createIpAddressesClient(options).release(props.app, id);
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
     });
-  }
-
-  private connect(inputs: Pick<FlyIpAddressInputs, "app" | "type">) {
-    const progress = progressFor(resourceLabel("ip", `${inputs.app} ${inputs.type}`));
-    const options = flyClientOptions(this.config, readTuning(this.config), progress);
-    return { ips: createIpAddressClient(options), progress };
   }
 }
 

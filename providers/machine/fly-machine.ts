@@ -11,7 +11,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { createLeasesClient } from "../fly-client/lease-operations";
 import { createMachinesClient } from "../fly-client/machine-operations";
 import { createWaitsClient } from "../fly-client/wait-operations";
-import type { ConfigSource } from "../provider-kit/provider-settings";
 import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults";
 import { checkMachineInputs } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
@@ -24,23 +23,36 @@ import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy, rollOut } from "./machine-rollout";
 import type { RolloutContext } from "./machine-rollout";
 import { readTarget } from "../provider-kit/import-id";
-import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { compact, withContext } from "../provider-kit/provider-values";
-import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
+import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
+import { compact } from "../provider-kit/provider-values";
 import type { DeepInput } from "../provider-kit/provider-values";
 
 export type { FlyMachineInputs } from "./machine-check";
 export type { FlyMachineOutputs } from "./machine-outputs";
 
-/** The provider behind the resource below (exported for tests and tooling). */
-export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
-  FlyMachineInputs,
-  FlyMachineOutputs
-> {
-  declare private config: ConfigSource | undefined;
+/** What every step of a machine's create, update or destroy needs, for one call. */
+function rolloutContext(call: FlyCall, healthTimeoutSeconds: number | undefined): RolloutContext {
+  const { options, tuning, progress } = call;
+  const seconds = healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
+  return {
+    client: {
+      machines: createMachinesClient(options),
+      waits: createWaitsClient(options),
+      leases: createLeasesClient(options),
+    },
+    tuning,
+    progress,
+    healthTimeoutMs: seconds * 1000,
+  };
+}
 
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+/** The provider behind the resource below (exported for tests and tooling). */
+export class FlyMachineProvider
+  extends FlyProvider
+  implements pulumi.dynamic.ResourceProvider<FlyMachineInputs, FlyMachineOutputs>
+{
+  constructor() {
+    super("FlyMachine", "machine");
   }
 
   async check(_olds: FlyMachineInputs, news: FlyMachineInputs) {
@@ -71,8 +83,8 @@ export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyMachineInputs) {
-    const ctx = this.context(inputs.name, inputs.healthTimeoutSeconds);
-    return withContext(`FlyMachine ${inputs.name}`, async () => {
+    return this.call(inputs.name, async (call) => {
+      const ctx = rolloutContext(call, inputs.healthTimeoutSeconds);
       const existing = (await ctx.client.machines.list(inputs.app)).find(
         (m) => m.name === inputs.name && m.state !== "destroyed" && m.state !== "destroying",
       );
@@ -86,9 +98,8 @@ export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
   async read(importOrId: string, props?: FlyMachineOutputs) {
     const known = props ?? ({} as FlyMachineOutputs);
     const { app, id } = readTarget("FlyMachine", importOrId, known.app);
-    const ctx = this.context(known.name ?? id, known.healthTimeoutSeconds);
-    const machine = await withContext(`FlyMachine ${known.name ?? id}`, () =>
-      ctx.client.machines.getOrUndefined(app, id),
+    const machine = await this.call(known.name ?? id, (call) =>
+      createMachinesClient(call.options).getOrUndefined(app, id),
     );
     if (machine === undefined || machine.state === "destroyed" || machine.state === "destroying") {
       return {};
@@ -107,8 +118,8 @@ export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async update(id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
-    const ctx = this.context(news.name, news.healthTimeoutSeconds);
-    return withContext(`FlyMachine ${news.name}`, async () => {
+    return this.call(news.name, async (call) => {
+      const ctx = rolloutContext(call, news.healthTimeoutSeconds);
       const target = { app: news.app, id, name: news.name, region: news.region };
       if (!flyConfigDiffers(olds, news)) {
         // Nothing to send, but the machine must still be healthy: Pulumi also updates a machine
@@ -128,28 +139,14 @@ export class FlyMachineProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyMachineOutputs) {
-    const ctx = this.context(props.name, props.healthTimeoutSeconds);
-    await withContext(`FlyMachine ${props.name}`, () =>
-      destroyMachine(ctx, { app: props.app, id, name: props.name, region: props.region }),
+    await this.call(props.name, (call) =>
+      destroyMachine(rolloutContext(call, props.healthTimeoutSeconds), {
+        app: props.app,
+        id,
+        name: props.name,
+        region: props.region,
+      }),
     );
-  }
-
-  private context(name: string, healthTimeoutSeconds: number | undefined) {
-    const progress = progressFor(resourceLabel("machine", name));
-    const tuning = readTuning(this.config);
-    const seconds = healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
-    const options = flyClientOptions(this.config, tuning, progress);
-    const ctx: RolloutContext = {
-      client: {
-        machines: createMachinesClient(options),
-        waits: createWaitsClient(options),
-        leases: createLeasesClient(options),
-      },
-      tuning,
-      progress,
-      healthTimeoutMs: seconds * 1000,
-    };
-    return ctx;
   }
 }
 

@@ -11,7 +11,8 @@ import { comparableSpec, CREATE_TAG_KEY, MANAGED_MARKER_KEY, specOf } from "./ma
 import type { MachineSpec } from "./machine-spec";
 import { ensureHealthy, rollOut, versionOf, waitUntilHealthy } from "./machine-rollout";
 import type { MachineTarget, RolloutContext } from "./machine-rollout";
-import { describeError, initFailure, sameValue } from "../provider-kit/provider-values";
+import { describeError, initFailure } from "../provider-kit/fly-provider";
+import { sameValue } from "../provider-kit/provider-values";
 
 /** Creates the machine and waits until it is healthy; a machine that is not stays recorded. */
 export async function launchMachine(

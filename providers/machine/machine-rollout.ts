@@ -17,7 +17,7 @@ import { MANAGED_MARKER_KEY } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
 import type { Progress } from "../provider-kit/progress";
 import type { ProviderTuning } from "../provider-kit/provider-settings";
-import { describeError } from "../provider-kit/provider-values";
+import { describeError } from "../provider-kit/fly-provider";
 
 /** The machine a rollout works on. */
 export interface MachineTarget {

@@ -10,13 +10,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { Problem } from "../provider-kit/check-failures";
-import type { ConfigSource } from "../provider-kit/provider-settings";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createSecretsClient } from "../fly-client/secret-operations";
 import { appNameProblem, envNameProblem } from "../../rules/fly-names";
-import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { withContext } from "../provider-kit/provider-values";
-import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
+import { FlyProvider } from "../provider-kit/fly-provider";
 
 /** Inputs of FlySecrets as its provider receives them. */
 export interface FlySecretsInputs {
@@ -84,14 +81,12 @@ function removedNames(olds: FlySecretsOutputs, values: Record<string, string>): 
 }
 
 /** The provider behind the resource below (exported for tests and tooling). */
-export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
-  FlySecretsInputs,
-  FlySecretsOutputs
-> {
-  declare private config: ConfigSource | undefined;
-
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+export class FlySecretsProvider
+  extends FlyProvider
+  implements pulumi.dynamic.ResourceProvider<FlySecretsInputs, FlySecretsOutputs>
+{
+  constructor() {
+    super("FlySecrets", "secrets");
   }
 
   async check(_olds: FlySecretsInputs, news: FlySecretsInputs) {
@@ -115,8 +110,8 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlySecretsInputs) {
-    const { secrets, progress } = this.connect(inputs.app);
-    return withContext(`FlySecrets ${inputs.app}`, async () => {
+    return this.call(inputs.app, async ({ options, progress }) => {
+      const secrets = createSecretsClient(options);
       const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
       const salt = randomBytes(32).toString("hex");
       const names = Object.keys(inputs.values).sort();
@@ -128,8 +123,8 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
 
   async read(id: string, props?: FlySecretsOutputs) {
     if (props === undefined || props.salt === undefined) return { id, props };
-    const { secrets } = this.connect(props.app);
-    return withContext(`FlySecrets ${props.app}`, async () => {
+    return this.call(props.app, async ({ options }) => {
+      const secrets = createSecretsClient(options);
       let present: Set<string>;
       try {
         present = new Set((await secrets.list(props.app)).map((secret) => secret.name));
@@ -146,8 +141,8 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async update(_id: string, olds: FlySecretsOutputs, news: FlySecretsInputs) {
-    const { secrets, progress } = this.connect(news.app);
-    return withContext(`FlySecrets ${news.app}`, async () => {
+    return this.call(news.app, async ({ options, progress }) => {
+      const secrets = createSecretsClient(options);
       const changed = changedNames(olds, news.values);
       const removed = removedNames(olds, news.values);
       let version = olds.version;
@@ -165,8 +160,8 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(_id: string, props: FlySecretsOutputs) {
-    const { secrets, progress } = this.connect(props.app);
-    await withContext(`FlySecrets ${props.app}`, async () => {
+    await this.call(props.app, async ({ options, progress }) => {
+      const secrets = createSecretsClient(options);
       if ((props.keys ?? []).length === 0) return;
       progress(`unsetting secrets ${props.keys.join(", ")}`);
       try {
@@ -185,12 +180,6 @@ export class FlySecretsProvider implements pulumi.dynamic.ResourceProvider<
       salt,
       version,
     };
-  }
-
-  private connect(app: string) {
-    const progress = progressFor(resourceLabel("secrets", app));
-    const options = flyClientOptions(this.config, readTuning(this.config), progress);
-    return { secrets: createSecretsClient(options), progress };
   }
 }
 

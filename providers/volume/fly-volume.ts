@@ -10,11 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createMachineLookupClient } from "../fly-client/machine-lookup";
 import { createVolumesClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import type { Volume } from "../fly-client/fly-client";
-import type { ConfigSource } from "../provider-kit/provider-settings";
 import { readTarget } from "../provider-kit/import-id";
-import { progressFor, resourceLabel } from "../provider-kit/progress";
-import { compact, withContext } from "../provider-kit/provider-values";
-import { flyClientOptions, readTuning } from "../provider-kit/provider-settings";
+import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
+import { compact } from "../provider-kit/provider-values";
 import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 import { converge, findAdoptable, settled, snapshot } from "./volume-convergence";
@@ -53,15 +51,18 @@ function outputsOf(inputs: FlyVolumeInputs, volume: Volume, needsRestart?: boole
   }) as FlyVolumeOutputs;
 }
 
-/** The provider behind the resource below (exported for tests and tooling). */
-export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
-  FlyVolumeInputs,
-  FlyVolumeOutputs
-> {
-  declare private config: ConfigSource | undefined;
+/** The Fly calls a volume call makes: its volumes, and a look at the machines they attach to. */
+function volumeClient({ options }: FlyCall): VolumeClient {
+  return { volumes: createVolumesClient(options), machines: createMachineLookupClient(options) };
+}
 
-  async configure(request: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.config = request.config;
+/** The provider behind the resource below (exported for tests and tooling). */
+export class FlyVolumeProvider
+  extends FlyProvider
+  implements pulumi.dynamic.ResourceProvider<FlyVolumeInputs, FlyVolumeOutputs>
+{
+  constructor() {
+    super("FlyVolume", "volume");
   }
 
   async check(olds: FlyVolumeInputs | undefined, news: FlyVolumeInputs) {
@@ -93,8 +94,9 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: FlyVolumeInputs) {
-    const { client, progress } = this.connect(inputs.name);
-    return withContext(`FlyVolume ${inputs.name}`, async () => {
+    return this.call(inputs.name, async (call) => {
+      const { progress } = call;
+      const client = volumeClient(call);
       const adoptable = await findAdoptable(client, inputs);
       if (adoptable !== undefined) {
         progress(
@@ -124,9 +126,8 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
   async read(importOrId: string, props?: FlyVolumeOutputs) {
     const known = props ?? ({} as Partial<FlyVolumeOutputs>);
     const { app, id } = readTarget("FlyVolume", importOrId, known.app);
-    const { client } = this.connect(known.name ?? id);
-    const volume = await withContext(`FlyVolume ${known.name ?? id}`, () =>
-      client.volumes.getOrUndefined(app, id),
+    const volume = await this.call(known.name ?? id, (call) =>
+      volumeClient(call).volumes.getOrUndefined(app, id),
     );
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return {};
     const outs = outputsOf(
@@ -150,8 +151,9 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async update(id: string, _olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
-    const { client, progress } = this.connect(news.name);
-    return withContext(`FlyVolume ${news.name}`, async () => {
+    return this.call(news.name, async (call) => {
+      const { progress } = call;
+      const client = volumeClient(call);
       const current = await client.volumes.get(news.app, id);
       const converged = await converge(client, progress, news, current);
       return {
@@ -161,8 +163,9 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async delete(id: string, props: FlyVolumeOutputs) {
-    const { client, progress, tuning } = this.connect(props.name);
-    await withContext(`FlyVolume ${props.name}`, async () => {
+    await this.call(props.name, async (call) => {
+      const { progress, tuning } = call;
+      const client = volumeClient(call);
       if (props.deleteOnDestroy !== true) {
         progress(
           `retaining volume ${id} (${props.name}, ${props.region}): left on Fly with its data ` +
@@ -177,17 +180,6 @@ export class FlyVolumeProvider implements pulumi.dynamic.ResourceProvider<
       progress(`deleting volume ${id}`);
       await client.volumes.delete(props.app, id);
     });
-  }
-
-  private connect(name: string) {
-    const progress = progressFor(resourceLabel("volume", name));
-    const tuning = readTuning(this.config);
-    const options = flyClientOptions(this.config, tuning, progress);
-    const client: VolumeClient = {
-      volumes: createVolumesClient(options),
-      machines: createMachineLookupClient(options),
-    };
-    return { client, progress, tuning };
   }
 }
 

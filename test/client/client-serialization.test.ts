@@ -26,17 +26,18 @@ const Module = require("node:module");
 const pulumi = require(require.resolve("@pulumi/pulumi", { paths: [process.env.PROJECT_ROOT] }));
 const fly = require("./providers/fly-client/fly-client");
 const { createAppsClient } = require("./providers/fly-client/app-operations");
-const { resolveFlyCredentials } = require("./providers/fly-client/credentials");
 const errors = require("./providers/fly-client/fly-api-error");
+// Read at call time, as the providers read theirs.
+const credentials = () => ({ baseUrl: process.env.FLY_API_URL, token: process.env.FLY_API_TOKEN });
 const providers = {
   narrow: {
     async create(inputs) {
-      const apps = createAppsClient({ ...resolveFlyCredentials(), pacing: false });
+      const apps = createAppsClient({ ...credentials(), pacing: false });
       const app = await apps.get(inputs.name);
       return { id: app.name, outs: { status: app.status } };
     },
     async read(id) {
-      const apps = createAppsClient({ ...resolveFlyCredentials(), pacing: false });
+      const apps = createAppsClient({ ...credentials(), pacing: false });
       const error = await apps.get(id).catch((e) => e);
       return {
         name: error.name,
@@ -49,7 +50,7 @@ const providers = {
   },
   whole: {
     async create(inputs) {
-      const client = fly.createFlyClient({ ...fly.resolveFlyCredentials(), pacing: false });
+      const client = fly.createFlyClient({ ...credentials(), pacing: false });
       const app = await client.apps.get(inputs.name);
       return { id: app.name, outs: { status: app.status } };
     },

@@ -237,7 +237,9 @@ describe("volume, IP and certificate creates", () => {
         ],
       },
     });
-    const ip = await testClient(server.url, dispatcher).ipAddresses.allocate("c2", { type: "shared_v4" });
+    const ip = await testClient(server.url, dispatcher).ipAddresses.allocate("c2", {
+      type: "shared_v4",
+    });
     expect(ip.ip).toBe("66.241.124.10");
     expect(server.requestsTo("POST /v1/apps/c2/ip_assignments")).toHaveLength(1);
   });

@@ -46,7 +46,10 @@ describe("volumes, secrets, addresses, certificates and regions", () => {
   it("allocates, lists and releases IP addresses", async () => {
     const app = await harness.newApp();
     const shared = await client.ipAddresses.allocate(app, { type: "shared_v4" });
-    const flycast = await client.ipAddresses.allocate(app, { type: "private_v6", org_slug: "personal" });
+    const flycast = await client.ipAddresses.allocate(app, {
+      type: "private_v6",
+      org_slug: "personal",
+    });
     expect(flycast.ip.startsWith("fdaa:")).toBe(true);
     const listed = await client.ipAddresses.list(app);
     expect(listed.map((ip) => ip.ip).sort()).toEqual([shared.ip, flycast.ip].sort());

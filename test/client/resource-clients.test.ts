@@ -9,7 +9,7 @@ import {
   createAppsClient,
   createCertificatesClient,
   createFlyClient,
-  createIpAddressClient,
+  createIpAddressesClient,
   createLeasesClient,
   createMachineLookupClient,
   createMachinesClient,
@@ -49,7 +49,7 @@ function options(overrides: Partial<FlyClientOptions> = {}): FlyClientOptions {
 const FACTORIES: [string, (options: FlyClientOptions) => object][] = [
   ["createAppsClient", createAppsClient],
   ["createCertificatesClient", createCertificatesClient],
-  ["createIpAddressClient", createIpAddressClient],
+  ["createIpAddressesClient", createIpAddressesClient],
   ["createLeasesClient", createLeasesClient],
   ["createMachineLookupClient", createMachineLookupClient],
   ["createMachinesClient", createMachinesClient],
@@ -68,7 +68,7 @@ describe("every factory", () => {
 
   it.each(FACTORIES)("%s refuses a base URL that is not http(s)", (_name, factory) => {
     expect(() => factory({ baseUrl: "ftp://api.machines.dev", token: TEST_TOKEN })).toThrow(
-      'flyApiUrl must be an http(s) URL such as https://api.machines.dev, got "ftp://api.machines.dev"',
+      'The Machines API base URL must be an http(s) URL such as https://api.machines.dev, got "ftp://api.machines.dev"',
     );
   });
 });
@@ -80,7 +80,7 @@ describe("what each factory builds", () => {
     expect(keys(createAppsClient(options()))).toEqual(keys(whole.apps));
     expect(keys(createVolumesClient(options()))).toEqual(keys(whole.volumes));
     expect(keys(createSecretsClient(options()))).toEqual(keys(whole.secrets));
-    expect(keys(createIpAddressClient(options()))).toEqual(keys(whole.ipAddresses));
+    expect(keys(createIpAddressesClient(options()))).toEqual(keys(whole.ipAddresses));
     expect(keys(createCertificatesClient(options()))).toEqual(keys(whole.certificates));
   });
 

@@ -90,15 +90,18 @@ describe("estimateMonthlyCost", () => {
     ["every region, 500 GB", shared(2, 2048), 18, 500, true, 11.38, 75, 2, 1556.84],
     ["no regions: only the IP", shared(2, 2048), 0, 1, true, 11.38, 0.15, 2, 2],
     ["no volume", shared(2, 2048), 2, 0, false, 11.38, 0, 0, 22.76],
-  ])("%s", (_label, guest, regions, volumeSizeGb, dedicatedIpv4, compute, volume, ipAddresses, total) => {
-    expect(estimateMonthlyCost({ guest, regions, volumeSizeGb, dedicatedIpv4 })).toEqual({
-      currency: "USD",
-      priceTableDate: "2026-09",
-      perRegion: { compute, volume },
-      ipAddresses,
-      total,
-    });
-  });
+  ])(
+    "%s",
+    (_label, guest, regions, volumeSizeGb, dedicatedIpv4, compute, volume, ipAddresses, total) => {
+      expect(estimateMonthlyCost({ guest, regions, volumeSizeGb, dedicatedIpv4 })).toEqual({
+        currency: "USD",
+        priceTableDate: "2026-09",
+        perRegion: { compute, volume },
+        ipAddresses,
+        total,
+      });
+    },
+  );
 
   it("sums in cents, so many small amounts do not drift", () => {
     // 0.15 * 7 in floating point is 1.0499999999999998; in cents it is exactly 105.

@@ -146,7 +146,7 @@ describe("FlyIpAddress adoption and release", () => {
     });
     const { lines } = await captureProgress(() => provider.delete(created.id, created.outs));
     expect(lines).toEqual([
-      `[fly:ip ${OWN} v4] leaving ${created.id} assigned to ${OWN}: it existed before this resource adopted it`,
+      `[fly:ip-address ${OWN} v4] leaving ${created.id} assigned to ${OWN}: it existed before this resource adopted it`,
     ]);
     expect(await list()).toEqual([direct.body.ip]);
   });

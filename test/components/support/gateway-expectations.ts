@@ -7,6 +7,7 @@ export const SECRETS = "pulumi-nodejs:dynamic/fly:FlySecrets";
 export const IP = "pulumi-nodejs:dynamic/fly:FlyIpAddress";
 export const VOLUME = "pulumi-nodejs:dynamic/fly:FlyVolume";
 export const MACHINE = "pulumi-nodejs:dynamic/fly:FlyMachine";
+export const CERTIFICATE = "pulumi-nodejs:dynamic/fly:FlyCertificate";
 export const TOKEN = "pulumi-nodejs:dynamic/openclaw:GeneratedToken";
 export const COMMAND = "command:local:Command";
 
@@ -42,6 +43,24 @@ export const gatewayMocks: MockOutputs = ({ type, name, inputs }) => {
       return {
         id: `m-${inputs.region}`,
         state: { ...inputs, machineId: `m-${inputs.region}`, version: "v1", state: "started" },
+      };
+    case CERTIFICATE:
+      // What Fly answers for a new certificate: pending, with the app's addresses to point at.
+      return {
+        id: inputs.hostname,
+        state: {
+          ...inputs,
+          status: "pending_validation",
+          dnsRequirements: {
+            a: ["address-of-shared_v4"],
+            aaaa: ["address-of-v6"],
+            cname: `${inputs.app}.fly.dev`,
+            acmeChallenge: {
+              name: `_acme-challenge.${inputs.hostname}`,
+              target: `${inputs.hostname}.x1y2z.flydns.net`,
+            },
+          },
+        },
       };
     case COMMAND:
       return { id: `${name}-run`, state: { ...inputs, stdout: "", stderr: "" } };

@@ -32,6 +32,8 @@ export interface GatewayHarness {
    * secret config (key without namespace to value).
    */
   buildStack(stack: string, secrets?: Record<string, string>): Promise<Gateway>;
+  /** Builds the gateway of `Pulumi.<stack>.yaml` with `plain` keys (without namespace) added. */
+  buildStackWith(stack: string, plain: Record<string, string>): Promise<Gateway>;
 }
 
 /**
@@ -55,6 +57,12 @@ export function useGatewayHarness(): GatewayHarness {
     await unwrap(gateway.gatewayToken);
     await harness.recorder.settled();
     return gateway;
+  };
+  harness.buildStackWith = (stack, plain) => {
+    const values = { ...readStackFile(ROOT, "openclaw-fly", stack).plain };
+    for (const [key, value] of Object.entries(plain)) values[`openclaw-fly:${key}`] = value;
+    pulumi.runtime.setAllConfig(values, []);
+    return harness.build(stack, harness.stackConfig.readGatewayStackConfig());
   };
   harness.buildStack = (stack, secrets = {}) => {
     const values = { ...readStackFile(ROOT, "openclaw-fly", stack).plain };

@@ -202,4 +202,66 @@ export function localModeScenarios(chain: StackChain): void {
       expect([machine.min_secrets_version, machine.booted_secrets_version]).toEqual([2, 2]);
     }
   });
+
+  it("a custom domain gets a certificate, its DNS records and a Control UI origin", async () => {
+    const { stack } = chain;
+    stack.config.domains = JSON.stringify([DOMAIN]);
+    const result = await stack.up();
+    expect(result.error).toBeUndefined();
+    expect(changes(result.steps)).toEqual([
+      `create gateway-certificate-${DOMAIN} []`,
+      "update gateway-ams-machine [files]",
+      "update gateway-iad-machine [files]",
+    ]);
+    expect(world().certificates.map((c) => [c.app, c.hostname])).toEqual([[APP, DOMAIN]]);
+    // The records name the addresses the app really holds, and the challenge Fly asks for.
+    const addresses = ipsOf(stack.emulator, APP).map((ip) => ip.split(" "));
+    const v4 = addresses.filter(([type]) => type === "shared_v4").map(([, ip]) => ip);
+    const v6 = addresses.filter(([type]) => type === "v6").map(([, ip]) => ip);
+    const appId = world().apps[APP].id;
+    expect(result.outputs.dnsRecords).toEqual(
+      known([
+        ...v4.map((value) => ({ name: DOMAIN, type: "A", value })),
+        ...v6.map((value) => ({ name: DOMAIN, type: "AAAA", value })),
+        {
+          name: `_acme-challenge.${DOMAIN}`,
+          type: "CNAME",
+          value: `${DOMAIN}.${appId.slice(0, 5)}.flydns.net`,
+        },
+      ]),
+    );
+    for (const machine of liveMachines(stack.emulator, APP)) {
+      const files = machine.config.files as { guest_path: string; raw_value: string }[];
+      const file = files.find((f) => f.guest_path === "/etc/openclaw/openclaw.json")!;
+      const config = JSON.parse(Buffer.from(file.raw_value, "base64").toString("utf8"));
+      expect(config.gateway.controlUi.allowedOrigins).toEqual([
+        `https://${APP}.fly.dev`,
+        `https://${DOMAIN}`,
+      ]);
+      expect(machine.state).toBe("started");
+    }
+  });
+
+  it("removing the domain removes its certificate and its origin", async () => {
+    const { stack } = chain;
+    const mark = logMark(stack.emulator);
+    delete stack.config.domains;
+    const result = await stack.up();
+    expect(result.error).toBeUndefined();
+    expect(changes(result.steps)).toEqual([
+      `delete gateway-certificate-${DOMAIN} []`,
+      "update gateway-ams-machine [files]",
+      "update gateway-iad-machine [files]",
+    ]);
+    expect(world().certificates).toEqual([]);
+    expect(
+      describeRequests(mutating(requestsSince(stack.emulator, mark))).filter((call) =>
+        call.includes("/certificates/"),
+      ),
+    ).toEqual([`DELETE /v1/apps/${APP}/certificates/${DOMAIN} 204`]);
+    expect(result.outputs.dnsRecords).toBeUndefined();
+  });
 }
+
+/** The custom domain the local stack is given for a while. */
+const DOMAIN = "claw.example.com";
