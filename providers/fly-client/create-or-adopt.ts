@@ -65,7 +65,7 @@ export async function createOrAdopt<T>(ctx: ClientContext, spec: AdoptableCreate
       attempt: retries + 1,
       delayMs,
       status: failure.status,
-      code: failure.code,
+      kind: failure.kind,
     });
     await sleep(delayMs, spec.signal);
   }

@@ -1,16 +1,21 @@
 /**
  * The one error type the Fly Machines API client throws, and the predicates callers branch on.
+ * Every error carries a `kind` (`error-kinds.ts`); the predicates read nothing else.
  *
- * Each dynamic provider carries its own serialized copy of this module, so an error thrown by one
- * copy is not an `instanceof` the class of another: every predicate here checks `name` and
- * properties instead.
+ * Two copies of this module (two providers in one host) make errors that are not an
+ * `instanceof` each other's class: the predicates check `name` and properties instead.
  */
+import { kindOfAnswer, kindOfConnectionFailure, type FlyErrorKind } from "./error-kinds";
+
+export type { FlyErrorKind } from "./error-kinds";
 
 /** What an error is about: the request that failed and, when an answer came back, its status. */
 export interface FlyApiErrorDetails {
+  /** What went wrong, as callers branch on it. */
+  kind: FlyErrorKind;
   /** HTTP status; 0 when no response arrived (connection failure, timeout) or none applies. */
   status: number;
-  /** Fly's machine-readable code (the body's `status` field, e.g. `name_taken`) or a client code. */
+  /** Fly's machine-readable code (the body's `status`, e.g. `name_taken`) or the connection's. */
   code?: string;
   /** Value of the `fly-request-id` response header, for Fly support. */
   requestId?: string;
@@ -26,17 +31,15 @@ export interface FlyApiErrorDetails {
  * A failed call to the Fly Machines API.
  *
  * `message` is Fly's own `message`/`error` text when the API answered with one; `toString()`
- * adds the method, path, status, code and request id. The API token never appears in any of it.
- *
- * Codes the client sets itself (status 0 unless noted): `ECONNRESET`, `ECONNREFUSED`, ... for
- * connection failures; `ETIMEDOUT` when no answer came in time; `invalid_response` (with the HTTP
- * status) when a body does not match its schema; `lease_held` (409) when a lease could not be
- * had in time; `wait_timeout` and `machine_failed` from the waits.
+ * adds the method, path, status or kind, code and request id. The API token never appears in
+ * any of it.
  */
 export class FlyApiError extends Error {
+  /** What went wrong (`fly.not_found`, `net.reset`, `client.wait_timeout`, ...). */
+  readonly kind: FlyErrorKind;
   /** HTTP status; 0 when no answer arrived or none applies. */
   readonly status: number;
-  /** Fly's code (`name_taken`, `insufficient_capacity`, ...) or one of the client's. */
+  /** Fly's code (`name_taken`, `insufficient_capacity`, ...) or the connection's (`ECONNRESET`). */
   readonly code: string | undefined;
   /** `fly-request-id` of the failed answer. */
   readonly requestId: string | undefined;
@@ -54,6 +57,7 @@ export class FlyApiError extends Error {
     this.message = message;
     if (details.cause !== undefined) this.cause = details.cause;
     this.name = "FlyApiError";
+    this.kind = details.kind;
     this.status = details.status;
     this.code = details.code;
     this.requestId = details.requestId;
@@ -64,8 +68,8 @@ export class FlyApiError extends Error {
 
   /** One line with everything needed to find the failing call in Fly's logs. */
   override toString(): string {
-    const outcome = this.status === 0 ? (this.code ?? "failed") : `${this.status}`;
-    const code = this.status !== 0 && this.code ? ` ${this.code}` : "";
+    const outcome = this.status === 0 ? this.kind : `${this.status}`;
+    const code = this.code ? ` ${this.code}` : "";
     const request = this.requestId ? ` (fly-request-id ${this.requestId})` : "";
     return `${this.name}: ${this.method} ${this.path} -> ${outcome}${code}: ${this.message}${request}`;
   }
@@ -77,63 +81,51 @@ export function isFlyApiError(e: unknown): e is FlyApiError {
     typeof e === "object" &&
     e !== null &&
     (e as { name?: unknown }).name === "FlyApiError" &&
-    typeof (e as { status?: unknown }).status === "number"
+    typeof (e as { kind?: unknown }).kind === "string"
   );
 }
 
-/** 404: the app, machine, volume or certificate does not exist (any more). */
+/** Whether `e` is a client error of one of `kinds`. */
+export function hasKind(e: unknown, ...kinds: readonly FlyErrorKind[]): boolean {
+  return isFlyApiError(e) && kinds.includes(e.kind);
+}
+
+/** The app, machine, volume, secret or certificate does not exist (any more). */
 export function isNotFound(e: unknown): boolean {
-  return isFlyApiError(e) && e.status === 404;
+  return hasKind(e, "fly.not_found");
 }
 
 /**
- * 409 about a lease: someone else holds the machine's lease, or a mutation lacked its nonce.
- * Fly answers other clashes with 409 too (a taken machine name, a volume already attached), so
- * only Fly's lease wording or the client's own `lease_held` code counts.
+ * Someone else holds the machine's lease: Fly said so, or the client gave up waiting for it.
+ * Fly's other 409s (a taken machine name, say) are other kinds.
  */
 export function isLeaseConflict(e: unknown): boolean {
-  return (
-    isFlyApiError(e) &&
-    e.status === 409 &&
-    (e.code === "lease_held" || /lease currently held/i.test(e.message))
-  );
+  return hasKind(e, "fly.lease_conflict", "client.lease_held");
 }
 
-/** 409 `already_exists: ...`: a machine with the requested name exists in the app already. */
+/** A machine with the requested name exists in the app already. */
 export function isAlreadyExists(e: unknown): boolean {
-  return (
-    isFlyApiError(e) &&
-    e.status === 409 &&
-    (e.code === "already_exists" || /^already_exists\b/i.test(e.message))
-  );
+  return hasKind(e, "fly.already_exists");
 }
 
-/** 422 `name_taken`: the (globally unique) app name belongs to someone already. */
+/** The (globally unique) app name belongs to someone already. */
 export function isNameTaken(e: unknown): boolean {
-  // Older servers send only the message text, without the `status` code.
-  return (
-    isFlyApiError(e) &&
-    e.status === 422 &&
-    (e.code === "name_taken" || /already been taken/i.test(e.message))
-  );
+  return hasKind(e, "fly.name_taken");
 }
 
-/** 400 or 422: the request itself was rejected; repeating it cannot help. */
+/** The request itself was rejected (400, 422); repeating it cannot help. */
 export function isValidationError(e: unknown): boolean {
-  return isFlyApiError(e) && (e.status === 400 || e.status === 422);
+  return hasKind(e, "fly.bad_request", "fly.unprocessable", "fly.name_taken");
 }
 
-/** 429: Fly's per-action rate limit was hit. */
+/** Fly's per-action rate limit was hit. */
 export function isRateLimited(e: unknown): boolean {
-  return isFlyApiError(e) && e.status === 429;
+  return hasKind(e, "fly.rate_limited");
 }
 
-/** 408 from the server, a client-side request timeout, or a wait that ran out of time. */
+/** Fly's 408, a request without an answer in time, or a wait that ran out of time. */
 export function isTimeout(e: unknown): boolean {
-  return (
-    isFlyApiError(e) &&
-    (e.status === 408 || (e.status === 0 && (e.code === "ETIMEDOUT" || e.code === "wait_timeout")))
-  );
+  return hasKind(e, "fly.request_timeout", "net.timeout", "client.wait_timeout");
 }
 
 /**
@@ -156,9 +148,10 @@ export interface FailedRequest {
 }
 
 /**
- * Builds the error for a non-2xx answer. Fly's body is `{"error": "...", "status": "<code>"}`;
- * fly-go also reads an optional `message` and prefers it. A body that is not JSON becomes the
- * message as it is (a proxy's HTML page, say); an empty body gets the status text.
+ * Builds the error for a non-2xx answer, of the kind `kindOfAnswer` gives it. Fly's body is
+ * `{"error": "...", "status": "<code>"}`; fly-go also reads an optional `message` and prefers it.
+ * A body that is not JSON becomes the message as it is (a proxy's HTML page, say); an empty body
+ * gets the status text.
  */
 export function errorFromResponse(
   request: FailedRequest,
@@ -172,9 +165,11 @@ export function errorFromResponse(
     (bodyText === ""
       ? `${response.status} ${httpStatusText(response.status)} with an empty body`
       : bodyText.slice(0, 500));
+  const code = firstText(fields.status, fields.code);
   return new FlyApiError(redactSecrets(message, request.secrets), {
+    kind: kindOfAnswer(request, response.status, code, message),
     status: response.status,
-    code: firstText(fields.status, fields.code),
+    code,
     requestId: response.requestId,
     method: request.method,
     path: request.path,
@@ -183,9 +178,10 @@ export function errorFromResponse(
 }
 
 /**
- * Builds the error for a request that got no answer. undici reports a socket the server closed
- * as `UND_ERR_SOCKET` and its own timers as `UND_ERR_*_TIMEOUT`; they are reported here as the
- * `ECONNRESET` and `ETIMEDOUT` callers already know. The original error stays in `cause`.
+ * Builds the error for a request that got no answer, of the kind `kindOfConnectionFailure`
+ * gives it. undici reports a socket the server closed as `UND_ERR_SOCKET` and its own timers as
+ * `UND_ERR_*_TIMEOUT`; their code is given as the `ECONNRESET` and `ETIMEDOUT` people know. The
+ * original error stays in `cause`.
  */
 export function connectionError(
   request: FailedRequest,
@@ -206,11 +202,30 @@ export function connectionError(
     message += `: ${failure.message}`;
   }
   return new FlyApiError(redactSecrets(message, request.secrets), {
+    kind: kindOfConnectionFailure(typeof raw === "string" ? raw : undefined),
     status: 0,
     code,
     method: request.method,
     path: request.path,
     cause,
+  });
+}
+
+/**
+ * An error the client raises itself (a body that does not match its schema, a lease or a wait
+ * it gave up on), about the request or the machine named in `about`.
+ */
+export function clientError(
+  kind: Extract<FlyErrorKind, `client.${string}`>,
+  message: string,
+  about: { method: string; path: string; status?: number; requestId?: string },
+): FlyApiError {
+  return new FlyApiError(message, {
+    kind,
+    status: about.status ?? 0,
+    requestId: about.requestId,
+    method: about.method,
+    path: about.path,
   });
 }
 

@@ -36,6 +36,7 @@ export type { WaitOperations } from "./wait-operations";
 export { authorizationHeader, DEFAULT_FLY_API_URL } from "./credentials";
 export {
   FlyApiError,
+  hasKind,
   isAlreadyExists,
   isFlyApiError,
   isLeaseConflict,
@@ -45,6 +46,7 @@ export {
   isTimeout,
   isValidationError,
 } from "./fly-api-error";
+export type { FlyErrorKind } from "./error-kinds";
 export { isRetryable, DEFAULT_RETRY_OPTIONS } from "./retry-policy";
 export type { RetryOptions } from "./retry-policy";
 export { FLY_RATE_LIMITS } from "./pacing";

@@ -3,7 +3,8 @@
  * another stack) off a machine while it changes; every mutation of a leased machine must carry
  * the nonce in `fly-machine-lease-nonce`, or Fly answers 409.
  */
-import { FlyApiError, isLeaseConflict } from "./fly-api-error";
+import { clientError, isLeaseConflict } from "./fly-api-error";
+import type { FlyApiError } from "./fly-api-error";
 import { leaseSchemas } from "./machine-schemas";
 import type { Lease } from "./machine-schemas";
 import { sleep } from "./process-state";
@@ -101,13 +102,11 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
         `${new Date(holder.expires_at * 1000).toISOString()}` +
         (holder.description ? ` ("${holder.description}")` : "")
       : `is leased by someone else (${conflict.message})`;
-    return new FlyApiError(`machine ${id} in app ${app} ${held}; gave up after ${waitedMs} ms`, {
-      status: 409,
-      code: "lease_held",
-      requestId: conflict.requestId,
-      method: conflict.method,
-      path: conflict.path,
-    });
+    return clientError(
+      "client.lease_held",
+      `machine ${id} in app ${app} ${held}; gave up after ${waitedMs} ms`,
+      { status: 409, requestId: conflict.requestId, method: conflict.method, path: conflict.path },
+    );
   };
 
   const acquire = async (app: string, id: string, options: AcquireLeaseOptions) => {

@@ -8,7 +8,7 @@
  */
 import type { ClientContext } from "./call-options";
 import { createOrAdopt } from "./create-or-adopt";
-import { isFlyApiError } from "./fly-api-error";
+import { hasKind } from "./fly-api-error";
 import { findMachine, MACHINE_PATH } from "./machine-lookup";
 import type { StopOptions } from "./machine-inputs";
 
@@ -59,7 +59,7 @@ export async function runLifecycleAction(
       return machine !== undefined && proof.includes(machine.state) ? true : undefined;
     },
     // A 412 right after our own ambiguous attempt usually means that attempt moved the machine.
-    provesEarlierSuccess: (error) => isFlyApiError(error) && error.status === 412,
+    provesEarlierSuccess: (error) => hasKind(error, "fly.precondition_failed"),
     signal: options.signal,
   });
 }

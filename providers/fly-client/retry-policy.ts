@@ -3,10 +3,11 @@
  * clock and the random source come in as arguments so the policy is tested without waiting.
  *
  * Follows what Fly's own tooling does (flyctl `flapsutil/retry.go`, fly-go's transport): 408,
- * 429, 502, 503, 504 and broken connections are transient; a create is never repeated blindly
- * because the Machines API has no idempotency key (see `create-or-adopt.ts`).
+ * 429, 5xx and broken connections are transient; a create is never repeated blindly because the
+ * Machines API has no idempotency key (see `create-or-adopt.ts`). Decided on the error's kind.
  */
-import { isFlyApiError } from "./fly-api-error";
+import { hasKind } from "./fly-api-error";
+import type { FlyErrorKind } from "./fly-api-error";
 
 /** Tunables of the retry policy; every field has a default in `DEFAULT_RETRY_OPTIONS`. */
 export interface RetryOptions {
@@ -40,40 +41,60 @@ export function resolveRetryOptions(overrides: Partial<RetryOptions> = {}): Retr
   return { ...DEFAULT_RETRY_OPTIONS, random: Math.random, ...overrides };
 }
 
-/** Statuses worth repeating an idempotent request for. */
-const RETRYABLE_STATUSES = [408, 429, 502, 503, 504];
+/**
+ * Failures after which Fly may or may not have acted: a timeout or server error answered, or a
+ * connection that broke after the request went out.
+ */
+const AMBIGUOUS_KINDS: readonly FlyErrorKind[] = [
+  "fly.request_timeout",
+  "fly.server_error",
+  "fly.bad_gateway",
+  "fly.unavailable",
+  "fly.gateway_timeout",
+  "net.reset",
+  "net.timeout",
+];
 
-/** Connection failures after which the server may or may not have acted. */
-const CONNECTION_FAILURE_CODES = ["ECONNRESET", "EPIPE", "ETIMEDOUT"];
+/**
+ * Failures proving Fly did not act: it refused for the rate limit or for lack of capacity
+ * (which may free up), or the request never left (no connection, no such host).
+ */
+const NOT_PROCESSED_KINDS: readonly FlyErrorKind[] = [
+  "fly.rate_limited",
+  "fly.insufficient_capacity",
+  "net.refused",
+  "net.dns",
+  "net.connect_timeout",
+];
 
-/** Connection failures proving the request never reached the server. */
-const NOT_SENT_CODES = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"];
+/**
+ * Failures that may pass: Fly's 408, 429, 502, 503, 504 and capacity refusals, and every
+ * connection failure Node names. A plain 500 is a fault that repeating rarely mends.
+ */
+const TRANSIENT_KINDS: readonly FlyErrorKind[] = [
+  ...NOT_PROCESSED_KINDS,
+  ...AMBIGUOUS_KINDS.filter((kind) => kind !== "fly.server_error"),
+];
 
-/** Whether repeating an idempotent request after `e` may succeed (408, 429, 502-504, resets). */
+/** Whether repeating an idempotent request after `e` may succeed. */
 export function isRetryable(e: unknown): boolean {
-  if (!isFlyApiError(e)) return false;
-  if (e.status !== 0) return RETRYABLE_STATUSES.includes(e.status);
-  const code = e.code ?? "";
-  return CONNECTION_FAILURE_CODES.includes(code) || NOT_SENT_CODES.includes(code);
+  return hasKind(e, ...TRANSIENT_KINDS);
 }
 
 /**
- * Whether `e` proves the server did not act (429, or no connection was made), which makes even
- * a non-idempotent create safe to send again.
+ * Whether `e` proves Fly did not act on the request, which makes even a non-idempotent create
+ * safe to send again.
  */
 export function isNotProcessed(e: unknown): boolean {
-  if (!isFlyApiError(e)) return false;
-  return e.status === 429 || (e.status === 0 && NOT_SENT_CODES.includes(e.code ?? ""));
+  return hasKind(e, ...NOT_PROCESSED_KINDS);
 }
 
 /**
- * Whether a create that failed with `e` may have happened anyway: 408, any 5xx, a reset
- * connection or a client-side timeout. Such a create is looked up before it is sent again.
+ * Whether a create that failed with `e` may have happened anyway. Such a create is looked up
+ * before it is sent again.
  */
 export function isAmbiguousFailure(e: unknown): boolean {
-  if (!isFlyApiError(e)) return false;
-  if (e.status === 408 || e.status >= 500) return true;
-  return e.status === 0 && CONNECTION_FAILURE_CODES.includes(e.code ?? "");
+  return hasKind(e, ...AMBIGUOUS_KINDS);
 }
 
 /** Whether a request that failed with `e` may be sent again as it is. */

@@ -8,13 +8,15 @@ import type * as Undici from "undici";
 import type * as Zod from "zod";
 import { authorizationHeader } from "./credentials";
 import {
+  clientError,
   connectionError,
   errorFromResponse,
-  FlyApiError,
+  hasKind,
   isFlyApiError,
   redactSecrets,
 } from "./fly-api-error";
-import type { FailedRequest } from "./fly-api-error";
+import type { FlyApiError } from "./fly-api-error";
+import type { FailedRequest, FlyErrorKind } from "./fly-api-error";
 import type { Pacer } from "./pacing";
 import { memoize, sharedDispatcher, sleep } from "./process-state";
 import { nextRetryDelayMs, parseRetryAfterMs, shouldRetry } from "./retry-policy";
@@ -58,8 +60,10 @@ export interface RetryInfo {
   /** Number of the attempt that failed (1 for the first). */
   attempt: number;
   delayMs: number;
+  /** HTTP status of the failed attempt; 0 when no answer came. */
   status: number;
-  code: string | undefined;
+  /** What went wrong (`fly.rate_limited`, `net.reset`, ...). */
+  kind: FlyErrorKind;
 }
 
 /** What the transport needs from the client options. */
@@ -123,18 +127,13 @@ export function createTransport(options: TransportOptions): Send {
     }
     if (request.schema === undefined) return undefined as T;
     const invalid = (detail: string): FlyApiError =>
-      new FlyApiError(
+      clientError(
+        "client.invalid_response",
         redactSecrets(
           `${request.method} ${request.path} returned an unexpected response: ${detail}`,
           failed.secrets,
         ),
-        {
-          status: exchange.status,
-          code: "invalid_response",
-          requestId,
-          method: failed.method,
-          path: failed.path,
-        },
+        { status: exchange.status, requestId, method: failed.method, path: failed.path },
       );
     let body: unknown = undefined;
     if (exchange.text.trim() !== "") {
@@ -166,7 +165,7 @@ export function createTransport(options: TransportOptions): Send {
         const retryable =
           isFlyApiError(error) &&
           shouldRetry(error, request) &&
-          !(request.noRetryOn408 === true && error.status === 408);
+          !(request.noRetryOn408 === true && hasKind(error, "fly.request_timeout"));
         if (!retryable) throw error;
         const elapsedMs = Date.now() - startedMs;
         const state = { retriesSoFar: retries, elapsedMs, retryAfterMs: error.retryAfterMs };
@@ -178,7 +177,7 @@ export function createTransport(options: TransportOptions): Send {
           attempt: retries + 1,
           delayMs,
           status: error.status,
-          code: error.code,
+          kind: error.kind,
         });
         await sleep(delayMs, request.signal);
       }

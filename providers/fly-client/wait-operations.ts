@@ -7,7 +7,8 @@
  * check passes, and must not sit out its whole timeout when the machine has already died
  * (flyctl#2653).
  */
-import { FlyApiError, isFlyApiError, isNotFound } from "./fly-api-error";
+import { clientError, hasKind, isNotFound } from "./fly-api-error";
+import type { FlyApiError } from "./fly-api-error";
 import { getMachine } from "./machine-lookup";
 import { waitSchemas } from "./machine-schemas";
 import type { Machine, MachineCheckStatus, MachineEvent, WaitResult } from "./machine-schemas";
@@ -118,7 +119,7 @@ export function waitOperations(
           if (options.state === "destroyed" && isNotFound(error)) {
             return { ok: true, state: "destroyed" };
           }
-          if (!isFlyApiError(error) || error.status !== 408) throw error;
+          if (!hasKind(error, "fly.request_timeout")) throw error;
           const elapsedS = Math.round((Date.now() - startedMs) / 1000);
           options.onProgress?.(`machine ${id}: waiting for ${target} (${elapsedS}s)`);
         }
@@ -144,12 +145,11 @@ export function waitOperations(
             checks.length === 0 && lastChecks.length > 0
               ? `last seen: ${describeChecks(lastChecks)}`
               : describeChecks(checks);
-          throw new FlyApiError(`machine ${id} in app ${app} is ${machine.state}${how}; ${seen}`, {
-            status: 0,
-            code: "machine_failed",
-            method: "GET",
-            path: machinePath(app, id),
-          });
+          throw clientError(
+            "client.machine_failed",
+            `machine ${id} in app ${app} is ${machine.state}${how}; ${seen}`,
+            { method: "GET", path: machinePath(app, id) },
+          );
         }
         if (sameVersion && checks.length > 0 && checks.every((c) => c.status === "passing")) {
           return machine;
@@ -201,9 +201,7 @@ function machinePath(app: string, id: string): string {
 }
 
 function waitTimeout(app: string, id: string, detail: string): FlyApiError {
-  return new FlyApiError(`machine ${id} in app ${app} ${detail}`, {
-    status: 0,
-    code: "wait_timeout",
+  return clientError("client.wait_timeout", `machine ${id} in app ${app} ${detail}`, {
     method: "GET",
     path: machinePath(app, id),
   });

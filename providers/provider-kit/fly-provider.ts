@@ -6,7 +6,7 @@
  * throws.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { isFlyApiError } from "../fly-client/fly-api-error";
+import { hasKind, isFlyApiError } from "../fly-client/fly-api-error";
 import type { FlyClientOptions } from "../fly-client/fly-client";
 import { progressFor, resourceLabel, type Progress } from "./progress";
 import {
@@ -74,7 +74,7 @@ export function initFailure(id: string, outputs: object, reason: string): Error 
  */
 export function describeError(error: unknown): string {
   // A lease the client gave up waiting for is already described in full (holder, expiry, wait).
-  if (isFlyApiError(error) && error.status !== 0 && error.code !== "lease_held") {
+  if (isFlyApiError(error) && error.status !== 0 && !hasKind(error, "client.lease_held")) {
     const code = error.code ? ` ${error.code}` : "";
     const request = error.requestId ? `, fly-request-id ${error.requestId}` : "";
     return `${error.message} (${error.method} ${error.path} -> ${error.status}${code}${request})`;

@@ -153,7 +153,7 @@ export function flyClientOptions(
     onRetry: progress
       ? (info) =>
           progress(
-            `${info.method} ${info.path} answered ${info.status || info.code}; retrying in ${info.delayMs} ms`,
+            `${info.method} ${info.path} failed (${info.status || info.kind}); retrying in ${info.delayMs} ms`,
           )
       : undefined,
   };

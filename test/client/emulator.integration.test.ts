@@ -139,7 +139,7 @@ describe("machines", () => {
     const blocked = await client.machines.lease
       .acquire(app, machine.id, { ttlSeconds: 30, acquireTimeoutMs: 50 })
       .catch((e: unknown) => e);
-    expect(blocked).toMatchObject({ status: 409, code: "lease_held" });
+    expect(blocked).toMatchObject({ status: 409, kind: "client.lease_held" });
     expect((blocked as Error).message).toContain('("someone else"); gave up after');
     await client.machines.lease.release(app, machine.id, held.nonce);
   });
@@ -154,7 +154,7 @@ describe("machines", () => {
       .waitForChecks(app, machine.id, { timeoutMs: 5_000, pollMs: 10 })
       .catch((e: unknown) => e);
     // machine_failed, not wait_timeout: it gave up as soon as the process died.
-    expect(error).toMatchObject({ code: "machine_failed" });
+    expect(error).toMatchObject({ kind: "client.machine_failed" });
     expect((error as Error).message).toMatch(
       new RegExp(
         `^machine ${machine.id} in app ${app} is stopped \\(its process exited with code 3\\); ` +

@@ -12,7 +12,11 @@ import {
   isTimeout,
   isValidationError,
 } from "../../providers/fly-client/fly-client";
-import { redactSecrets } from "../../providers/fly-client/fly-api-error";
+import {
+  clientError,
+  errorFromResponse,
+  redactSecrets,
+} from "../../providers/fly-client/fly-api-error";
 import { TEST_TOKEN, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";
@@ -52,6 +56,7 @@ describe("errors from API answers", () => {
     );
     expect({
       name: error.name,
+      kind: error.kind,
       message: error.message,
       status: error.status,
       code: error.code,
@@ -60,6 +65,7 @@ describe("errors from API answers", () => {
       path: error.path,
     }).toEqual({
       name: "FlyApiError",
+      kind: "fly.name_taken",
       message: "Validation failed: Name has already been taken",
       status: 422,
       code: "name_taken",
@@ -124,27 +130,36 @@ describe("errors from API answers", () => {
   });
 
   it("tells a lease conflict from the other 409s: a taken machine name, an attached volume", () => {
-    const conflict = (message: string, code?: string) =>
-      new FlyApiError(message, { status: 409, code, method: "POST", path: "/v1/apps/a/machines" });
+    const conflict = (message: string) =>
+      errorFromResponse(
+        { method: "POST", path: "/v1/apps/a/machines", secrets: [] },
+        { status: 409, text: JSON.stringify({ error: message }) },
+      );
     const errors = [
       conflict("aborted: machine ID 148e lease currently held by a@tokens.fly.io"),
-      conflict("machine 148e is leased by someone else", "lease_held"),
+      clientError("client.lease_held", "machine 148e is leased by someone else", {
+        status: 409,
+        method: "POST",
+        path: "/v1/apps/a/machines/148e/lease",
+      }),
       conflict(
         'already_exists: unique machine name violation, machine ID 148e already exists with name "gw"',
       ),
       conflict("volume vol_1 is already attached to machine 148e"),
     ];
-    expect(errors.map((e) => [isLeaseConflict(e), isAlreadyExists(e)])).toEqual([
-      [true, false],
-      [true, false],
-      [false, true],
-      [false, false],
+    expect(errors.map((e) => [e.kind, isLeaseConflict(e), isAlreadyExists(e)])).toEqual([
+      ["fly.lease_conflict", true, false],
+      ["client.lease_held", true, false],
+      ["fly.already_exists", false, true],
+      ["fly.conflict", false, false],
     ]);
   });
 
-  it("recognises errors of another copy of the class by name and status", () => {
-    const fromAnotherCopy = { name: "FlyApiError", status: 404, message: "app not found" };
+  it("recognises errors of another copy of the class by name and kind, never by message", () => {
+    const fromAnotherCopy = { name: "FlyApiError", kind: "fly.not_found", message: "gone" };
     expect(isNotFound(fromAnotherCopy)).toBe(true);
+    const statusOnly = { name: "FlyApiError", status: 404, message: "app not found" };
+    expect(isNotFound(statusOnly)).toBe(false);
     expect(isNotFound(Object.assign(new Error("app not found"), { status: 404 }))).toBe(false);
   });
 });
@@ -169,7 +184,11 @@ describe("the token never leaks", () => {
   it("is scrubbed from connection failures too", async () => {
     const client = testClient("http://127.0.0.1:9", dispatcher, noRetry);
     const error = await failure(client.apps.get("nowhere"));
-    expect({ status: error.status, code: error.code }).toEqual({ status: 0, code: "ECONNREFUSED" });
+    expect({ kind: error.kind, status: error.status, code: error.code }).toEqual({
+      kind: "net.refused",
+      status: 0,
+      code: "ECONNREFUSED",
+    });
     expect(error.cause).toBeInstanceOf(Error);
     expect(`${String(error)} ${error.stack} ${JSON.stringify(error)}`).not.toContain(TEST_TOKEN);
   });
@@ -186,11 +205,12 @@ describe("failures without an answer", () => {
   it("reports a reset connection as status 0 ECONNRESET with the cause", async () => {
     server.on("GET /v1/apps/reset", { reset: true });
     const error = await failure(testClient(server.url, dispatcher, noRetry).apps.get("reset"));
-    expect({ status: error.status, code: error.code, retryable: isRetryable(error) }).toEqual({
-      status: 0,
-      code: "ECONNRESET",
-      retryable: true,
-    });
+    expect({
+      kind: error.kind,
+      status: error.status,
+      code: error.code,
+      retryable: isRetryable(error),
+    }).toEqual({ kind: "net.reset", status: 0, code: "ECONNRESET", retryable: true });
     expect((error.cause as { code?: string }).code).toBe("UND_ERR_SOCKET");
   });
 
@@ -198,7 +218,13 @@ describe("failures without an answer", () => {
     server.on("GET /v1/apps/slow", { hang: true });
     const client = testClient(server.url, dispatcher, { ...noRetry, requestTimeoutMs: 50 });
     const error = await failure(client.apps.get("slow"));
-    expect({ status: error.status, code: error.code, message: error.message }).toEqual({
+    expect({
+      kind: error.kind,
+      status: error.status,
+      code: error.code,
+      message: error.message,
+    }).toEqual({
+      kind: "net.timeout",
       status: 0,
       code: "ETIMEDOUT",
       message: "no answer within 50 ms",

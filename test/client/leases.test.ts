@@ -66,9 +66,9 @@ describe("lease acquisition", () => {
     const error = await testClient(server.url, dispatcher)
       .machines.lease.acquire("l4", "m1", { ttlSeconds: 30, acquireTimeoutMs: 40 })
       .catch((e: unknown) => e);
-    expect(isFlyApiError(error) && [error.status, error.code, error.path]).toEqual([
+    expect(isFlyApiError(error) && [error.status, error.kind, error.path]).toEqual([
       409,
-      "lease_held",
+      "client.lease_held",
       leasePath("l4"),
     ]);
     expect((error as Error).message).toMatch(

@@ -165,7 +165,7 @@ describe("calls through a per-resource client", () => {
         attempt: 1,
         delayMs: 1,
         status: 503,
-        code: undefined,
+        kind: "fly.unavailable",
       },
     ]);
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FlyApiError } from "../../providers/fly-client/fly-client";
+import {
+  clientError,
+  connectionError,
+  errorFromResponse,
+} from "../../providers/fly-client/fly-api-error";
 import {
   backoffDelayMs,
   isAmbiguousFailure,
@@ -11,9 +15,12 @@ import {
   shouldRetry,
 } from "../../providers/fly-client/retry-policy";
 
-const httpError = (status: number, code?: string) =>
-  new FlyApiError("failed", { status, code, method: "GET", path: "/v1/apps/a" });
-const connectionFailure = (code: string) => httpError(0, code);
+// Errors as the transport makes them: through the one mapper that gives them their kind.
+const REQUEST = { method: "GET", path: "/v1/apps/a", secrets: [] };
+const httpError = (status: number, body: object = { error: "failed" }) =>
+  errorFromResponse(REQUEST, { status, text: JSON.stringify(body) });
+const connectionFailure = (code: string) =>
+  connectionError(REQUEST, Object.assign(new Error(code), { code }), 1_000);
 
 describe("which failures are retried", () => {
   it.each([
@@ -37,12 +44,30 @@ describe("which failures are retried", () => {
     ["ECONNRESET", true],
     ["EPIPE", true],
     ["ETIMEDOUT", true],
+    ["UND_ERR_SOCKET", true],
+    ["UND_ERR_HEADERS_TIMEOUT", true],
     ["ECONNREFUSED", true],
-    ["ECONNFAILED", false],
-    ["wait_timeout", false],
-    ["machine_failed", false],
+    ["ENOTFOUND", true],
+    ["UND_ERR_CONNECT_TIMEOUT", true],
+    ["EHOSTUNREACH", false],
   ])("an idempotent request failing with connection code %s is retried: %s", (code, expected) => {
     expect(isRetryable(connectionFailure(code))).toBe(expected);
+  });
+
+  it("never retries what the client itself gave up on", () => {
+    const about = { method: "GET", path: "/v1/apps/a/machines/m" };
+    for (const kind of ["client.wait_timeout", "client.machine_failed"] as const) {
+      expect(isRetryable(clientError(kind, "gave up", about))).toBe(false);
+    }
+  });
+
+  it("retries a capacity refusal, which Fly answers before doing anything", () => {
+    const capacity = httpError(503, { error: "no capacity", status: "insufficient_capacity" });
+    expect(capacity.kind).toBe("fly.insufficient_capacity");
+    expect([isRetryable(capacity), isNotProcessed(capacity), isAmbiguousFailure(capacity)]).toEqual(
+      [true, true, false],
+    );
+    expect(shouldRetry(capacity, { idempotent: false })).toBe(true);
   });
 
   it("retries a create only when the server provably did not act on it", () => {
@@ -76,10 +101,11 @@ describe("which failures are retried", () => {
     expect(isNotProcessed(connectionFailure("ECONNREFUSED"))).toBe(true);
   });
 
-  it("judges only FlyApiErrors, never arbitrary errors", () => {
+  it("judges only FlyApiErrors, by their kind, never by a status alone", () => {
     const imposter = Object.assign(new Error("x"), { status: 503 });
     expect(isRetryable(imposter)).toBe(false);
-    expect(isRetryable({ name: "FlyApiError", status: 503 })).toBe(true);
+    expect(isRetryable({ name: "FlyApiError", status: 503 })).toBe(false);
+    expect(isRetryable({ name: "FlyApiError", status: 503, kind: "fly.unavailable" })).toBe(true);
   });
 });
 

@@ -89,7 +89,7 @@ describe("retries", () => {
         attempt: 1,
         delayMs: 60,
         status: 429,
-        code: undefined,
+        kind: "fly.rate_limited",
       },
     ]);
   });
@@ -143,7 +143,7 @@ describe("retries", () => {
     await client.machines.start("dropped", "m1");
     expect(server.requestsTo("GET /v1/apps/dropped")).toHaveLength(2);
     expect(server.requestsTo("POST /v1/apps/dropped/machines/m1/start")).toHaveLength(2);
-    expect(retries.map((r) => r.code)).toEqual(["ECONNRESET", "ECONNRESET"]);
+    expect(retries.map((r) => r.kind)).toEqual(["net.reset", "net.reset"]);
   });
 
   it("never repeats a non-idempotent call after a dropped connection", async () => {
@@ -179,9 +179,9 @@ describe("response validation", () => {
     const error = await testClient(server.url, dispatcher)
       .machines.get("v", "m1")
       .catch((e: unknown) => e);
-    expect(isFlyApiError(error) && [error.status, error.code, error.message]).toEqual([
+    expect(isFlyApiError(error) && [error.status, error.kind, error.message]).toEqual([
       200,
-      "invalid_response",
+      "client.invalid_response",
       'GET /v1/apps/{app}/machines/{machine} returned an unexpected response: field "checks[0].status": Invalid input: expected string, received number',
     ]);
   });

@@ -66,8 +66,8 @@ describe("waitForChecks", () => {
     const error = await testClient(server.url, dispatcher)
       .machines.waitForChecks("h2", "m1", { timeoutMs: 60_000, pollMs: 5 })
       .catch((e: unknown) => e);
-    expect(isFlyApiError(error) && [error.code, error.message]).toEqual([
-      "machine_failed",
+    expect(isFlyApiError(error) && [error.kind, error.message]).toEqual([
+      "client.machine_failed",
       'machine m1 in app h2 is stopped; 0/1 checks passing; check "http" is critical: connect: connection refused',
     ]);
     expect(server.requestsTo("GET /v1/apps/h2/machines/m1")).toHaveLength(1);
@@ -184,8 +184,8 @@ describe("waitForChecks", () => {
     const error = await testClient(server.url, dispatcher)
       .machines.waitForChecks("h7", "m1", { timeoutMs: 40, pollMs: 10 })
       .catch((e: unknown) => e);
-    expect(isFlyApiError(error) && [error.code, error.message]).toEqual([
-      "wait_timeout",
+    expect(isFlyApiError(error) && [error.kind, error.message]).toEqual([
+      "client.wait_timeout",
       'machine m1 in app h7 not healthy within 40 ms (started); 1/2 checks passing; check "http" is critical: HTTP 503',
     ]);
   });

@@ -61,8 +61,8 @@ describe("waitForState", () => {
     const error = await testClient(server.url, dispatcher)
       .machines.waitForState("w3", "m1", { state: "started", timeoutMs: 70 })
       .catch((e: unknown) => e);
-    expect(isFlyApiError(error) && [error.code, error.message, isTimeout(error)]).toEqual([
-      "wait_timeout",
+    expect(isFlyApiError(error) && [error.kind, error.message, isTimeout(error)]).toEqual([
+      "client.wait_timeout",
       "machine m1 in app w3 did not reach started within 70 ms; it is starting",
       true,
     ]);

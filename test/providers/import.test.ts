@@ -54,10 +54,13 @@ describe("import by <app>/<id>", () => {
   it("reads a certificate by app and hostname", async () => {
     const provider = await configured(new FlyCertificateProvider(), bed.fx);
     const created = await provider.create({ app: APP, hostname: "import.example.com" });
+    expect(created.outs.status).toBe("pending_validation");
+    // Past issuance on the emulator's clock, so the read sees one certain status.
+    await bed.fx.control("POST", "/clock", { advance_ms: 3_600_000 });
     const read = await provider.read(`${APP}/import.example.com`, {} as never);
     expect(read).toEqual({
       id: "import.example.com",
-      props: created.outs,
+      props: { ...created.outs, status: "active" },
       inputs: { app: APP, hostname: "import.example.com" },
     });
   });

@@ -64,12 +64,12 @@ const ACTIONS: Record<string, string[]> = {
  * client, or the calls of a resource it never uses, would exceed its budget.
  */
 const TEXT_BUDGETS: Record<string, number> = {
-  FlyApp: 64_000,
-  FlySecrets: 64_000,
-  FlyVolume: 80_000,
-  FlyMachine: 133_000,
-  FlyIpAddress: 64_000,
-  FlyCertificate: 64_000,
+  FlyApp: 68_000,
+  FlySecrets: 68_000,
+  FlyVolume: 84_000,
+  FlyMachine: 137_000,
+  FlyIpAddress: 68_000,
+  FlyCertificate: 68_000,
 };
 
 let fx: EmulatorFixture;
