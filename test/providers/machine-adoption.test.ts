@@ -80,7 +80,7 @@ describe("FlyMachine adoption", () => {
     const rollback = `; rolled back to the previous configuration (version ${record.instance_id}, started and healthy)`;
     expect([
       `${failure}last seen: 0/1 checks passing; check "startup" is critical: waiting for status${rollback}`,
-      `${failure}no check result${rollback}`,
+      `${failure}no check results${rollback}`,
     ]).toContain(error.message);
     expect(record.config.image).toBe(IMAGE);
     expect(record.state).toBe("started");
