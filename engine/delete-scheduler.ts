@@ -1,102 +1,110 @@
+import { dependenciesOf, transitiveDependenciesOf } from "./dependency-graph";
+import { DeleteProtectedError, deleteStep, removePendingReplaceStep } from "./delete-step";
 import type { ResourceState } from "./engine-types";
-import { isProviderResource, StepError, type StepContext } from "./step-context";
+import type { StepContext } from "./step-context";
+import { StepsCancelled, type StepExecutor } from "./step-executor";
+import { executeStep, type Step } from "./step-execution";
+
+/** What the post-steps need to know about the run that came before them. */
+export interface DeletePlan {
+  /** Whether the program registered (or the run otherwise handled) this URN. */
+  readonly operatedOn: (urn: string) => boolean;
+  /** URNs deleted in this deployment (`sg.deletes`); delete steps add theirs. */
+  readonly deletes: Set<string>;
+}
+
+/** What the deletes ended with. */
+export interface DeleteOutcome {
+  /** Failures other than protect errors: the executor was cancelled, later deletes never ran. */
+  readonly failed: readonly Error[];
+  /** Protect errors: the run fails, but the other deletes went on. */
+  readonly refused: readonly Error[];
+}
 
 /**
- * Deletes resources in reverse dependency order, independent ones in parallel: a resource is
- * deleted once every resource in the set that depends on it (through `dependencies`, a property
- * dependency or `parent`) is gone. A protected resource fails with the engine's message
- * (step.go `deleteProtectedError`) and, as in the engine, other deletes carry on; only the
- * resources it depends on stay, since deleting them would break it.
+ * The post-steps of step_generator.go `GenerateDeletes` and `ScheduleDeletes`, run as
+ * deployment_executor.go `performPostSteps` runs them. Condemned: every resource pending deletion
+ * (the old half of a create-before-delete replace), and every resource the run did not operate
+ * on (a delete, or a `remove-pending-replace` for one a delete-before-replace already deleted).
  *
- * The old instances of create-before-delete replacements are deleted here too, without a step of
- * their own: the replace step already counted them.
- *
- * @returns the failures, each attributed to its resource.
+ * They are grouped into antichains: round after round, the condemned resources none of whose
+ * dependencies (parent included) are still condemned; the rounds run in reverse, so dependents go
+ * first. Each round runs in parallel (bounded by the executor) and completes before the next.
+ * A delete that fails cancels the executor, so no later delete starts; a protect error does not,
+ * but the resources it depends on are skipped.
  */
-export async function deleteInReverseDependencyOrder(
+export async function runDeletes(
   ctx: StepContext,
-  targets: readonly ResourceState[],
-): Promise<StepError[]> {
-  const failures: StepError[] = [];
-  const outcomes = new Map<ResourceState, Promise<boolean>>();
-
-  const dependentsOf = (resource: ResourceState) =>
-    targets.filter((other) => other !== resource && dependsOn(other, resource.urn));
-
-  const run = (resource: ResourceState): Promise<boolean> => {
-    let outcome = outcomes.get(resource);
-    if (outcome === undefined) {
-      outcome = Promise.all(dependentsOf(resource).map(run)).then(async (dependentsGone) => {
-        if (dependentsGone.includes(false)) return false;
-        try {
-          await deleteOne(ctx, resource);
-          return true;
-        } catch (error) {
-          failures.push(error as StepError);
-          return false;
-        }
-      });
-      outcomes.set(resource, outcome);
-    }
-    return outcome;
-  };
-
-  await Promise.all(targets.map(run));
-  return failures;
+  executor: StepExecutor,
+  plan: DeletePlan,
+): Promise<DeleteOutcome> {
+  const resources = ctx.state.all();
+  const steps = generateDeletes(resources, plan);
+  const failed: Error[] = [];
+  const refused: Error[] = [];
+  const erroredDependencies = new Set<ResourceState>();
+  for (const antichain of scheduleDeletes(resources, steps)) {
+    if (executor.cancelled) break;
+    const runnable = antichain.filter((step) => !erroredDependencies.has(step.old!));
+    await Promise.all(
+      runnable.map((step) =>
+        executor
+          .run(async (beforeStep) => {
+            beforeStep();
+            await executeStep(ctx, step);
+          })
+          .catch((error: Error) => {
+            if (error instanceof StepsCancelled) return;
+            if (error.cause instanceof DeleteProtectedError) {
+              refused.push(error);
+              for (const dependency of transitiveDependenciesOf(resources, step.old!)) {
+                erroredDependencies.add(dependency);
+              }
+              return;
+            }
+            failed.push(error);
+            executor.cancel();
+          }),
+      ),
+    );
+  }
+  return { failed, refused };
 }
 
-async function deleteOne(ctx: StepContext, resource: ResourceState): Promise<void> {
-  const startedAt = Date.now();
-  const name = resource.urn.slice(resource.urn.lastIndexOf("::") + 2);
-  const record = (error?: string) => {
-    if (resource.pendingDelete && error === undefined) return;
-    ctx.recordStep({
-      op: "delete",
-      urn: resource.urn,
-      type: resource.type,
-      name,
-      changedKeys: [],
-      replaceKeys: [],
-      deleteBeforeReplace: false,
-      startedAt,
-      finishedAt: Date.now(),
-      ...(error !== undefined ? { error } : {}),
-    });
-  };
-  try {
-    if (resource.protect && !resource.pendingDelete) {
-      throw new Error(
-        `resource "${resource.urn}" cannot be deleted\nbecause it is protected. To unprotect the ` +
-          "resource, either remove the `protect` flag from the resource in your Pulumi program " +
-          "and run `pulumi up`, or use the command:\n" +
-          `\`pulumi state unprotect '${resource.urn}'\``,
+/** `GenerateDeletes`: the delete steps for what the run leaves behind, in state order. */
+export function generateDeletes(resources: readonly ResourceState[], plan: DeletePlan): Step[] {
+  const steps: Step[] = [];
+  for (const resource of resources) {
+    if (resource.pendingDelete) {
+      plan.deletes.add(resource.urn);
+      steps.push(deleteStep(resource, { replacing: true, deletes: plan.deletes }));
+    } else if (!plan.operatedOn(resource.urn)) {
+      plan.deletes.add(resource.urn);
+      steps.push(
+        resource.pendingReplacement
+          ? removePendingReplaceStep(resource)
+          : deleteStep(resource, { replacing: false, deletes: plan.deletes }),
       );
     }
-    const needsProvider =
-      !ctx.preview &&
-      resource.custom &&
-      !resource.retainOnDelete &&
-      !isProviderResource(resource.type);
-    if (needsProvider) {
-      const provider = await ctx.providerFor(resource.type);
-      if (provider === undefined) {
-        throw new Error(`the offline engine has no provider for resource type ${resource.type}`);
-      }
-      await provider.delete(resource);
-    }
-    ctx.state.remove(resource);
-    record();
-  } catch (error) {
-    const message = (error as Error).message;
-    record(message);
-    throw new StepError(resource.urn, message);
   }
+  return steps;
 }
 
-function dependsOn(resource: ResourceState, urn: string): boolean {
-  return (
-    resource.parent === urn ||
-    resource.dependencies.includes(urn) ||
-    Object.values(resource.propertyDependencies).some((urns) => urns.includes(urn))
-  );
+/** `ScheduleDeletes`: the antichains, dependents' rounds first. */
+export function scheduleDeletes(
+  resources: readonly ResourceState[],
+  steps: readonly Step[],
+): Step[][] {
+  const condemned = new Map(steps.map((step) => [step.old!, step]));
+  const rounds: Step[][] = [];
+  while (condemned.size > 0) {
+    const round = [...condemned.keys()].filter((resource) =>
+      [...dependenciesOf(resources, resource)].every((dependency) => !condemned.has(dependency)),
+    );
+    // Unreachable with a topologically ordered state; never loop forever on a malformed one.
+    const next = round.length > 0 ? round : [...condemned.keys()];
+    rounds.push(next.map((resource) => condemned.get(resource)!));
+    for (const resource of next) condemned.delete(resource);
+  }
+  return rounds.reverse();
 }

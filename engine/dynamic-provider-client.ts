@@ -18,6 +18,7 @@ import {
   type DiffResult,
   type ExistingResource,
   type ReadResult,
+  type ReadTarget,
   type ResourceProvider,
 } from "./provider-api";
 import { useNativeUtf8Strings } from "./protobuf-strings";
@@ -74,10 +75,28 @@ export class DynamicProviderClient implements ResourceProvider {
     this.host.kill();
   }
 
-  /** Closes the channel and stops the host's process group. */
+  /**
+   * Shuts the host down as the engine's plugin host does (host.go `Close`): the Cancel RPC, then
+   * SIGINT to its process group, SIGKILL if it is still there after the grace period.
+   */
   async close(): Promise<void> {
+    await this.cancel();
     this.client.close();
     await this.host.stop();
+  }
+
+  /**
+   * The Cancel RPC (`SignalCancellation`), answered within `timeoutMs` or given up on. The dynamic
+   * host acknowledges it without aborting anything: its calls in flight run to their end.
+   */
+  async cancel(timeoutMs = 5_000): Promise<void> {
+    if (this.host.exitReason !== undefined) return;
+    await new Promise<void>((resolve) => {
+      const deadline = new Date(Date.now() + timeoutMs);
+      this.client.cancel(new emptyproto.Empty(), new grpc.Metadata(), { deadline }, () =>
+        resolve(),
+      );
+    });
   }
 
   async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
@@ -124,6 +143,9 @@ export class DynamicProviderClient implements ResourceProvider {
     const response = await this.send("create", urn, (cb: Callback<provproto.CreateResponse>) =>
       this.client.create(request, cb),
     );
+    // The plugin layer's own check (provider_plugin.go Create), before the engine sees the id.
+    if (response.getId() === "")
+      throw new Error(`plugin returned empty resource.ID from create '${urn}'`);
     return {
       id: response.getId(),
       outputs: annotateSecrets(fromStruct(response.getProperties()), inputs),
@@ -143,20 +165,24 @@ export class DynamicProviderClient implements ResourceProvider {
     return annotateSecrets(fromStruct(response.getProperties()), news);
   }
 
-  async read(old: ExistingResource): Promise<ReadResult> {
+  /**
+   * Read. An import has no state: both maps are left out of the request (the engine marshals them
+   * with PropagateNil), so the host finds no provider code and fails.
+   */
+  async read(target: ReadTarget): Promise<ReadResult> {
     const request = new provproto.ReadRequest();
-    request.setUrn(old.urn);
-    request.setId(old.id);
-    request.setProperties(toStruct(stripSecretsMap(old.outputs)));
-    request.setInputs(toStruct(stripSecretsMap(old.inputs)));
-    const response = await this.send("read", old.urn, (cb: Callback<provproto.ReadResponse>) =>
+    request.setUrn(target.urn);
+    request.setId(target.id);
+    if (target.outputs) request.setProperties(toStruct(stripSecretsMap(target.outputs)));
+    if (target.inputs) request.setInputs(toStruct(stripSecretsMap(target.inputs)));
+    const response = await this.send("read", target.urn, (cb: Callback<provproto.ReadResponse>) =>
       this.client.read(request, cb),
     );
     const inputs = response.getInputs();
     return {
       id: response.getId(),
-      outputs: annotateSecrets(fromStruct(response.getProperties()), old.outputs),
-      ...(inputs ? { inputs: annotateSecrets(fromStruct(inputs), old.inputs) } : {}),
+      outputs: annotateSecrets(fromStruct(response.getProperties()), target.outputs ?? {}),
+      ...(inputs ? { inputs: annotateSecrets(fromStruct(inputs), target.inputs ?? {}) } : {}),
     };
   }
 

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
+import { DiffView } from "./diff-view";
 import type { EngineEvent, OperationKind, OperationResult } from "./engine-types";
 import { OfflineEngine } from "./offline-engine";
 import {
@@ -16,6 +17,7 @@ import { readProject, readStackFile } from "./stack-files";
 
 const USAGE = `usage: tsx engine/engine-cli.ts <preview|up|refresh|destroy> --stack <name> [--yes]
          [-c key=value ...] [--secret-config key=value ...] [--cwd <projectDir>] [--json]
+         [--diff] [--parallel <n>] [--clear-pending-creates (refresh)]
          [--state-dir <dir>]   (default <projectDir>/.pulumi-offline)
        tsx engine/engine-cli.ts encrypt --stack <name> [--cwd <projectDir>] <value>`;
 
@@ -34,6 +36,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       cwd: { type: "string" },
       "state-dir": { type: "string" },
       json: { type: "boolean" },
+      diff: { type: "boolean" },
+      parallel: { type: "string", short: "p" },
+      "clear-pending-creates": { type: "boolean" },
     },
   });
   const [command, ...rest] = positionals;
@@ -47,16 +52,31 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (command === "encrypt") return encrypt(projectDir, values.stack, rest[0]);
   if (!OPERATIONS.includes(command) || rest.length > 0) return usage(`unknown command ${command}`);
   const operation = command as OperationKind;
+  const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
+  if (parallel !== undefined && !(Number.isInteger(parallel) && parallel > 0)) {
+    return usage("--parallel must be a positive whole number");
+  }
+  if (values["clear-pending-creates"] && operation !== "refresh") {
+    return usage("--clear-pending-creates applies to refresh only");
+  }
 
+  let planning = operation === "preview";
+  let view = new DiffView(planning);
   const engine = new OfflineEngine({
     projectDir,
     stack: values.stack,
     config: parsePairs(values.config ?? [], "-c"),
     secretConfig: parsePairs(values["secret-config"] ?? [], "--secret-config"),
     ...(values["state-dir"] ? { stateDirectory: resolve(values["state-dir"]) } : {}),
-    ...(values.json ? {} : { onEvent: (event: EngineEvent) => printEvent(event) }),
+    ...(parallel !== undefined ? { parallel } : {}),
+    ...(values.json
+      ? {}
+      : {
+          onEvent: (event: EngineEvent) =>
+            printEvent(event, planning, values.diff ? view : undefined),
+        }),
   });
-  process.once("SIGINT", () => void engine.cancel().then(() => process.exit(130)));
+  handleInterrupts(engine, operation);
   if (operation !== "preview" && !values.yes) {
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       console.error(
@@ -66,7 +86,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (operation === "up") {
       say(formatHeading("preview", readProject(projectDir).name, values.stack));
+      planning = true;
       report(await engine.preview(), say);
+      planning = false;
+      view = new DiffView(false);
     }
     if (!(await confirm(`Do you want to perform this ${operation}? (yes/no) `))) {
       say("confirmation declined, not proceeding");
@@ -74,7 +97,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
   }
   say(formatHeading(operation, readProject(projectDir).name, values.stack));
-  const result = await engine[operation]();
+  const result =
+    operation === "refresh"
+      ? await engine.refresh({ clearPendingCreates: values["clear-pending-creates"] === true })
+      : await engine[operation]();
   if (values.json) {
     console.log(JSON.stringify(result, (_key, value) => masked(value), 2));
   } else {
@@ -83,18 +109,52 @@ export async function main(argv: readonly string[]): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-function printEvent(event: EngineEvent): void {
-  if (event.kind === "step") console.log(`  ${formatStep(event.step)}`);
+function printEvent(event: EngineEvent, planning: boolean, view: DiffView | undefined): void {
+  if (event.kind === "step") {
+    const lines = view
+      ? view.render(event.step, event.old, event.new)
+      : [formatStep(event.step, planning)];
+    for (const line of lines) console.log(line);
+  }
   const line = event.kind === "log" ? formatLog(event.log) : undefined;
   if (line !== undefined) console.log(line);
+}
+
+/**
+ * Ctrl-C as the CLI answers it (backend/cancellation_scope.go): the first cancels (steps in
+ * flight finish and are recorded), the second terminates at once, leaving what was in flight
+ * pending in the state. SIGTERM likewise.
+ */
+function handleInterrupts(engine: OfflineEngine, operation: OperationKind): void {
+  let received = 0;
+  const onSignal = (signal: "SIGINT" | "SIGTERM") => {
+    received += 1;
+    const name = signal === "SIGINT" ? "^C" : "SIGTERM";
+    const again = signal === "SIGINT" ? "press ^C again" : "send SIGTERM again";
+    if (received === 1) {
+      const note =
+        operation === "preview"
+          ? ""
+          : "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n";
+      process.stderr.write(
+        `${name} received; cancelling. If you would like to terminate immediately, ${again}.\n${note}`,
+      );
+      void engine.cancel();
+      return;
+    }
+    process.stderr.write(`${name} received; terminating\n`);
+    void engine.terminate().then(() => process.exit(255));
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
 }
 
 function report(result: OperationResult, say: (line: string) => void): void {
   say("");
   for (const line of formatOutputs(result.outputs)) say(line);
-  say(formatSummary(result));
-  say(`Duration: ${(result.durationMs / 1000).toFixed(1)}s`);
+  for (const line of formatSummary(result)) say(line);
   if (result.error !== undefined) {
+    say("");
     for (const line of result.error.split("\n")) say(`error: ${line}`);
   }
 }

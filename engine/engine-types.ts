@@ -1,3 +1,4 @@
+import type { KeyChanges } from "./property-diff";
 import type { PropertyMap } from "./property-values";
 
 /** One resource as the engine records it in the state file (secrets decrypted in memory). */
@@ -17,14 +18,50 @@ export interface ResourceState {
   readonly additionalSecretOutputs: readonly string[];
   /** The `deleteBeforeReplace` resource option, when the program set it. */
   readonly deleteBeforeReplace?: boolean;
-  /** The old instance of a create-before-delete replacement, waiting for its delete. */
+  /** The `ignoreChanges` option (property paths), kept for refresh and dependent replacements. */
+  readonly ignoreChanges?: readonly string[];
+  /** The `replaceOnChanges` option (property paths), kept for dependent replacements. */
+  readonly replaceOnChanges?: readonly string[];
+  /** The `deletedWith` option: the URN whose deletion deletes this resource too. */
+  readonly deletedWith?: string;
+  /** The id the resource was imported with (the `import` option). */
+  readonly importId?: string;
+  /** The old instance of a create-before-delete replacement, waiting for its delete (`delete`). */
   readonly pendingDelete?: boolean;
-  /** Reasons from a partial create (the provider created it but it failed to initialize). */
+  /**
+   * Deleted by a delete-before-replace, its replacement not created yet (`pendingReplacement`): the
+   * next step for it is a create, never a provider delete.
+   */
+  readonly pendingReplacement?: boolean;
+  /** Reasons from a partial create or update (it exists but did not initialize). */
   readonly initErrors?: readonly string[];
 }
 
-/** What a step did to a resource, in the CLI's vocabulary. */
-export type StepOp = "create" | "update" | "replace" | "delete" | "same";
+/** What the CLI calls a provider operation that was begun and not finished (snapshot.go). */
+export type PendingOperationType = "creating" | "updating" | "deleting" | "reading" | "importing";
+
+/** A provider call begun but never seen to end: the engine was killed while it ran. */
+export interface PendingOperation {
+  readonly type: PendingOperationType;
+  readonly resource: ResourceState;
+}
+
+/**
+ * What a step does, in the engine's vocabulary (step.go StepOp). `create`, `update`, `delete`,
+ * `replace`, `same` and `import` are the logical steps the summary counts; a replacement is
+ * carried out by `create-replacement` and `delete-replaced` steps, and a resource whose
+ * delete-before-replace replacement never happened leaves by `remove-pending-replace`.
+ */
+export type StepOp =
+  | "create"
+  | "update"
+  | "replace"
+  | "delete"
+  | "same"
+  | "import"
+  | "create-replacement"
+  | "delete-replaced"
+  | "remove-pending-replace";
 
 /** One planned or executed step. */
 export interface StepRecord {
@@ -32,8 +69,13 @@ export interface StepRecord {
   readonly urn: string;
   readonly type: string;
   readonly name: string;
-  /** Top-level input keys that changed (update, replace), or output keys that drifted (refresh). */
+  /**
+   * The keys of the CLI's `[diff: …]` column, sorted: top-level input keys added, deleted or
+   * updated (keys starting `__` left out unless the engine compared inputs itself).
+   */
   readonly changedKeys: readonly string[];
+  /** The same keys by kind, when the row shows a diff. */
+  readonly diff?: KeyChanges;
   /** Keys the provider said force a replacement. */
   readonly replaceKeys: readonly string[];
   /** For replaces: true when the old resource was (or will be) deleted before the new one exists. */
@@ -43,6 +85,22 @@ export interface StepRecord {
   readonly finishedAt: number;
   /** Set when the step failed: the provider's or engine's message. */
   readonly error?: string;
+}
+
+/** Whether a step is one the CLI counts in its summary. */
+export function isLogicalStep(op: StepOp): boolean {
+  return !["create-replacement", "delete-replaced", "remove-pending-replace"].includes(op);
+}
+
+/** The summary's counts: every logical step that did not fail (the stack included). */
+export function summarizeSteps(steps: readonly StepRecord[]): StepSummary {
+  const summary: StepSummary = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
+  for (const step of steps) {
+    if (step.error !== undefined || !isLogicalStep(step.op)) continue;
+    const key = step.op as keyof StepSummary;
+    summary[key] = (summary[key] ?? 0) + 1;
+  }
+  return summary;
 }
 
 /** A diagnostic message shown to the user. */
@@ -57,7 +115,13 @@ export interface LogEntry {
 
 /** Streaming notifications for live display (the CLI prints these as they happen). */
 export type EngineEvent =
-  | { readonly kind: "step"; readonly step: StepRecord }
+  | {
+      readonly kind: "step";
+      readonly step: StepRecord;
+      /** The states the step went from and to, for `--diff` (absent where there is none). */
+      readonly old?: ResourceState;
+      readonly new?: ResourceState;
+    }
   | { readonly kind: "log"; readonly log: LogEntry };
 
 /** Counts per step kind, as in the CLI's "Resources:" summary. */
@@ -67,6 +131,8 @@ export interface StepSummary {
   replace: number;
   delete: number;
   same: number;
+  /** Present only when something was imported. */
+  import?: number;
 }
 
 /** A stack output, shaped like the Automation API's `OutputValue`. */
@@ -88,6 +154,8 @@ export interface OperationResult {
   readonly outputs: Readonly<Record<string, OutputValue>>;
   readonly logs: readonly LogEntry[];
   readonly error?: string;
+  /** True when the operation was cancelled (`update canceled`): steps in flight finished. */
+  readonly canceled?: boolean;
   readonly durationMs: number;
 }
 
@@ -109,7 +177,10 @@ export interface EngineOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Upper bound for one operation, child processes included. Default 120 000 ms. */
   readonly timeoutMs?: number;
-  /** `--parallel` for the program. Default 16. */
+  /**
+   * `--parallel`: how many provider operations run at once, and what the program is told. Default
+   * as the CLI's: PULUMI_PARALLEL when it is a positive number, else four per CPU.
+   */
   readonly parallel?: number;
   /**
    * Test hook: SIGKILL the provider host's process group right after the `count`-th RPC of
@@ -118,4 +189,13 @@ export interface EngineOptions {
   readonly crashAfter?: { readonly method: ProviderMethod; readonly count: number };
   /** Live events (steps as they finish, logs as they arrive). */
   readonly onEvent?: (event: EngineEvent) => void;
+}
+
+/** Options of {@link OfflineEngine.refresh}. */
+export interface RefreshOptions {
+  /**
+   * `pulumi refresh --clear-pending-creates`: drop the pending CREATE operations a killed run left
+   * (the CLI asks about each one when run interactively; this engine never prompts).
+   */
+  readonly clearPendingCreates?: boolean;
 }

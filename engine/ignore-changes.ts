@@ -1,37 +1,43 @@
-import { isObject, type PropertyMap, type PropertyValue } from "./property-values";
+import { parsePropertyPath, resetPath } from "./property-path";
+import type { PropertyMap } from "./property-values";
+
+/** What `processIgnoreChanges` gives back: the inputs to use, and the paths it could not reset. */
+export interface IgnoredInputs {
+  readonly inputs: PropertyMap;
+  /** Paths that would add or remove an element; the engine reports them and carries on. */
+  readonly invalidPaths: readonly string[];
+}
 
 /**
- * Applies the `ignoreChanges` resource option the way the engine's `processIgnoreChanges` does:
- * each listed path takes its old value, or is removed when the old inputs did not have it. Paths
- * are dotted property names (`settings.size`); `*` ignores every input.
+ * The `ignoreChanges` option as step_generator.go `processIgnoreChanges` applies it: each path (in
+ * Pulumi's property-path syntax) takes its value from the old inputs, or is removed when the old
+ * inputs have none there. A path that does not parse is skipped silently; one that cannot be reset
+ * is reported (see {@link ignoreChangesMessage}). `news` is not modified.
  */
-export function resetIgnoredPaths(
+export function processIgnoreChanges(
   news: PropertyMap,
   olds: PropertyMap,
   paths: readonly string[],
-): PropertyMap {
-  if (paths.includes("*")) return structuredClone(olds);
-  let result = news;
-  for (const path of paths) {
-    const segments = path.split(".").filter((segment) => segment !== "");
-    if (segments.length === 0) continue;
-    result = resetPath(result, olds, segments) as PropertyMap;
+): IgnoredInputs {
+  if (paths.length === 0) return { inputs: news, invalidPaths: [] };
+  const inputs = structuredClone(news);
+  const invalidPaths: string[] = [];
+  for (const text of paths) {
+    let path;
+    try {
+      path = parsePropertyPath(text);
+    } catch {
+      continue;
+    }
+    if (!resetPath(path, olds, inputs)) invalidPaths.push(text);
   }
-  return result;
+  return { inputs, invalidPaths };
 }
 
-function resetPath(
-  target: PropertyValue | undefined,
-  source: PropertyValue | undefined,
-  segments: readonly string[],
-): PropertyValue | undefined {
-  const [head, ...rest] = segments;
-  if (head === undefined) return source;
-  const targetObject = isObject(target) ? target : {};
-  const sourceChild = isObject(source) ? source[head] : undefined;
-  const next = resetPath(targetObject[head], sourceChild, rest);
-  const copy: Record<string, PropertyValue> = { ...targetObject };
-  if (next === undefined) delete copy[head];
-  else copy[head] = next;
-  return copy;
+/** The engine's info message for paths it could not reset (Go `%q` of the comma-joined list). */
+export function ignoreChangesMessage(invalidPaths: readonly string[]): string {
+  return (
+    "cannot ignore changes in added or removed elements of the path: " +
+    JSON.stringify(invalidPaths.join(", "))
+  );
 }

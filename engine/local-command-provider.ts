@@ -19,6 +19,7 @@ import {
   type DiffResult,
   type ExistingResource,
   type ReadResult,
+  type ReadTarget,
   type ResourceProvider,
 } from "./provider-api";
 
@@ -64,8 +65,9 @@ export class LocalCommandProvider implements ResourceProvider {
     return this.runFor(old.urn, news.update === undefined ? "create" : "update", news, old.outputs);
   }
 
-  async read(old: ExistingResource): Promise<ReadResult> {
-    return { id: old.id, outputs: old.outputs };
+  /** A command has nothing to read back; an import (no state) returns no inputs, so it fails. */
+  async read(target: ReadTarget): Promise<ReadResult> {
+    return { id: target.id, outputs: target.outputs ?? {} };
   }
 
   async delete(old: ExistingResource): Promise<void> {

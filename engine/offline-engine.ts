@@ -1,14 +1,17 @@
 import { DeploymentState } from "./deployment-state";
-import type {
-  EngineOptions,
-  OperationKind,
-  OperationResult,
-  OutputValue,
-  ResourceState,
-  StepSummary,
+import {
+  summarizeSteps,
+  type EngineOptions,
+  type OperationKind,
+  type OperationResult,
+  type OutputValue,
+  type RefreshOptions,
+  type ResourceState,
 } from "./engine-types";
 import { Operation } from "./operation";
+import { pendingOperationsWarning } from "./pending-warning";
 import { containsSecrets, stripSecrets } from "./property-values";
+import { defaultParallel } from "./step-executor";
 import { resolvePassphrase, SecretsCrypter, type Passphrase } from "./secrets-crypter";
 import { readProject, readStackFile, resolveStackConfig, type StackFile } from "./stack-files";
 import { readStateFile, stateFilePath, StateStore, type StateFileContents } from "./state-store";
@@ -47,8 +50,8 @@ export class OfflineEngine {
   }
 
   /** Reads every resource back through its provider and records drift in the state. */
-  refresh(): Promise<OperationResult> {
-    return this.execute("refresh");
+  refresh(options: RefreshOptions = {}): Promise<OperationResult> {
+    return this.execute("refresh", options);
   }
 
   /** Deletes every resource of the stack in reverse dependency order. */
@@ -73,9 +76,24 @@ export class OfflineEngine {
     return new StateStore(this.stateFile, crypter, contents).decode(contents);
   }
 
-  /** Stops the running operation's child processes and server (the CLI's Ctrl-C). */
+  /**
+   * The CLI's first Ctrl-C: the running operation stops taking on work (Cancel RPC to the
+   * provider host, the program interrupted), lets the steps in flight finish and record their
+   * outcome, and ends as `update canceled`.
+   */
   async cancel(): Promise<void> {
-    await this.current?.close();
+    await this.current?.cancel();
+  }
+
+  /**
+   * The CLI's second Ctrl-C: nothing more is written to the state file (operations in flight stay
+   * pending there) and every child process is stopped at once.
+   */
+  async terminate(): Promise<void> {
+    const operation = this.current;
+    if (operation === undefined) return;
+    operation.state.freeze();
+    await operation.close();
   }
 
   /** SIGKILLs the provider host of the running operation (crash simulations). */
@@ -83,7 +101,10 @@ export class OfflineEngine {
     this.current?.killProviderHost();
   }
 
-  private async execute(kind: OperationKind): Promise<OperationResult> {
+  private async execute(
+    kind: OperationKind,
+    refresh: RefreshOptions = {},
+  ): Promise<OperationResult> {
     if (this.running) {
       throw new Error(`${kind}: another operation is still running on stack ${this.options.stack}`);
     }
@@ -110,11 +131,22 @@ export class OfflineEngine {
         stack,
       });
       const preview = kind === "preview";
+      const snapshot = store.decodeSnapshot(stored);
       const state = new DeploymentState(
-        store.decode(stored),
-        preview ? undefined : (resources) => store.save(resources),
+        snapshot,
+        preview ? undefined : (next) => store.save(next.resources, next.pendingOperations),
       );
-      const started = new Operation({ options: this.options, project, config, state, preview });
+      if (refresh.clearPendingCreates) state.clearPendingCreates();
+      const parallel =
+        this.options.parallel ?? defaultParallel({ ...process.env, ...this.options.env });
+      const started = new Operation({
+        options: this.options,
+        project,
+        config,
+        state,
+        preview,
+        parallel,
+      });
       operation = started;
       this.current = started;
       if (passphrase.source === "default") {
@@ -126,13 +158,21 @@ export class OfflineEngine {
             "passphrase of the offline engine",
         });
       }
+      const warning = pendingOperationsWarning(kind, snapshot.pendingOperations);
+      if (warning !== undefined) {
+        const stackUrn = `urn:pulumi:${stack}::${project.name}::pulumi:pulumi:Stack::${project.name}-${stack}`;
+        started.log({ severity: "warning", message: warning, urn: stackUrn, source: "engine" });
+      }
       const work =
         kind === "refresh"
-          ? started.refreshAll()
+          ? started.refresh()
           : kind === "destroy"
-            ? started.deleteAll(state.all())
+            ? started.destroy()
             : started.runProgram();
-      await withTimeout(work, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => started.close());
+      await withTimeout(work, this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, async () => {
+        state.freeze();
+        await started.close();
+      });
     } catch (error) {
       errors.push((error as Error).message);
     } finally {
@@ -191,8 +231,9 @@ function buildResult(
   startedAt: number,
 ): OperationResult {
   const steps = operation?.steps ?? [];
-  const summary: StepSummary = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
-  for (const step of steps) if (step.error === undefined) summary[step.op] += 1;
+  const summary = summarizeSteps(steps);
+  const canceled = operation?.deployment.cancelled === true;
+  if (canceled) errors.push(`${kind === "preview" ? "preview" : "update"} canceled`);
   const stack = operation?.state
     .all()
     .find((resource) => resource.type === "pulumi:pulumi:Stack" && !resource.pendingDelete);
@@ -208,6 +249,7 @@ function buildResult(
     outputs,
     logs: operation?.logs ?? [],
     ...(errors.length > 0 ? { error: errors.join("\n") } : {}),
+    ...(canceled ? { canceled } : {}),
     durationMs: Date.now() - startedAt,
   };
 }

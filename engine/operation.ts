@@ -1,14 +1,11 @@
-import { LocalCommandProvider, LOCAL_COMMAND_TYPE } from "./local-command-provider";
-import { deleteInReverseDependencyOrder } from "./delete-scheduler";
+import { Deployment } from "./deployment";
 import type { DeploymentState } from "./deployment-state";
 import { DynamicProviderClient } from "./dynamic-provider-client";
 import type { EngineOptions, LogEntry, ResourceState, StepRecord } from "./engine-types";
-import type { ResourceProvider } from "./provider-api";
+import { LocalCommandProvider, LOCAL_COMMAND_TYPE } from "./local-command-provider";
 import { ProgramProcess } from "./program-runner";
-import { MonitorShutdown, ResourceMonitorServer } from "./resource-monitor";
-import { refreshResource } from "./refresh-step";
-import { applyRegistration } from "./resource-steps";
-import type { Registration, ResourceGoal, StepContext, StepError } from "./step-context";
+import type { ResourceProvider } from "./provider-api";
+import { ResourceMonitorServer } from "./resource-monitor";
 import type { ProjectInfo, StackConfig } from "./stack-files";
 
 const DYNAMIC_TYPE_PREFIX = "pulumi-nodejs:dynamic";
@@ -20,35 +17,52 @@ export interface OperationSetup {
   readonly config: StackConfig;
   readonly state: DeploymentState;
   readonly preview: boolean;
+  readonly parallel: number;
 }
 
 /**
  * One preview, up, refresh or destroy: owns the child processes (program, provider host, local
- * commands) and the gRPC server, collects steps, logs and errors, and stops everything in
- * {@link Operation.close}, whatever happened.
+ * commands) and the gRPC server around a {@link Deployment}, collects steps and logs, and stops
+ * everything in {@link Operation.close}, whatever happened.
  */
-export class Operation implements StepContext {
+export class Operation {
   readonly steps: StepRecord[] = [];
   readonly logs: LogEntry[] = [];
-  readonly errors: string[] = [];
-  readonly preview: boolean;
-  readonly state: DeploymentState;
+  readonly deployment: Deployment;
+  private readonly problems: string[] = [];
   private readonly env: NodeJS.ProcessEnv;
   private readonly commands: LocalCommandProvider;
   private dynamic: Promise<DynamicProviderClient> | undefined;
   private monitor: ResourceMonitorServer | undefined;
   private program: ProgramProcess | undefined;
-  private readonly registered = new Set<string>();
-  private stepFailed = false;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly setup: OperationSetup) {
-    this.preview = setup.preview;
-    this.state = setup.state;
     this.env = { ...process.env, ...setup.options.env };
     this.commands = new LocalCommandProvider(setup.project.rootDirectory, this.env, (entry) =>
       this.log(entry),
     );
+    this.deployment = new Deployment({
+      preview: setup.preview,
+      state: setup.state,
+      parallel: setup.parallel,
+      providerFor: (type) => this.providerFor(type),
+      recordStep: (step, old, next) => this.recordStep(step, old, next),
+      log: (entry) => this.log(entry),
+      // Like the engine, a failed step cancels the deployment: the language host interrupts the
+      // program (steps already running still finish).
+      onFailure: () => this.program?.interrupt(),
+    });
+  }
+
+  /** The state the operation works on. */
+  get state(): DeploymentState {
+    return this.setup.state;
+  }
+
+  /** Every failure: the deployment's, then the program's own. */
+  get errors(): string[] {
+    return [...this.deployment.errors, ...this.problems];
   }
 
   /** Runs the program against the monitor; afterwards deletes what it no longer declares. */
@@ -57,10 +71,10 @@ export class Operation implements StepContext {
     this.monitor = await ResourceMonitorServer.start({
       project: project.name,
       stack: options.stack,
-      preview: this.preview,
-      parallel: options.parallel ?? 16,
-      register: (goal) => this.register(goal),
-      registerOutputs: (urn, outputs) => this.state.setOutputs(urn, outputs),
+      preview: this.setup.preview,
+      parallel: this.setup.parallel,
+      register: (goal) => this.deployment.register(goal),
+      registerOutputs: (urn, outputs) => this.deployment.registerOutputs(urn, outputs),
       log: (entry) => this.log(entry),
     });
     // Start the provider host alongside the program rather than on the first dynamic resource:
@@ -70,8 +84,8 @@ export class Operation implements StepContext {
       project,
       stack: options.stack,
       monitorAddress: this.monitor.address,
-      preview: this.preview,
-      parallel: options.parallel ?? 16,
+      preview: this.setup.preview,
+      parallel: this.setup.parallel,
       config,
       env: this.env,
       onLine: (_stream, line) => this.log({ severity: "info", message: line, source: "program" }),
@@ -82,28 +96,38 @@ export class Operation implements StepContext {
       source: "engine",
     });
     const exit = await this.program.exit;
-    if (exit.code !== 0 || this.stepFailed) {
-      if (!this.stepFailed) this.errors.push(this.programFailure(exit.code, exit.signal));
-      return;
+    const succeeded = exit.code === 0;
+    if (!succeeded && !this.deployment.failed && !this.deployment.cancelled) {
+      this.problems.push(this.programFailure(exit.code, exit.signal));
     }
-    const obsolete = this.state
-      .all()
-      .filter((resource) => resource.pendingDelete || !this.registered.has(resource.urn));
-    await this.deleteAll(obsolete);
+    await this.deployment.finish(succeeded);
   }
 
-  /** Deletes the given resources in reverse dependency order. */
-  async deleteAll(resources: readonly ResourceState[]): Promise<void> {
-    const failures = await deleteInReverseDependencyOrder(this, resources);
-    this.errors.push(...failures.map((failure) => `${failure.urn}: ${failure.message}`));
+  /** `pulumi destroy`: deletes every resource in reverse dependency order. */
+  destroy(): Promise<void> {
+    return this.deployment.destroy();
   }
 
-  /** Reads every custom resource back from its provider and records drift. */
-  async refreshAll(): Promise<void> {
-    const current = this.state.all().filter((resource) => !resource.pendingDelete);
-    const failures = await Promise.all(current.map((resource) => refreshResource(this, resource)));
-    for (const failure of failures) {
-      if (failure !== undefined) this.errors.push(`${failure.urn}: ${failure.message}`);
+  /** `pulumi refresh`: reads every resource back and rebuilds the state from what it finds. */
+  refresh(): Promise<void> {
+    return this.deployment.refresh();
+  }
+
+  /**
+   * The first Ctrl-C: the Cancel RPC goes to the provider host, the program is interrupted, and
+   * nothing new starts; steps in flight finish and are recorded.
+   */
+  async cancel(): Promise<void> {
+    this.deployment.cancel();
+    this.program?.interrupt(5_000);
+    const client = await this.dynamic?.catch(() => undefined);
+    if (client !== undefined) {
+      await client.cancel();
+      this.log({
+        severity: "debug",
+        message: "sent Cancel to the provider host",
+        source: "engine",
+      });
     }
   }
 
@@ -146,12 +170,6 @@ export class Operation implements StepContext {
     );
   }
 
-  /** Keeps a finished step and announces it. */
-  recordStep(step: StepRecord): void {
-    this.steps.push(step);
-    this.setup.options.onEvent?.({ kind: "step", step });
-  }
-
   /** Keeps a diagnostic and announces it. */
   log(entry: LogEntry): void {
     this.logs.push(entry);
@@ -167,39 +185,31 @@ export class Operation implements StepContext {
     return this.closing;
   }
 
+  private recordStep(step: StepRecord, old?: ResourceState, next?: ResourceState): void {
+    this.steps.push(step);
+    this.setup.options.onEvent?.({
+      kind: "step",
+      step,
+      ...(old ? { old } : {}),
+      ...(next ? { new: next } : {}),
+    });
+  }
+
   private async stopEverything(): Promise<void> {
     this.program?.kill();
     this.commands.killAll();
     this.monitor?.stop();
     const stopped: Promise<unknown>[] = [];
     if (this.program) stopped.push(waitAtMost(this.program.exit, 2_000));
-    if (this.dynamic)
+    if (this.dynamic) {
       stopped.push(
         this.dynamic.then(
           (client) => client.close(),
           () => undefined,
         ),
       );
+    }
     await Promise.all(stopped);
-  }
-
-  private async register(goal: ResourceGoal): Promise<Registration> {
-    if (this.stepFailed) throw new MonitorShutdown();
-    if (this.registered.has(goal.urn)) {
-      throw new Error(`Duplicate resource URN '${goal.urn}'; try giving it a unique name`);
-    }
-    this.registered.add(goal.urn);
-    try {
-      return await applyRegistration(this, goal);
-    } catch (error) {
-      const failure = error as StepError;
-      this.errors.push(`${failure.urn}: ${failure.message}`);
-      // Like the engine, a failed step cancels the deployment: no new steps start, and the
-      // language host interrupts the program (steps already running still finish).
-      this.stepFailed = true;
-      this.program?.interrupt();
-      throw new MonitorShutdown();
-    }
   }
 
   private programFailure(code: number | null, signal: NodeJS.Signals | null): string {

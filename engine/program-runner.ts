@@ -84,8 +84,11 @@ export class ProgramProcess {
     return this.child.pid;
   }
 
-  /** SIGINT, then SIGKILL after `graceMs`: how the language host cancels a running program. */
-  interrupt(graceMs = 1_000): void {
+  /**
+   * SIGINT, then SIGKILL after `graceMs`: how pulumi-language-nodejs cancels a running program
+   * (its command context sends SIGINT and waits 5 s, `WaitDelay`, before killing).
+   */
+  interrupt(graceMs = 5_000): void {
     this.signal("SIGINT");
     const timer = setTimeout(() => this.kill(), graceMs);
     void this.exit.then(() => clearTimeout(timer));

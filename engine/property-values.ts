@@ -100,6 +100,30 @@ export function markSecretOutputs(outputs: PropertyMap, names: readonly string[]
   return result;
 }
 
+/**
+ * The secret marking the step executor applies to every new state (step_executor.go
+ * `continueExecuteStep`): the `additionalSecretOutputs` keys, then every output whose input of the
+ * same name is itself a secret (top level only, not "contains one"). `id` cannot be made secret.
+ */
+export function markOutputSecrets(
+  outputs: PropertyMap,
+  inputs: PropertyMap,
+  additionalSecretOutputs: readonly string[],
+): PropertyMap {
+  const result = markSecretOutputs(
+    outputs,
+    additionalSecretOutputs.filter((name) => name !== "id"),
+  );
+  for (const [key, value] of Object.entries(result)) {
+    if (!isSecret(value) && isSecret(inputs[key])) result[key] = makeSecret(value);
+  }
+  return result;
+}
+
+/** The warning the engine gives for `additionalSecretOutputs: ["id"]`. */
+export const SECRET_ID_WARNING =
+  "The 'id' property cannot be made secret. See pulumi/pulumi#2717 for more details.";
+
 /** Deep equality of two property values (object key order does not matter). */
 export function deepEqual(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
   if (a === b) return true;

@@ -41,6 +41,17 @@ export interface ExistingResource {
 }
 
 /**
+ * What a Read starts from: a refresh passes the stored inputs and outputs; an import (the `import`
+ * option) only the id, with both maps absent from the request, as the engine sends it.
+ */
+export interface ReadTarget {
+  readonly urn: string;
+  readonly id: string;
+  readonly inputs?: PropertyMap;
+  readonly outputs?: PropertyMap;
+}
+
+/**
  * A resource provider as the engine drives it. Values carry secrets as sentinels in both
  * directions; an implementation that cannot take secrets strips them on the way in and restores
  * secretness on the way out, as the engine's provider plugin layer does.
@@ -54,10 +65,15 @@ export interface ResourceProvider {
   create(urn: string, inputs: PropertyMap): Promise<CreateResult>;
   /** Updates in place and returns the new outputs; never called during a preview. */
   update(old: ExistingResource, news: PropertyMap): Promise<PropertyMap>;
-  /** Reads the live resource (refresh). */
-  read(old: ExistingResource): Promise<ReadResult>;
+  /** Reads the live resource (refresh, import). */
+  read(target: ReadTarget): Promise<ReadResult>;
   /** Deletes the resource. */
   delete(old: ExistingResource): Promise<void>;
+  /**
+   * The Cancel RPC: the engine sends it when an operation is cancelled and when it shuts the
+   * provider down. A provider that has nothing to abort ignores it.
+   */
+  cancel?(): Promise<void>;
 }
 
 /**

@@ -84,10 +84,10 @@ export class ProviderHostProcess {
     signalGroup(this.child, "SIGKILL");
   }
 
-  /** Asks the group to stop, escalating to SIGKILL after `graceMs`, and waits for the exit. */
-  async stop(graceMs = 2_000): Promise<void> {
+  /** SIGINTs the group (as the CLI stops a plugin), SIGKILL after `graceMs`; waits for the exit. */
+  async stop(graceMs = 5_000): Promise<void> {
     if (this.exitDescription !== undefined) return;
-    signalGroup(this.child, "SIGTERM");
+    signalGroup(this.child, "SIGINT");
     const timer = setTimeout(() => this.kill(), graceMs);
     await this.exited;
     clearTimeout(timer);

@@ -7,7 +7,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type { LogEntry } from "./engine-types";
 import { fromStruct, toStruct, type PropertyMap } from "./property-values";
 import { useNativeUtf8Strings } from "./protobuf-strings";
-import type { Registration, ResourceGoal } from "./step-context";
+import { MonitorShutdown, resourceUrn, type Registration, type ResourceGoal } from "./step-context";
 
 /** What the monitor hands to the operation. */
 export interface MonitorHandlers {
@@ -30,21 +30,20 @@ const SEVERITIES: Record<number, LogEntry["severity"]> = {
 type Handler<Req, Res> = grpc.handleUnaryCall<Req, Res>;
 
 /**
- * Thrown by a handler once the operation is being cancelled (a step failed). The engine answers
- * outstanding registrations with UNAVAILABLE, which the SDK takes as "the monitor is shutting
- * down" and stops quietly, instead of reporting every dependent resource as failed.
+ * The features advertised, through GetDeploymentInfo (which the 3.276 SDK asks first) and the
+ * legacy SupportsFeature probe alike: secrets, and `deletedWith` (without it the SDK refuses the
+ * option). The real engine also advertises resource references and output values; without them
+ * the SDK sends a resource reference as its id (what the engine would hand a dynamic provider,
+ * which does not accept references) and waits for every input before registering a resource.
  */
-export class MonitorShutdown extends Error {
-  constructor() {
-    super("resource monitor shut down while waiting on step's done channel");
-    this.name = "MonitorShutdown";
-  }
-}
+const FEATURES: ReadonlyMap<string, resproto.ResourceMonitorFeature> = new Map([
+  ["secrets", resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_SECRETS],
+  ["deletedWith", resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_DELETED_WITH],
+]);
 
 /**
  * The ResourceMonitor and Engine gRPC services the language runtime (`@pulumi/pulumi/cmd/run`)
- * talks to, on one 127.0.0.1 port. Only the secrets feature is advertised, so the SDK sends plain
- * values for resource references and waits for every input before registering a resource.
+ * talks to, on one 127.0.0.1 port (see {@link FEATURES} for what it supports).
  */
 export class ResourceMonitorServer {
   private rootUrn = "";
@@ -87,6 +86,8 @@ export class ResourceMonitorServer {
           response.setUrn(goal.urn);
           response.setId(registration.id);
           response.setObject(toStruct(registration.outputs));
+          // FAIL is only answered under --continue-on-error; a failed step cancels instead.
+          response.setResult(resproto.Result.SUCCESS);
           callback(null, response);
         },
         (error: Error) =>
@@ -103,14 +104,12 @@ export class ResourceMonitorServer {
         info.setStack(handlers.stack);
         info.setDryrun(handlers.preview);
         info.setParallel(handlers.parallel);
-        info.setSupportedfeaturesList([
-          resproto.ResourceMonitorFeature.RESOURCE_MONITOR_FEATURE_SECRETS,
-        ]);
+        info.setSupportedfeaturesList([...FEATURES.values()]);
         callback(null, info);
       },
       supportsFeature: (call, callback) => {
         const response = new resproto.SupportsFeatureResponse();
-        response.setHassupport(call.request.getId() === "secrets");
+        response.setHassupport(FEATURES.has(call.request.getId()));
         callback(null, response);
       },
       registerResource,
@@ -181,22 +180,6 @@ function unsupported<Req, Res>(what: string): Handler<Req, Res> {
     });
 }
 
-/** `urn:pulumi:<stack>::<project>::<parent type$>type::<name>` (resource/urn.go NewURN). */
-export function resourceUrn(
-  stack: string,
-  project: string,
-  parentUrn: string,
-  type: string,
-  name: string,
-): string {
-  let qualifiedType = type;
-  if (parentUrn !== "") {
-    const parentType = parentUrn.split("::")[2] ?? "";
-    if (parentType !== "pulumi:pulumi:Stack") qualifiedType = `${parentType}$${type}`;
-  }
-  return `urn:pulumi:${stack}::${project}::${qualifiedType}::${name}`;
-}
-
 function readGoal(
   request: resproto.RegisterResourceRequest,
   handlers: MonitorHandlers,
@@ -220,13 +203,18 @@ function readGoal(
     inputs: fromStruct(request.getObject()),
     dependencies: request.getDependenciesList(),
     propertyDependencies,
-    protect: request.getProtect() ?? false,
-    retainOnDelete: request.getRetainondelete() ?? false,
+    // Unset (not false) when the program left them out, so the parent's can apply.
+    ...(request.hasProtect() ? { protect: request.getProtect() ?? false } : {}),
+    ...(request.hasRetainondelete()
+      ? { retainOnDelete: request.getRetainondelete() ?? false }
+      : {}),
     ...(request.getDeletebeforereplacedefined()
       ? { deleteBeforeReplace: request.getDeletebeforereplace() }
       : {}),
     ignoreChanges: request.getIgnorechangesList(),
     additionalSecretOutputs: request.getAdditionalsecretoutputsList(),
     replaceOnChanges: request.getReplaceonchangesList(),
+    deletedWith: request.getDeletedwith(),
+    importId: request.getImportid(),
   };
 }

@@ -1,233 +1,164 @@
-import { randomUUID } from "node:crypto";
-import type { ResourceState, StepOp } from "./engine-types";
-import {
-  annotateSecrets,
-  changedKeys,
-  markSecretOutputs,
-  maskSecrets,
-  type PropertyMap,
-} from "./property-values";
-import { ProviderError, type ResourceProvider } from "./provider-api";
-import { resetIgnoredPaths } from "./ignore-changes";
-import {
-  isProviderResource,
-  StepError,
-  type Registration,
-  type ResourceGoal,
-  type StepContext,
-} from "./step-context";
+import type { ResourceState } from "./engine-types";
+import type { KeyChanges } from "./property-diff";
+import { annotateSecrets } from "./property-values";
+import { ProviderError } from "./provider-api";
+import { requireProvider } from "./step-context";
+import { PartialStepFailure, withSecretOutputs, type Step } from "./step-execution";
 
-interface Plan {
-  op: StepOp;
-  changedKeys: string[];
-  replaceKeys: string[];
-  deleteBeforeReplace: boolean;
+/**
+ * The steps that bring a registered resource to its goal (step.go): same, create, update, the
+ * replace marker, and create-replacement. Each records its outcome in the state itself, in the
+ * same write that ends its pending operation.
+ */
+
+/** `SameStep`: nothing to do; the new inputs are kept with the old id and outputs. */
+export function sameStep(old: ResourceState, next: ResourceState, diff?: KeyChanges): Step {
+  return {
+    op: "same",
+    urn: next.urn,
+    type: next.type,
+    old,
+    ...(diff ? { diff } : {}),
+    apply: async (ctx) => {
+      const state = withSecretOutputs(ctx, { ...next, id: old.id, outputs: old.outputs });
+      ctx.state.complete(state, old);
+      return state;
+    },
+  };
 }
 
 /**
- * Decides and performs the step for one registration, the way step_generator.go does: Check, then
- * create / Diff → same, update or replace (create-before-delete unless the provider or the
- * `deleteBeforeReplace` option says otherwise). Previews call Check and Diff only; their outputs
- * are the checked inputs, so every computed output stays unknown to the program.
+ * `CreateStep`, and `CreateReplacementStep` when `replacing` is given: Create (previews keep the
+ * checked inputs as outputs, as the plugin layer does for a provider without preview support). A
+ * partial create (the provider made it, but it did not initialize) is recorded with its init
+ * errors. A replacement takes the old resource's place: a create-before-delete keeps the old one
+ * marked for deletion (even after a partial create), a delete-before-replace drops it.
  */
-export async function applyRegistration(
-  ctx: StepContext,
-  goal: ResourceGoal,
-): Promise<Registration> {
-  const old = ctx.state.live(goal.urn);
-  const plan: Plan = {
-    op: old ? "same" : "create",
-    changedKeys: [],
-    replaceKeys: [],
-    deleteBeforeReplace: false,
-  };
-  const startedAt = Date.now();
-  const record = (error?: string) =>
-    ctx.recordStep({
-      op: plan.op,
-      urn: goal.urn,
-      type: goal.type,
-      name: goal.name,
-      changedKeys: plan.changedKeys,
-      replaceKeys: plan.replaceKeys,
-      deleteBeforeReplace: plan.deleteBeforeReplace,
-      startedAt,
-      finishedAt: Date.now(),
-      ...(error !== undefined ? { error } : {}),
-    });
-  try {
-    const registration =
-      goal.custom && !isProviderResource(goal.type)
-        ? await applyWithProvider(ctx, goal, old, plan)
-        : applyWithoutProvider(ctx, goal, old, plan);
-    record();
-    return registration;
-  } catch (error) {
-    const message = (error as Error).message;
-    record(message);
-    throw new StepError(goal.urn, message);
-  }
-}
-
-// Components, the stack and explicit provider resources: no provider calls, diff on inputs.
-function applyWithoutProvider(
-  ctx: StepContext,
-  goal: ResourceGoal,
-  old: ResourceState | undefined,
-  plan: Plan,
-): Registration {
-  if (old) {
-    plan.changedKeys = changedKeys(old.inputs, goal.inputs);
-    plan.op = plan.changedKeys.length > 0 ? "update" : "same";
-  }
-  const id = old?.id || (goal.custom ? randomUUID() : "");
-  const outputs = goal.custom ? goal.inputs : (old?.outputs ?? {});
-  ctx.state.complete(resourceState(goal, id, goal.inputs, outputs), old);
-  return { id, outputs: goal.custom ? outputs : {} };
-}
-
-async function applyWithProvider(
-  ctx: StepContext,
-  goal: ResourceGoal,
-  old: ResourceState | undefined,
-  plan: Plan,
-): Promise<Registration> {
-  const provider = await ctx.providerFor(goal.type);
-  if (provider === undefined) {
-    throw new Error(`the offline engine has no provider for resource type ${goal.type}`);
-  }
-  const inputs = old ? resetIgnoredPaths(goal.inputs, old.inputs, goal.ignoreChanges) : goal.inputs;
-  const checked = await check(provider, goal, old?.inputs ?? {}, inputs, ctx.preview);
-  if (!old) return create(ctx, provider, goal, checked);
-
-  const existing = { urn: goal.urn, id: old.id, inputs: old.inputs, outputs: old.outputs };
-  const diff = await provider.diff(existing, checked, ctx.preview);
-  plan.changedKeys = changedKeys(old.inputs, checked);
-  // DIFF_UNKNOWN: the engine compares old and new inputs itself, `__provider` included.
-  const changes =
-    diff.changes === "unknown" ? (plan.changedKeys.length > 0 ? "some" : "none") : diff.changes;
-  const triggered = plan.changedKeys.filter(
-    (key) => goal.replaceOnChanges.includes(key) || goal.replaceOnChanges.includes("*"),
-  );
-  plan.replaceKeys = [...new Set([...diff.replaceKeys, ...triggered])];
-
-  if (changes === "none" && (old.initErrors ?? []).length === 0) {
-    plan.op = "same";
-    plan.changedKeys = [];
-    plan.replaceKeys = [];
-    const outputs = markSecretOutputs(old.outputs, goal.additionalSecretOutputs);
-    ctx.state.complete(resourceState(goal, old.id, checked, outputs), old);
-    return { id: old.id, outputs };
-  }
-  if (plan.replaceKeys.length === 0) {
-    plan.op = "update";
-    const updated = ctx.preview ? checked : await provider.update(existing, checked);
-    const outputs = markSecretOutputs(updated, goal.additionalSecretOutputs);
-    ctx.state.complete(resourceState(goal, old.id, checked, outputs), old);
-    return { id: old.id, outputs };
-  }
-
-  plan.op = "replace";
-  if (goal.protect && old.protect) {
-    throw new Error(
-      `unable to replace resource "${goal.urn}"\nas it is currently marked for protection. ` +
-        "To unprotect the resource, remove the `protect` flag from the resource in your Pulumi " +
-        "program and run `pulumi up`",
-    );
-  }
-  plan.deleteBeforeReplace = goal.deleteBeforeReplace ?? diff.deleteBeforeReplace;
-  // The replacement is a new resource: Check runs again without the old inputs.
-  const fresh = await check(provider, goal, {}, inputs, ctx.preview);
-  if (ctx.preview) {
-    ctx.state.complete(resourceState(goal, "", fresh, fresh), old);
-    return { id: "", outputs: fresh };
-  }
-  if (plan.deleteBeforeReplace) {
-    if (!old.retainOnDelete) await provider.delete(existing);
-    ctx.state.remove(old);
-    return create(ctx, provider, goal, fresh);
-  }
-  return create(ctx, provider, goal, fresh, old);
-}
-
-async function create(
-  ctx: StepContext,
-  provider: ResourceProvider,
-  goal: ResourceGoal,
-  inputs: PropertyMap,
-  replacing?: ResourceState,
-): Promise<Registration> {
-  if (ctx.preview) {
-    ctx.state.complete(resourceState(goal, "", inputs, inputs));
-    return { id: "", outputs: inputs };
-  }
-  let created;
-  try {
-    created = await provider.create(goal.urn, inputs);
-  } catch (error) {
-    const failure = error instanceof ProviderError ? error.initFailure : undefined;
-    if (failure !== undefined) {
-      // A partial create exists at the provider: keep it, so the next run updates it.
-      const outputs = markSecretOutputs(
-        annotateSecrets(failure.outputs, inputs),
-        goal.additionalSecretOutputs,
-      );
-      if (replacing) ctx.state.markPendingDelete(replacing);
-      ctx.state.complete({
-        ...resourceState(goal, failure.id, inputs, outputs),
-        initErrors: failure.reasons,
-      });
-    }
-    throw error;
-  }
-  if (created.id === "") throw new Error("provider did not return an ID from Create");
-  const outputs = markSecretOutputs(created.outputs, goal.additionalSecretOutputs);
-  // Old and new exist side by side until the deletes at the end of the run.
-  if (replacing) ctx.state.markPendingDelete(replacing);
-  ctx.state.complete(resourceState(goal, created.id, inputs, outputs));
-  return { id: created.id, outputs };
-}
-
-async function check(
-  provider: ResourceProvider,
-  goal: ResourceGoal,
-  olds: PropertyMap,
-  news: PropertyMap,
-  preview: boolean,
-): Promise<PropertyMap> {
-  const result = await provider.check(goal.urn, olds, news, preview);
-  if (result.failures.length === 0) return result.inputs;
-  // The wording of the engine's check diagnostics (diag/errors.go).
-  const lines = result.failures.map((failure) =>
-    failure.property === ""
-      ? `${goal.type} resource '${goal.name}' has a problem: ${failure.reason}`
-      : `${goal.type} resource '${goal.name}': property ${failure.property} value ` +
-        `${JSON.stringify(maskSecrets(news[failure.property] ?? null))} has a problem: ${failure.reason}`,
-  );
-  throw new Error(lines.join("\n"));
-}
-
-function resourceState(
-  goal: ResourceGoal,
-  id: string,
-  inputs: PropertyMap,
-  outputs: PropertyMap,
-): ResourceState {
+export function createStep(
+  next: ResourceState,
+  replacing?: {
+    readonly old: ResourceState;
+    readonly keepOldForDelete: boolean;
+    readonly replaceKeys: readonly string[];
+    readonly deleteBeforeReplace: boolean;
+    readonly diff?: KeyChanges;
+  },
+): Step {
   return {
-    urn: goal.urn,
-    type: goal.type,
-    custom: goal.custom,
-    id,
-    parent: goal.parent,
-    inputs,
-    outputs,
-    dependencies: goal.dependencies,
-    propertyDependencies: goal.propertyDependencies,
-    protect: goal.protect,
-    retainOnDelete: goal.retainOnDelete,
-    additionalSecretOutputs: goal.additionalSecretOutputs,
-    ...(goal.deleteBeforeReplace !== undefined
-      ? { deleteBeforeReplace: goal.deleteBeforeReplace }
+    op: replacing ? "create-replacement" : "create",
+    urn: next.urn,
+    type: next.type,
+    ...(replacing
+      ? {
+          old: replacing.old,
+          replaceKeys: replacing.replaceKeys,
+          deleteBeforeReplace: replacing.deleteBeforeReplace,
+          ...(replacing.diff ? { diff: replacing.diff } : {}),
+        }
       : {}),
+    ...(next.custom ? { pending: { type: "creating", resource: next } } : {}),
+    apply: async (ctx, operation) => {
+      const commit = (state: ResourceState) => {
+        if (replacing) {
+          const current = replacing.keepOldForDelete
+            ? replacing.old
+            : ctx.state.all().find((r) => r.urn === next.urn && r.pendingReplacement);
+          ctx.state.completeReplacement(state, current, replacing.keepOldForDelete, operation);
+        } else {
+          ctx.state.complete(state, undefined, operation);
+        }
+        return state;
+      };
+      if (!next.custom || ctx.preview) {
+        const outputs = next.custom ? next.inputs : {};
+        return commit(withSecretOutputs(ctx, { ...next, outputs }));
+      }
+      const provider = await requireProvider(ctx, next.type);
+      let created;
+      try {
+        created = await provider.create(next.urn, next.inputs);
+      } catch (error) {
+        const partial = error instanceof ProviderError ? error.initFailure : undefined;
+        if (partial === undefined) throw error;
+        const outputs = annotateSecrets(partial.outputs, next.inputs);
+        const state = { ...next, id: partial.id, outputs, initErrors: partial.reasons };
+        throw new PartialStepFailure(
+          initErrorText(partial.reasons),
+          commit(withSecretOutputs(ctx, state)),
+        );
+      }
+      if (created.id === "") throw new Error("provider did not return an ID from Create");
+      return commit(withSecretOutputs(ctx, { ...next, id: created.id, outputs: created.outputs }));
+    },
   };
+}
+
+/**
+ * `UpdateStep`: Update with the old outputs and the new inputs (previews keep the checked inputs as
+ * outputs). It also runs with unchanged inputs when the resource has init errors, to finish its
+ * initialization. A partial update keeps the OLD inputs with the new outputs and the init errors
+ * (engine/update.go `OnResourceStepPost`), so the next run tries again.
+ */
+export function updateStep(old: ResourceState, next: ResourceState, diff?: KeyChanges): Step {
+  return {
+    op: "update",
+    urn: next.urn,
+    type: next.type,
+    old,
+    ...(diff ? { diff } : {}),
+    ...(next.custom ? { pending: { type: "updating", resource: next } } : {}),
+    apply: async (ctx, operation) => {
+      const commit = (state: ResourceState) => {
+        ctx.state.complete(state, old, operation);
+        return state;
+      };
+      const base = { ...next, id: old.id };
+      if (!next.custom) return commit(withSecretOutputs(ctx, { ...base, outputs: {} }));
+      if (ctx.preview) return commit(withSecretOutputs(ctx, { ...base, outputs: next.inputs }));
+      const provider = await requireProvider(ctx, next.type);
+      const existing = { urn: old.urn, id: old.id, inputs: old.inputs, outputs: old.outputs };
+      try {
+        const outputs = await provider.update(existing, next.inputs);
+        return commit(withSecretOutputs(ctx, { ...base, outputs }));
+      } catch (error) {
+        const partial = error instanceof ProviderError ? error.initFailure : undefined;
+        if (partial === undefined) throw error;
+        const outputs = annotateSecrets(partial.outputs, next.inputs);
+        const state = { ...base, outputs, initErrors: partial.reasons };
+        const kept = commit({ ...withSecretOutputs(ctx, state), inputs: old.inputs });
+        throw new PartialStepFailure(initErrorText(partial.reasons), kept);
+      }
+    },
+  };
+}
+
+/** `ReplaceStep`: the logical replace the summary counts; the work is in the steps around it. */
+export function replaceStep(
+  old: ResourceState,
+  next: ResourceState,
+  replaceKeys: readonly string[],
+  deleteBeforeReplace: boolean,
+  diff?: KeyChanges,
+): Step {
+  return {
+    op: "replace",
+    urn: next.urn,
+    type: next.type,
+    old,
+    replaceKeys,
+    deleteBeforeReplace,
+    ...(diff ? { diff } : {}),
+    apply: async () => undefined,
+  };
+}
+
+/**
+ * `InitError.Error()` (provider_plugin.go): the reasons as hashicorp/go-multierror lists them, or
+ * `resource init failed` when there are none. This, not the provider's message, is what the CLI
+ * reports for a partial create or update.
+ */
+export function initErrorText(reasons: readonly string[]): string {
+  if (reasons.length === 0) return "resource init failed";
+  const count = reasons.length === 1 ? "1 error occurred" : `${reasons.length} errors occurred`;
+  return `${count}:\n${reasons.map((reason) => `\t* ${reason}`).join("\n")}\n\n`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { ResourceState } from "./engine-types";
+import type { Snapshot } from "./deployment-state";
+import type { PendingOperation, ResourceState } from "./engine-types";
 import { isObject, SECRET_SIG, SIG_KEY, type PropertyValue } from "./property-values";
 import type { SecretsCrypter } from "./secrets-crypter";
 
@@ -13,6 +14,11 @@ export interface StateFileContents {
   readonly stack: string;
   /** The passphrase provider's salt, as in a CLI checkpoint's `secrets_providers.state.salt`. */
   readonly secretsProvider: { readonly type: "passphrase"; readonly salt: string };
+  /**
+   * Provider calls begun and never seen to end, as in a CLI checkpoint's `pending_operations`:
+   * `{ type: "creating" | ..., resource }`. Absent when there are none.
+   */
+  readonly pendingOperations?: readonly unknown[];
   readonly resources: readonly unknown[];
 }
 
@@ -55,21 +61,38 @@ export class StateStore {
 
   /** Decrypts the resources of a state file. */
   decode(contents: StateFileContents | undefined): ResourceState[] {
-    if (contents === undefined) return [];
-    return contents.resources.map((resource) => this.transform(resource, "decrypt") as never);
+    return [...this.decodeSnapshot(contents).resources];
+  }
+
+  /** Decrypts the resources and pending operations of a state file. */
+  decodeSnapshot(contents: StateFileContents | undefined): Snapshot {
+    if (contents === undefined) return { resources: [], pendingOperations: [] };
+    const decrypt = (value: unknown) => this.transform(value, "decrypt") as never;
+    return {
+      resources: contents.resources.map(decrypt) as ResourceState[],
+      pendingOperations: (contents.pendingOperations ?? []).map(decrypt) as PendingOperation[],
+    };
   }
 
   /**
    * Encrypts secrets and replaces the file. The text is what `JSON.stringify(contents, null, 2)`
    * gives, assembled from entries serialized once per resource state.
    */
-  save(resources: readonly ResourceState[]): void {
+  save(resources: readonly ResourceState[], pending: readonly PendingOperation[] = []): void {
     const contents: StateFileContents = {
       version: 1,
       generator: GENERATOR,
       project: this.identity.project,
       stack: this.identity.stack,
       secretsProvider: { type: "passphrase", salt: this.crypter.encryptionSalt },
+      ...(pending.length > 0
+        ? {
+            pendingOperations: pending.map((operation) => ({
+              type: operation.type,
+              resource: this.transform(operation.resource, "encrypt"),
+            })),
+          }
+        : {}),
       resources: [],
     };
     const directory = dirname(this.file);

@@ -92,7 +92,7 @@ async function deployWithOfflineEngine(emulator: EmulatorHandle, stateDir: strin
     say("");
     say(`$ offline engine: ${operation} --stack ${STACK}`);
     const result: OperationResult = await engine()[operation]();
-    say(formatSummary(result));
+    for (const line of formatSummary(result)) say(line);
     if (!result.ok) {
       for (const line of (result.error ?? "").split("\n")) say(`error: ${line}`);
       return undefined;
@@ -163,7 +163,7 @@ function runCommand(
 }
 
 function printEvent(event: EngineEvent, say: Say): void {
-  if (event.kind === "step") say(`  ${formatStep(event.step)}`);
+  if (event.kind === "step") say(formatStep(event.step));
   const line = event.kind === "log" ? formatLog(event.log) : undefined;
   if (line !== undefined) say(line);
 }

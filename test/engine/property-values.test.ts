@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resetIgnoredPaths } from "../../engine/ignore-changes";
+import { processIgnoreChanges } from "../../engine/ignore-changes";
 import {
   annotateSecrets,
   changedKeys,
@@ -53,10 +53,11 @@ describe("property values", () => {
   it("resets ignored paths to the old value, or removes them when the old inputs lacked them", () => {
     const olds = { size: 1, settings: { mode: "a", level: 1 } };
     const news = { size: 2, settings: { mode: "b", level: 2 }, added: true };
-    expect(resetIgnoredPaths(news, olds, ["size", "settings.mode", "added"])).toEqual({
-      size: 1,
-      settings: { mode: "a", level: 2 },
+    expect(processIgnoreChanges(news, olds, ["size", "settings.mode", "added"])).toEqual({
+      inputs: { size: 1, settings: { mode: "a", level: 2 } },
+      invalidPaths: [],
     });
-    expect(resetIgnoredPaths(news, olds, ["*"])).toEqual(olds);
+    expect(processIgnoreChanges(news, olds, ["*"]).inputs).toEqual(olds);
+    expect(news).toEqual({ size: 2, settings: { mode: "b", level: 2 }, added: true });
   });
 });

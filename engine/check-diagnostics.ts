@@ -1,0 +1,60 @@
+import type { CheckFailure } from "./provider-api";
+import {
+  isObject,
+  isSecret,
+  UNKNOWN,
+  type PropertyMap,
+  type PropertyValue,
+} from "./property-values";
+
+/**
+ * The engine's check-failure diagnostics (step_generator.go `issueCheckFailures`, diag/errors.go
+ * 2003 and 2004): `<type> resource '<name>': property <key> value <v> has a problem: <reason>`,
+ * or `<type> resource '<name>' has a problem: <reason>` without a property. `<v>` is Go's `%v` of
+ * the program's own value for that key (the raw goal, before Check), so a secret prints its plain
+ * value exactly as the CLI prints it.
+ */
+export function checkFailureMessage(
+  type: string,
+  name: string,
+  goalInputs: PropertyMap,
+  failure: CheckFailure,
+): string {
+  if (failure.property === "") return `${type} resource '${name}' has a problem: ${failure.reason}`;
+  const value = goValue(goalInputs[failure.property]);
+  return (
+    `${type} resource '${name}': property ${failure.property} value ${value} ` +
+    `has a problem: ${failure.reason}`
+  );
+}
+
+/** `PropertyValue.String()`: `{abc}`, `{3}`, `{<nil>}`, `{[{1} {2}]}`, `{map[a:{1}]}`, `{&{{x}}}`. */
+function goValue(value: PropertyValue | undefined): string {
+  if (value === UNKNOWN) return "output<string>{}";
+  return `{${goInner(value)}}`;
+}
+
+function goInner(value: PropertyValue | undefined): string {
+  if (value === undefined || value === null) return "<nil>";
+  if (isSecret(value)) return `&{${goValue(value.value)}}`;
+  if (Array.isArray(value)) return `[${value.map(goValue).join(" ")}]`;
+  if (isObject(value)) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${key}:${goValue(value[key])}`);
+    return `map[${entries.join(" ")}]`;
+  }
+  if (typeof value === "number") return goNumber(value);
+  return String(value);
+}
+
+// Go prints a float64 with %v as strconv's shortest 'g': exponent form when the decimal exponent
+// is below -4 or at least 6 (`1e+06`, `1.5e-05`), plain digits otherwise.
+function goNumber(value: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? "+Inf" : value < 0 ? "-Inf" : "NaN";
+  const [mantissa, power] = value.toExponential().split("e") as [string, string];
+  const exponent = Number(power);
+  if (value === 0 || (exponent >= -4 && exponent < 6)) return String(value);
+  const sign = exponent < 0 ? "-" : "+";
+  return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+}
