@@ -29,9 +29,25 @@ export function checkFailureMessage(
 }
 
 /** `PropertyValue.String()`: `{abc}`, `{3}`, `{<nil>}`, `{[{1} {2}]}`, `{map[a:{1}]}`, `{&{{x}}}`. */
-function goValue(value: PropertyValue | undefined): string {
+export function goValue(value: PropertyValue | undefined): string {
   if (value === UNKNOWN) return "output<string>{}";
   return `{${goInner(value)}}`;
+}
+
+/** `PropertyValue.RedactSecrets()`: the same, every secret replaced by `[secret]`. */
+export function goValueRedacted(value: PropertyValue | undefined): string {
+  return goValue(redact(value));
+}
+
+function redact(value: PropertyValue | undefined): PropertyValue | undefined {
+  if (isSecret(value)) return "[secret]";
+  if (Array.isArray(value)) return value.map((item) => redact(item) ?? null);
+  if (isObject(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, redact(item) ?? null]),
+    );
+  }
+  return value;
 }
 
 function goInner(value: PropertyValue | undefined): string {

@@ -1,3 +1,4 @@
+import { goValueRedacted } from "./check-diagnostics";
 import type { ResourceState } from "./engine-types";
 import { replaceStep } from "./resource-steps";
 import { goalState, requireProvider, type ResourceGoal, type StepContext } from "./step-context";
@@ -72,9 +73,8 @@ export function previouslyImportedMessage(
   next: ResourceState,
   replaceKeys: readonly string[],
 ): string {
-  const show = (value: unknown) => (value === undefined ? "<nil>" : JSON.stringify(value));
   const changes = replaceKeys.map(
-    (key) => `${key}: ${show(old.inputs[key])} => ${show(next.inputs[key])}`,
+    (key) => `${key}: ${goValueRedacted(old.inputs[key])} => ${goValueRedacted(next.inputs[key])}`,
   );
   return (
     "previously-imported resources that still specify an ID may not be replaced; please remove " +
