@@ -15,7 +15,6 @@ import { DEFAULT_TEST_PASSPHRASE } from "../../engine/secrets-crypter";
 const STACK = "cli";
 const TOKEN = "cli-token-d4e8";
 const CLI = join(__dirname, "..", "..", "engine", "engine-cli.ts");
-const TSX = require.resolve("tsx/cli");
 const running = new Set<ChildProcess>();
 let store: ThingStore;
 
@@ -25,13 +24,21 @@ interface CliRun {
   stderr: string;
 }
 
-/** Runs `tsx engine/engine-cli.ts ...` without a terminal, killed if it outlives `timeoutMs`. */
-function runCli(args: string[], timeoutMs = 45_000): Promise<CliRun> {
-  const child = spawn(process.execPath, [TSX, CLI, ...args], {
+/**
+ * Runs `node --import tsx engine/engine-cli.ts ...` (one process, so signals reach the engine)
+ * without a terminal, killed if it outlives `timeoutMs`.
+ */
+function runCli(
+  args: string[],
+  timeoutMs = 45_000,
+  started?: (child: ChildProcess) => void,
+): Promise<CliRun> {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
     env: { ...process.env, PULUMI_CONFIG_PASSPHRASE: DEFAULT_TEST_PASSPHRASE, THING_REGION: "fra" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   running.add(child);
+  started?.(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -107,5 +114,24 @@ describe("the offline engine CLI", { timeout: 60_000 }, () => {
     expect(lines.at(-2)).toBe(
       `error: ${base}: thing store POST /things -> 503: {"error":"maintenance"}`,
     );
+  });
+
+  it("cancels on the first Ctrl-C: the create in flight finishes, the run ends `update canceled`", async () => {
+    store.failWhen = undefined;
+    let cli: ChildProcess | undefined;
+    store.onRequest = (call) => {
+      if (call.method !== "POST" || call.subject !== "base") return;
+      store.onRequest = undefined;
+      cli?.kill("SIGINT");
+    };
+    const run = await runCli(["up", "--yes", ...stackArgs()], 45_000, (child) => (cli = child));
+    expect(run.stderr).toContain(
+      "^C received; cancelling. If you would like to terminate immediately, press ^C again.\n" +
+        "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n",
+    );
+    expect(run.code).toBe(1);
+    const lines = run.stdout.split("\n");
+    expect(lines).toContain(` +  ${THING_TYPE} base created`);
+    expect(lines.at(-2)).toBe("error: update canceled");
   });
 });
