@@ -16,14 +16,15 @@ import { DEFAULT_ORG } from "../../rules/deployment-defaults";
 import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import { changedKeys, compact } from "../provider-kit/provider-values";
+import { isUnknown } from "../provider-kit/unknowns";
 
 /** Inputs of FlyApp as its provider receives them. */
 export interface FlyAppInputs {
   /** Globally unique app name. Changing it replaces the app. */
   name: string;
-  /** Organization slug. Default `personal`. Changing it replaces the app. */
+  /** Organization slug. Default `personal`. Fly cannot move an app: a change is refused. */
   org: string;
-  /** Custom private network isolating the app. Fly cannot change it: changing it replaces the app. */
+  /** Custom private network isolating the app. Fly cannot change it: a change is refused. */
   network?: string;
 }
 
@@ -64,6 +65,36 @@ function outputsOf(app: App, fallbackOrg: string): FlyAppOutputs {
   });
 }
 
+/**
+ * An existing app (same name) asked to move to another organization or network. Fly cannot do
+ * either, and a replacement would first delete everything that depends on the app (machines,
+ * volumes, IP addresses, secrets), then fail to recreate the app under its taken name: refused
+ * here, at preview, before anything is touched.
+ */
+function immovableChanges(olds: Partial<FlyAppInputs>, news: FlyAppInputs) {
+  if (olds.name === undefined || olds.name !== news.name) return [];
+  const sameApp = `the app ${news.name} exists already`;
+  const consequence =
+    "replacing it would delete every machine, volume, IP address and secret of the app; " +
+    "keep the old value, or give the app a new name to create a new app";
+  const failures: { property: string; reason: string }[] = [];
+  if (olds.org !== undefined && !isUnknown(news.org) && olds.org !== news.org) {
+    failures.push({
+      property: "org",
+      reason: `${sameApp} in organization ${olds.org} and Fly cannot move it to ${news.org}: ${consequence}`,
+    });
+  }
+  const network = (value: string | undefined) =>
+    value === undefined ? "the default network" : `network ${value}`;
+  if (!isUnknown(news.network) && olds.network !== news.network) {
+    failures.push({
+      property: "network",
+      reason: `${sameApp} on ${network(olds.network)} and Fly cannot move it to ${network(news.network)}: ${consequence}`,
+    });
+  }
+  return failures;
+}
+
 /** The provider behind the resource below (exported for tests and tooling). */
 export class FlyAppProvider
   extends FlyProvider
@@ -73,10 +104,12 @@ export class FlyAppProvider
     super("FlyApp", "app");
   }
 
-  async check(_olds: FlyAppInputs, news: FlyAppInputs) {
+  async check(olds: Partial<FlyAppInputs>, news: FlyAppInputs) {
     const failures = toCheckFailures(news, schemaProblems(appInputSchema(), news));
     if (failures.length > 0) return { failures };
-    return { inputs: { ...news, org: news.org ?? DEFAULT_ORG } };
+    const inputs = { ...news, org: news.org ?? DEFAULT_ORG };
+    const moves = immovableChanges(olds, inputs);
+    return moves.length > 0 ? { failures: moves } : { inputs };
   }
 
   async diff(_id: string, olds: FlyAppOutputs, news: FlyAppInputs) {
@@ -156,9 +189,9 @@ const provider = new FlyAppProvider();
 export interface FlyAppArgs {
   /** Globally unique app name: lowercase letters, digits and dashes. Replaces on change. */
   name: pulumi.Input<string>;
-  /** Organization slug (default `personal`). Replaces on change. */
+  /** Organization slug (default `personal`). Cannot change once the app exists. */
   org?: pulumi.Input<string>;
-  /** Custom private network (default: the organization's). Replaces on change. */
+  /** Custom private network (default: the organization's). Cannot change once the app exists. */
   network?: pulumi.Input<string>;
 }
 

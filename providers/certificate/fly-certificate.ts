@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { createCertificatesClient } from "../fly-client/certificate-operations";
-import { readTarget } from "../provider-kit/import-id";
+import { recordedState } from "../provider-kit/recorded-state";
 import { isNotFound } from "../fly-client/fly-api-error";
 import type { CertificateDetail } from "../fly-client/fly-client";
 import { appNameProblem, hostnameProblem } from "../../rules/fly-names";
@@ -123,8 +123,8 @@ export class FlyCertificateProvider
     });
   }
 
-  async read(importOrId: string, props?: FlyCertificateOutputs) {
-    const { app, id } = readTarget("FlyCertificate", importOrId, props?.app);
+  async read(id: string, props?: FlyCertificateOutputs) {
+    const { app } = recordedState("FlyCertificate", props);
     return this.call(id, async ({ options }) => {
       const certificates = createCertificatesClient(options);
       let certificate: CertificateDetail;
@@ -172,8 +172,8 @@ export interface FlyCertificateArgs {
 }
 
 /**
- * A certificate for a custom hostname of a Fly app. Its id is the hostname. Import it with the
- * id `<app>/<hostname>`, e.g. `pulumi import ... my-app/chat.example.com`.
+ * A certificate for a custom hostname of a Fly app. Its id is the hostname. A certificate the app
+ * already has for the hostname is adopted by the create.
  */
 export class FlyCertificate extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
-import { readTarget } from "../provider-kit/import-id";
+import { recordedState } from "../provider-kit/recorded-state";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createIpAddressesClient, ipAddressHasType } from "../fly-client/ip-address-operations";
 import type { IpAddressType, IpAddress } from "../fly-client/fly-client";
@@ -82,12 +82,6 @@ function networkOf(ip: IpAddress): string | undefined {
   return networkField(ip, "name");
 }
 
-/** The kind of an assigned address, for an import that names only the address. */
-function typeOf(ip: IpAddress): IpAddressType {
-  const types: IpAddressType[] = ["private_v6", "v6", "shared_v4", "v4"];
-  return types.find((type) => ipAddressHasType(ip, type)) ?? "v6";
-}
-
 /** Whether an assigned address is the one `inputs` describe. */
 function matches(ip: IpAddress, inputs: FlyIpAddressInputs): boolean {
   return (
@@ -154,8 +148,9 @@ export class FlyIpAddressProvider
     });
   }
 
-  async read(importOrId: string, props?: FlyIpAddressOutputs) {
-    const { app, id } = readTarget("FlyIpAddress", importOrId, props?.app);
+  async read(id: string, props?: FlyIpAddressOutputs) {
+    const recorded = recordedState("FlyIpAddress", props);
+    const app = recorded.app;
     return this.call(`${app} ${id}`, async ({ options }) => {
       let assigned: IpAddress[];
       try {
@@ -166,12 +161,7 @@ export class FlyIpAddressProvider
       }
       const ip = assigned.find((candidate) => candidate.ip === id);
       if (ip === undefined) return {};
-      const known = {
-        ...props,
-        app,
-        type: props?.type ?? typeOf(ip),
-        region: ip.region ?? GLOBAL_REGION,
-      };
+      const known = { ...recorded, region: ip.region ?? GLOBAL_REGION };
       const outs = outputsOf(
         { ...known, network: networkOf(ip), serviceName: ip.service_name || undefined },
         ip,
@@ -224,8 +214,7 @@ export interface FlyIpAddressArgs {
 
 /**
  * An IP address assigned to a Fly app. Its id is the address. Released when deleted, unless it
- * was adopted (see `adopted`). Import it
- * with the id `<app>/<address>`, e.g. `my-app/2a09:8280:1::4e:1`.
+ * was adopted (see `adopted`).
  */
 export class FlyIpAddress extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;

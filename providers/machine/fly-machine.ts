@@ -16,13 +16,18 @@ import { checkMachineInputs } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
 import { adoptMachine, launchMachine } from "./machine-create";
 import { mountedVolume, SPEC_KEYS, specOf } from "./machine-normal-form";
-import { flyConfigDiffers, machineOutputs } from "./machine-outputs";
+import {
+  flyConfigDiffers,
+  isStartedAndHealthy,
+  machineOutputs,
+  recordedUnhealthy,
+} from "./machine-outputs";
 import type { FlyMachineOutputs } from "./machine-outputs";
 import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy, rollOut } from "./machine-rollout";
 import type { RolloutContext } from "./machine-rollout";
-import { readTarget } from "../provider-kit/import-id";
+import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { compact } from "../provider-kit/provider-values";
 import type { DeepInput } from "../provider-kit/provider-values";
@@ -66,10 +71,13 @@ export class FlyMachineProvider
     if (olds.name !== news.name) replaces.push("name");
     if (olds.region !== news.region) replaces.push("region");
     if (mountedVolume(olds) !== mountedVolume(news)) replaces.push("mounts");
+    // A machine last seen stopped or failing its checks is a change too: Pulumi keeps no other
+    // trace of it (a refresh clears the init errors of a create that never became healthy).
     const changes =
       replaces.length > 0 ||
       flyConfigDiffers(olds, news) ||
-      olds.healthTimeoutSeconds !== news.healthTimeoutSeconds;
+      olds.healthTimeoutSeconds !== news.healthTimeoutSeconds ||
+      recordedUnhealthy(olds);
     // Names are unique per app and a volume attaches to one machine: a replacement that keeps
     // either must remove the old machine before the new one can exist.
     const sameName = olds.app === news.app && olds.name === news.name;
@@ -95,17 +103,20 @@ export class FlyMachineProvider
     });
   }
 
-  async read(importOrId: string, props?: FlyMachineOutputs) {
-    const known = props ?? ({} as FlyMachineOutputs);
-    const { app, id } = readTarget("FlyMachine", importOrId, known.app);
-    const machine = await this.call(known.name ?? id, (call) =>
-      createMachinesClient(call.options).getOrUndefined(app, id),
+  async read(id: string, props?: FlyMachineOutputs) {
+    const known = recordedState("FlyMachine", props);
+    const machine = await this.call(known.name, (call) =>
+      createMachinesClient(call.options).getOrUndefined(known.app, id),
     );
     if (machine === undefined || machine.state === "destroyed" || machine.state === "destroying") {
       return {};
     }
     const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
-    const outs = machineOutputs({ ...known, app, healthTimeoutSeconds }, machine);
+    const seen = machineOutputs({ ...known, healthTimeoutSeconds }, machine);
+    const hasChecks = Object.keys(specOf(seen).checks ?? {}).length > 0;
+    const outs = isStartedAndHealthy(machine, hasChecks)
+      ? seen
+      : { ...seen, healthy: false as const };
     const inputs = compact({
       app: outs.app,
       name: outs.name,
@@ -171,8 +182,8 @@ export type FlyMachineArgs = {
 
 /**
  * A Fly Machine. Replaced when `app`, `name`, `region` or the mounted volume change; every
- * other change is an in-place update that waits for health and rolls back on failure. Import it
- * with the id `<app>/<machine id>`, e.g. `my-app/148ed599c14389`.
+ * other change is an in-place update that waits for health and rolls back on failure. An
+ * existing machine of the same name that these providers made is adopted by the create.
  */
 export class FlyMachine extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;

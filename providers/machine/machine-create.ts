@@ -37,8 +37,9 @@ export async function launchMachine(
   } catch (error) {
     const latest = await ctx.client.machines.get(inputs.app, created.id).catch(() => created);
     throw initFailure(
+      inputs,
       created.id,
-      machineOutputs(inputs, latest),
+      machineOutputs(inputs, latest, false),
       `FlyMachine ${inputs.name}: machine ${created.id} in region ${inputs.region} was created but is not healthy: ${describeError(error)}`,
     );
   }

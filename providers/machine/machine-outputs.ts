@@ -18,10 +18,23 @@ export interface FlyMachineOutputs extends FlyMachineInputs {
   state: string;
   /** The machine's address in the app's private network. */
   privateIp: string;
+  /**
+   * `false` when the machine was last seen not started with every check passing (a create that
+   * never became healthy, or a refresh that found it so); absent otherwise. `diff` counts it as a
+   * change, so the next `up` brings the machine back.
+   */
+  healthy?: false;
 }
 
-/** The outputs for `machine`, keeping what Fly does not report (secrets version, timeout). */
-export function machineOutputs(inputs: FlyMachineInputs, machine: Machine): FlyMachineOutputs {
+/**
+ * The outputs for `machine`, keeping what Fly does not report (secrets version, timeout).
+ * `healthy` says whether it was seen started and healthy (recorded only when it was not).
+ */
+export function machineOutputs(
+  inputs: FlyMachineInputs,
+  machine: Machine,
+  healthy = true,
+): FlyMachineOutputs {
   const spec = fromApiConfig(machine.config ?? machine.incomplete_config ?? {}, machine.region);
   return compact({
     app: inputs.app,
@@ -34,7 +47,22 @@ export function machineOutputs(inputs: FlyMachineInputs, machine: Machine): FlyM
     version: versionOf(machine),
     state: machine.state,
     privateIp: machine.private_ip ?? "",
+    healthy: healthy ? undefined : false,
   });
+}
+
+/** Whether the machine runs with every check of its spec passing, as Fly reports it now. */
+export function isStartedAndHealthy(machine: Machine, specHasChecks: boolean): boolean {
+  if (machine.state !== "started") return false;
+  const checks = machine.checks ?? [];
+  return (
+    !specHasChecks || (checks.length > 0 && checks.every((check) => check.status === "passing"))
+  );
+}
+
+/** Whether recorded outputs say the machine is not started and healthy (so `up` must act). */
+export function recordedUnhealthy(olds: FlyMachineOutputs): boolean {
+  return olds.state !== "started" || olds.healthy === false;
 }
 
 /** Whether Fly must change anything to go from `olds` to `news` (config or secrets version). */

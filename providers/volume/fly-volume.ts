@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createMachineLookupClient } from "../fly-client/machine-lookup";
 import { createVolumesClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import type { Volume } from "../fly-client/fly-client";
-import { readTarget } from "../provider-kit/import-id";
+import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { compact } from "../provider-kit/provider-values";
 import { checkVolumeInputs } from "./volume-check";
@@ -123,10 +123,10 @@ export class FlyVolumeProvider
     });
   }
 
-  async read(importOrId: string, props?: FlyVolumeOutputs) {
-    const known = props ?? ({} as Partial<FlyVolumeOutputs>);
-    const { app, id } = readTarget("FlyVolume", importOrId, known.app);
-    const volume = await this.call(known.name ?? id, (call) =>
+  async read(id: string, props?: FlyVolumeOutputs) {
+    const known = recordedState("FlyVolume", props);
+    const app = known.app;
+    const volume = await this.call(known.name, (call) =>
       volumeClient(call).volumes.getOrUndefined(app, id),
     );
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return {};
@@ -207,8 +207,8 @@ export interface FlyVolumeArgs {
 }
 
 /**
- * A Fly volume. Retained on Fly when deleted unless `deleteOnDestroy` is set. Import it with the
- * id `<app>/<volume id>`, e.g. `my-app/vol_1234567890abcdef`.
+ * A Fly volume. Retained on Fly when deleted unless `deleteOnDestroy` is set; a later create
+ * adopts a volume of the same name and region these providers made, with its data.
  */
 export class FlyVolume extends pulumi.dynamic.Resource {
   declare readonly app: pulumi.Output<string>;

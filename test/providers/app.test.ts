@@ -49,6 +49,36 @@ describe("FlyApp check", () => {
     });
   });
 
+  it("refuses to move an existing app to another organization or network, naming what a replace would delete", async () => {
+    const olds = { name: "gw-one", org: "personal" };
+    const consequence =
+      "replacing it would delete every machine, volume, IP address and secret of the app; " +
+      "keep the old value, or give the app a new name to create a new app";
+    expect(await provider.check(olds, { name: "gw-one", org: "acme", network: "private" })).toEqual(
+      {
+        failures: [
+          {
+            property: "org",
+            reason: `the app gw-one exists already in organization personal and Fly cannot move it to acme: ${consequence}`,
+          },
+          {
+            property: "network",
+            reason:
+              "the app gw-one exists already on the default network and Fly cannot move it to network private: " +
+              consequence,
+          },
+        ],
+      },
+    );
+    // A new name is a new app, beside the old one: allowed.
+    expect(await provider.check(olds, { name: "gw-two", org: "acme" })).toEqual({
+      inputs: { name: "gw-two", org: "acme" },
+    });
+    expect(await provider.check(olds, { name: "gw-one", org: UNKNOWN })).toEqual({
+      inputs: { name: "gw-one", org: UNKNOWN },
+    });
+  });
+
   it("accepts unknown values during a preview", async () => {
     expect(await provider.check({} as never, { name: UNKNOWN, org: UNKNOWN })).toEqual({
       inputs: { name: UNKNOWN, org: UNKNOWN },

@@ -120,12 +120,16 @@ describe("FlyMachine adoption", () => {
       kind: "checks_fail",
       image: "registry.fly.io/gw:sick",
     });
-    const wanted = await inputs({
-      name: "gw-sick",
-      mounts: [],
-      image: "registry.fly.io/gw:sick",
-      healthTimeoutSeconds: 0.2,
-    });
+    // The host passes the serialized provider with the inputs; the partial create must keep it.
+    const wanted = {
+      ...(await inputs({
+        name: "gw-sick",
+        mounts: [],
+        image: "registry.fly.io/gw:sick",
+        healthTimeoutSeconds: 0.2,
+      })),
+      __provider: "exports.handler = serialized provider",
+    };
     const error = (await rejectionOf(bed.provider.create(wanted))) as Error & {
       id: string;
       properties: FlyMachineOutputs;
@@ -133,15 +137,40 @@ describe("FlyMachine adoption", () => {
     };
     const record = await machineRecord(error.id);
     expect(error.properties.machineId).toBe(error.id);
+    expect((error.properties as { __provider?: string }).__provider).toBe(wanted.__provider);
     expect(error.reasons).toEqual([error.message]);
     expect(error.message).toBe(
       `FlyMachine gw-sick: machine ${error.id} in region iad was created but is not healthy: ` +
         `machine ${error.id} in app ${APP} not healthy within 200 ms (started); 0/1 checks passing; ` +
         `check "startup" is critical: GET http://[${record.private_ip}]:3000/startupz: 503 Service Unavailable`,
     );
+    // Recorded as unhealthy, and read back so: a refresh (which clears Pulumi's init errors)
+    // still leaves a change for the next up.
+    expect(error.properties.healthy).toBe(false);
+    const read = await bed.provider.read(error.id, error.properties);
+    expect((read.props as FlyMachineOutputs).healthy).toBe(false);
+    const mustAct = { changes: true, replaces: [], deleteBeforeReplace: false };
+    expect(await bed.provider.diff(error.id, read.props as FlyMachineOutputs, wanted)).toEqual(
+      mustAct,
+    );
     await bed.fx.control("DELETE", "/faults");
     const updated = await bed.provider.update(error.id, error.properties, wanted);
     expect(updated.outs.state).toBe("started");
+    expect(updated.outs.healthy).toBeUndefined();
     expect(updated.outs.version).toBe(record.instance_id);
+    expect(await bed.provider.diff(error.id, updated.outs, wanted)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+
+    // Stopped behind Pulumi's back: a change too, and the update starts it again.
+    await bed.fx.api("POST", `/v1/apps/${APP}/machines/${error.id}/stop`, {});
+    await bed.fx.api("GET", `/v1/apps/${APP}/machines/${error.id}/wait?state=stopped&timeout=5`);
+    const stopped = (await bed.provider.read(error.id, updated.outs)).props as FlyMachineOutputs;
+    expect([stopped.state, stopped.healthy]).toEqual(["stopped", false]);
+    expect(await bed.provider.diff(error.id, stopped, wanted)).toEqual(mustAct);
+    const restarted = await bed.provider.update(error.id, stopped, wanted);
+    expect([restarted.outs.state, restarted.outs.healthy]).toEqual(["started", undefined]);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { initFailure } from "../../providers/provider-kit/fly-provider";
 import { progress, resourceLabel } from "../../providers/provider-kit/progress";
 import { sameValue } from "../../providers/provider-kit/provider-values";
 import { captureProgress } from "./provider-support";
@@ -31,5 +32,23 @@ describe("comparing values the way Fly stores them", () => {
     );
     expect(sameValue({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
     expect(sameValue({ a: 1 }, { a: "1" })).toBe(false);
+  });
+});
+
+describe("initFailure", () => {
+  it("keeps the inputs' __provider in the properties the host stores, so the resource stays manageable", () => {
+    const failure = initFailure(
+      { a: 1, __provider: "code" },
+      "m-1",
+      { a: 1, state: "stopped" },
+      "not healthy",
+    );
+    expect(failure).toMatchObject({
+      message: "not healthy",
+      id: "m-1",
+      properties: { a: 1, state: "stopped", __provider: "code" },
+      reasons: ["not healthy"],
+    });
+    expect(initFailure({}, "m-1", { a: 1 }, "x")).toMatchObject({ properties: { a: 1 } });
   });
 });
