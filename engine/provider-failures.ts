@@ -1,3 +1,5 @@
+import { readFileSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import * as statusproto from "@pulumi/pulumi/proto/status_pb";
@@ -25,13 +27,14 @@ export async function describeRpcFailure(
     const subject = urn === "" ? "" : ` for ${urn}`;
     return new ProviderError(`the pulumi-nodejs provider host ${exit} during ${rpc}${subject}`);
   }
-  return new ProviderError(error.details || error.message, readInitFailure(error));
+  return new ProviderError(error.details || error.message, readInitFailure(host, error));
 }
 
 // The host packs a partial create into `grpc-status-details-bin` (cmd/dynamic-provider
 // grpcResponseFromError); the engine turns it into an InitError that keeps the resource in state.
-function readInitFailure(error: grpc.ServiceError) {
-  const packed = error.metadata?.get("grpc-status-details-bin")[0];
+// A trailer too large for Node's HTTP/2 arrives through the relay file (host-status-relay.cjs).
+function readInitFailure(host: ProviderHostProcess, error: grpc.ServiceError) {
+  const packed = error.metadata?.get("grpc-status-details-bin")[0] ?? relayed(host, error);
   if (!(packed instanceof Buffer)) return undefined;
   for (const detail of statusproto.Status.deserializeBinary(packed).getDetailsList()) {
     if (detail.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
@@ -44,4 +47,12 @@ function readInitFailure(error: grpc.ServiceError) {
     };
   }
   return undefined;
+}
+
+function relayed(host: ProviderHostProcess, error: grpc.ServiceError): Buffer | undefined {
+  const file = error.metadata?.get("x-offline-engine-status-details")[0];
+  if (typeof file !== "string" || dirname(file) !== host.relayDirectory) return undefined;
+  const bytes = Buffer.from(readFileSync(file, "utf8"), "base64");
+  rmSync(file, { force: true });
+  return bytes;
 }

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { signalProcessGroup, trackProcessGroup } from "./child-processes";
 import type { StackConfig } from "./stack-files";
@@ -32,6 +35,8 @@ export class ProviderHostProcess {
     private readonly child: ChildProcess,
     /** `127.0.0.1:<port>` to dial. */
     readonly address: string,
+    /** Where the host leaves trailers too large for Node's HTTP/2 (see host-status-relay.cjs). */
+    readonly relayDirectory: string,
   ) {
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -44,17 +49,26 @@ export class ProviderHostProcess {
     const hostScript = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", {
       paths: [launch.projectDir],
     });
-    const child = spawn(process.execPath, [hostScript, launch.engineAddress], {
+    const relayDirectory = mkdtempSync(join(tmpdir(), "offline-engine-relay-"));
+    const relay = join(__dirname, "host-status-relay.cjs");
+    const child = spawn(process.execPath, ["--require", relay, hostScript, launch.engineAddress], {
       cwd: launch.projectDir,
-      env: { ...launch.env, ...hostEnvironment(launch) },
+      env: {
+        ...launch.env,
+        ...hostEnvironment(launch),
+        OFFLINE_ENGINE_STATUS_RELAY: relayDirectory,
+      },
       stdio: ["ignore", "pipe", "pipe"],
       // Own process group, as the engine does: stopping the host stops everything it started.
       detached: true,
     });
     const untrack = trackProcessGroup(child.pid);
-    child.once("exit", untrack);
+    child.once("exit", () => {
+      untrack();
+      rmSync(relayDirectory, { recursive: true, force: true });
+    });
     const port = await readPort(child, launch);
-    const host = new ProviderHostProcess(child, `127.0.0.1:${port}`);
+    const host = new ProviderHostProcess(child, `127.0.0.1:${port}`, relayDirectory);
     child.once("exit", (code, signal) => {
       host.exitDescription = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     });

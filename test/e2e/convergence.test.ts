@@ -5,6 +5,7 @@ import { devResilienceScenarios } from "./scenarios/dev-resilience";
 import { localDriftScenarios } from "./scenarios/local-drift";
 import { localModeScenarios, LOCAL } from "./scenarios/local-modes";
 import { prodRegionScenarios } from "./scenarios/prod-regions";
+import { unhealthyDestroyScenarios, unhealthyStartScenarios } from "./scenarios/unhealthy-start";
 import { PROD, prodRolloutScenarios } from "./scenarios/prod-rollout";
 
 // The real program (index.ts) run through the offline engine against in-process emulators, one
@@ -46,6 +47,20 @@ describe("local: a public two-region gateway, its mode, secrets and drift", CHAI
 describe("dev: a one-region gateway grown through a misbehaving API", CHAIN, () => {
   const chain = useStack({ stack: "dev", token: "environment" });
   describe("its life", { concurrent: false }, () => devResilienceScenarios(chain));
+});
+
+describe(
+  "dev: a first machine that never turns healthy, refreshed, refused an org move, moved",
+  CHAIN,
+  () => {
+    const chain = useStack({ stack: "dev", token: "environment" });
+    describe("its life", { concurrent: false }, () => unhealthyStartScenarios(chain));
+  },
+);
+
+describe("dev: a first machine that never turns healthy, destroyed at once", CHAIN, () => {
+  const chain = useStack({ stack: "dev", token: "stack-config" });
+  describe("its life", { concurrent: false }, () => unhealthyDestroyScenarios(chain));
 });
 
 describe("npm run demo", CHAIN, () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry, ResourceState } from "../../engine/engine-types";
+import { PROVIDER_KEY } from "../../engine/property-values";
 import {
   describeCalls,
   removeStateDirectory,
@@ -69,6 +70,9 @@ describe("failures", { timeout: 60_000 }, () => {
       id: store.byName("base")?.id,
       initErrors: ["thing base never became healthy"],
     });
+    // Over 64 KB of properties, the provider code included, arrived whole.
+    expect((stored?.outputs.padding as string).length).toBe(100_000);
+    expect(stored?.outputs[PROVIDER_KEY]).toBe(stored?.inputs[PROVIDER_KEY]);
     expect(recordedThingIds(subject)).toEqual([...store.things.keys()].sort());
   });
 
