@@ -1,4 +1,4 @@
-import type { CheckFailure } from "./provider-api";
+import type { CheckFailure, ResourceProvider } from "./provider-api";
 import {
   isObject,
   isSecret,
@@ -6,6 +6,26 @@ import {
   type PropertyMap,
   type PropertyValue,
 } from "./property-values";
+import type { ResourceGoal, StepContext } from "./step-context";
+
+/**
+ * The provider's Check (unknowns allowed in previews): the inputs to use, or an error holding
+ * one diagnostic line per failure.
+ */
+export async function checkInputs(
+  ctx: StepContext,
+  provider: ResourceProvider,
+  goal: ResourceGoal,
+  olds: PropertyMap,
+  news: PropertyMap,
+): Promise<PropertyMap> {
+  const result = await provider.check(goal.urn, olds, news, ctx.preview);
+  if (result.failures.length === 0) return result.inputs;
+  const lines = result.failures.map((failure) =>
+    checkFailureMessage(goal.type, goal.name, goal.inputs, failure),
+  );
+  throw new Error(lines.join("\n"));
+}
 
 /**
  * The engine's check-failure diagnostics (step_generator.go `issueCheckFailures`, diag/errors.go

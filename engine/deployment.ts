@@ -5,6 +5,7 @@ import type { PropertyMap } from "./property-values";
 import type { ResourceProvider } from "./provider-api";
 import { rebuildBaseState, refreshResource } from "./refresh-step";
 import {
+  inheritFromParent,
   MonitorShutdown,
   type Registration,
   type ResourceGoal,
@@ -244,26 +245,4 @@ export class Deployment implements StepContext {
     const old = this.state.live(urn)?.outputs ?? {};
     this.state.setOutputs(urn, this.sawError ? { ...old, ...outputs } : outputs);
   }
-}
-
-/**
- * source_eval.go `inheritFromParent`: a child that leaves `protect`, `retainOnDelete` or
- * `deletedWith` unset takes its parent's (the parent's goal after its own inheritance, so they
- * flow down through components). Nothing else is inherited.
- */
-export function inheritFromParent(
-  goal: ResourceGoal,
-  parent: ResourceGoal | undefined,
-): ResourceGoal {
-  if (parent === undefined) return goal;
-  return {
-    ...goal,
-    ...(goal.protect === undefined && parent.protect !== undefined
-      ? { protect: parent.protect }
-      : {}),
-    ...(goal.retainOnDelete === undefined && parent.retainOnDelete !== undefined
-      ? { retainOnDelete: parent.retainOnDelete }
-      : {}),
-    ...(!goal.deletedWith && parent.deletedWith ? { deletedWith: parent.deletedWith } : {}),
-  };
 }

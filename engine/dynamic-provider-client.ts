@@ -7,7 +7,6 @@ import type { ProviderMethod } from "./engine-types";
 import {
   annotateSecrets,
   fromStruct,
-  makeSecret,
   stripSecretsMap,
   toStruct,
   type PropertyMap,
@@ -23,7 +22,11 @@ import {
 } from "./provider-api";
 import { useNativeUtf8Strings } from "./protobuf-strings";
 import { describeRpcFailure } from "./provider-failures";
-import { ProviderHostProcess, type ProviderHostLaunch } from "./provider-host-process";
+import {
+  configureRequest,
+  ProviderHostProcess,
+  type ProviderHostLaunch,
+} from "./provider-host-process";
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 
@@ -207,25 +210,7 @@ export class DynamicProviderClient implements ResourceProvider {
         error ? reject(new Error(`GetPluginInfo: ${error.details}`)) : resolve(),
       ),
     );
-    // Dynamic providers receive the whole stack config, namespaces kept, secrets as secret values
-    // (target.go GetPackageConfig); the host unwraps them before calling `configure()`. The
-    // deprecated `variables` map is keyed `<pkg>:config:<key>` (provider_plugin.go Configure).
-    const args: PropertyMap = {};
-    const request = new provproto.ConfigureRequest();
-    for (const [key, value] of Object.entries(launch.config.values)) {
-      args[key] = launch.config.secretKeys.includes(key) ? makeSecret(value) : value;
-      request.getVariablesMap().set(`pulumi-nodejs:config:${key}`, value);
-    }
-    request.setArgs(toStruct(args));
-    request.setAcceptsecrets(true);
-    request.setAcceptresources(true);
-    request.setSendsOldInputs(true);
-    request.setSendsOldInputsToDelete(true);
-    request.setType("pulumi:providers:pulumi-nodejs");
-    request.setName("default");
-    request.setUrn(
-      `urn:pulumi:${launch.stack}::${launch.project}::pulumi:providers:pulumi-nodejs::default`,
-    );
+    const request = configureRequest(launch.project, launch.stack, launch.config);
     await this.send("configure", "", (cb: Callback<provproto.ConfigureResponse>) =>
       this.client.configure(request, cb),
     );

@@ -1,16 +1,14 @@
 import { DeploymentState } from "./deployment-state";
 import {
-  summarizeSteps,
   type EngineOptions,
   type OperationKind,
   type OperationResult,
-  type OutputValue,
   type RefreshOptions,
   type ResourceState,
 } from "./engine-types";
 import { Operation } from "./operation";
+import { buildResult } from "./operation-result";
 import { pendingOperationsWarning } from "./pending-warning";
-import { containsSecrets, stripSecrets } from "./property-values";
 import { defaultParallel } from "./step-executor";
 import { resolvePassphrase, SecretsCrypter, type Passphrase } from "./secrets-crypter";
 import { readProject, readStackFile, resolveStackConfig, type StackFile } from "./stack-files";
@@ -222,34 +220,4 @@ function withTimeout(
   // After a timeout the work settles on its own once its processes are gone; nothing awaits it.
   work.catch(() => undefined);
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-function buildResult(
-  kind: OperationKind,
-  operation: Operation | undefined,
-  errors: string[],
-  startedAt: number,
-): OperationResult {
-  const steps = operation?.steps ?? [];
-  const summary = summarizeSteps(steps);
-  const canceled = operation?.deployment.cancelled === true;
-  if (canceled) errors.push(`${kind === "preview" ? "preview" : "update"} canceled`);
-  const stack = operation?.state
-    .all()
-    .find((resource) => resource.type === "pulumi:pulumi:Stack" && !resource.pendingDelete);
-  const outputs: Record<string, OutputValue> = {};
-  for (const [key, value] of Object.entries(stack?.outputs ?? {})) {
-    outputs[key] = { value: stripSecrets(value), secret: containsSecrets(value) };
-  }
-  return {
-    operation: kind,
-    ok: errors.length === 0,
-    summary,
-    steps,
-    outputs,
-    logs: operation?.logs ?? [],
-    ...(errors.length > 0 ? { error: errors.join("\n") } : {}),
-    ...(canceled ? { canceled } : {}),
-    durationMs: Date.now() - startedAt,
-  };
 }

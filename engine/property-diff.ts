@@ -1,3 +1,4 @@
+import * as yaml from "js-yaml";
 import { formatPropertyPath, type PropertyPath } from "./property-path";
 import {
   deepEqual,
@@ -171,4 +172,23 @@ export interface KeyChanges {
   readonly added: readonly string[];
   readonly deleted: readonly string[];
   readonly updated: readonly string[];
+}
+
+/** The display's `decodeValue`: a string holding a JSON (or multi-line YAML) object or array. */
+export function decodeValue(text: string): { value: PropertyValue; kind: string } | undefined {
+  const trimmed = text.trim();
+  const structured = (value: unknown) => typeof value === "object" && value !== null;
+  try {
+    const value = JSON.parse(trimmed) as PropertyValue;
+    return structured(value) ? { value, kind: "json" } : undefined;
+  } catch {
+    // Not JSON; multi-line text may be YAML.
+  }
+  if (!/[\r\n]/.test(trimmed)) return undefined;
+  try {
+    const value = yaml.load(trimmed) as PropertyValue;
+    return structured(value) ? { value, kind: "yaml" } : undefined;
+  } catch {
+    return undefined;
+  }
 }

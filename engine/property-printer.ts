@@ -1,6 +1,11 @@
-import * as yaml from "js-yaml";
 import type { StepOp } from "./engine-types";
-import { diffObjects, diffValues, type ObjectDiff, type ValueDiff } from "./property-diff";
+import {
+  decodeValue,
+  diffObjects,
+  diffValues,
+  type ObjectDiff,
+  type ValueDiff,
+} from "./property-diff";
 import {
   isObject,
   isSecret,
@@ -228,25 +233,6 @@ function isPrimitive(value: PropertyValue): boolean {
 
 function isUnknownOrSecret(diff: ValueDiff): boolean {
   return diff.old === UNKNOWN || diff.new === UNKNOWN;
-}
-
-/** `decodeValue`: a string holding a JSON (or multi-line YAML) object or array. */
-function decodeValue(text: string): { value: PropertyValue; kind: string } | undefined {
-  const trimmed = text.trim();
-  const structured = (value: unknown) => typeof value === "object" && value !== null;
-  try {
-    const value = JSON.parse(trimmed) as PropertyValue;
-    return structured(value) ? { value, kind: "json" } : undefined;
-  } catch {
-    // Not JSON; multi-line text may be YAML.
-  }
-  if (!/[\r\n]/.test(trimmed)) return undefined;
-  try {
-    const value = yaml.load(trimmed) as PropertyValue;
-    return structured(value) ? { value, kind: "yaml" } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** An object diff of two property maps with internal keys left out (`printOldNewDiffs`). */

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { signalProcessGroup, trackProcessGroup } from "./child-processes";
+import { makeSecret, toStruct, type PropertyMap } from "./property-values";
 import type { StackConfig } from "./stack-files";
 
 /** How to launch the dynamic provider host. */
@@ -161,4 +163,28 @@ function readPort(child: ChildProcess, launch: ProviderHostLaunch): Promise<numb
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
   signalProcessGroup(child.pid, signal);
+}
+
+/**
+ * The Configure request the engine sends the dynamic provider host. Dynamic providers receive
+ * the whole stack config, namespaces kept, secrets as secret values (target.go
+ * GetPackageConfig); the host unwraps them before calling `configure()`. The deprecated
+ * `variables` map is keyed `<pkg>:config:<key>` (provider_plugin.go Configure).
+ */
+export function configureRequest(project: string, stack: string, config: StackConfig) {
+  const args: PropertyMap = {};
+  const request = new provproto.ConfigureRequest();
+  for (const [key, value] of Object.entries(config.values)) {
+    args[key] = config.secretKeys.includes(key) ? makeSecret(value) : value;
+    request.getVariablesMap().set(`pulumi-nodejs:config:${key}`, value);
+  }
+  request.setArgs(toStruct(args));
+  request.setAcceptsecrets(true);
+  request.setAcceptresources(true);
+  request.setSendsOldInputs(true);
+  request.setSendsOldInputsToDelete(true);
+  request.setType("pulumi:providers:pulumi-nodejs");
+  request.setName("default");
+  request.setUrn(`urn:pulumi:${stack}::${project}::pulumi:providers:pulumi-nodejs::default`);
+  return request;
 }

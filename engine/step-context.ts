@@ -132,3 +132,25 @@ export function goalState(
     ...(goal.importId ? { importId: goal.importId } : {}),
   };
 }
+
+/**
+ * source_eval.go `inheritFromParent`: a child that leaves `protect`, `retainOnDelete` or
+ * `deletedWith` unset takes its parent's (the parent's goal after its own inheritance, so they
+ * flow down through components). Nothing else is inherited.
+ */
+export function inheritFromParent(
+  goal: ResourceGoal,
+  parent: ResourceGoal | undefined,
+): ResourceGoal {
+  if (parent === undefined) return goal;
+  return {
+    ...goal,
+    ...(goal.protect === undefined && parent.protect !== undefined
+      ? { protect: parent.protect }
+      : {}),
+    ...(goal.retainOnDelete === undefined && parent.retainOnDelete !== undefined
+      ? { retainOnDelete: parent.retainOnDelete }
+      : {}),
+    ...(!goal.deletedWith && parent.deletedWith ? { deletedWith: parent.deletedWith } : {}),
+  };
+}

@@ -1,9 +1,8 @@
-import { checkFailureMessage } from "./check-diagnostics";
-import { deleteStep } from "./delete-step";
-import { calculateDependentReplacements } from "./dependent-replacements";
+import { checkInputs } from "./check-diagnostics";
 import type { ResourceState } from "./engine-types";
 import { ignoreChangesMessage, processIgnoreChanges } from "./ignore-changes";
-import { importSteps, previouslyImportedMessage } from "./import-step";
+import { importSteps } from "./import-step";
+import { replacementSteps } from "./replacement-chain";
 import type { PropertyMap } from "./property-values";
 import type { ResourceProvider } from "./provider-api";
 import {
@@ -80,7 +79,7 @@ export async function generateSteps(
   let inputs = old === undefined ? goal.inputs : ignoreChanges(ctx, goal, old);
   if (provider) {
     const fresh = recreating || old === undefined;
-    inputs = await check(
+    inputs = await checkInputs(
       ctx,
       provider,
       goal,
@@ -124,7 +123,7 @@ async function continueAfterImport(
   imported: ResourceState,
 ): Promise<Step[]> {
   const provider = await requireProvider(ctx, goal.type);
-  const inputs = await check(
+  const inputs = await checkInputs(
     ctx,
     provider,
     goal,
@@ -185,7 +184,7 @@ async function stepsFromDiff(
 
   if (diff.changes === "some" || old.pendingReplacement) {
     if (isReplace(diff) || old.pendingReplacement) {
-      return replaceSteps(ctx, sg, goal, old, next, provider, diff, rowKeys(false));
+      return replacementSteps(ctx, sg, goal, old, next, provider, diff, rowKeys(false));
     }
     sg.updates.add(goal.urn);
     return [updateStep(old, next, rowKeys(false))];
@@ -197,83 +196,4 @@ async function stepsFromDiff(
   }
   sg.sames.add(goal.urn);
   return [sameStep(old, next, rowKeys(true))];
-}
-
-async function replaceSteps(
-  ctx: StepContext,
-  sg: GeneratorState,
-  goal: ResourceGoal,
-  old: ResourceState,
-  checked: ResourceState,
-  provider: ResourceProvider | undefined,
-  diff: DiffOutcome,
-  keys: ReturnType<typeof rowDiff>,
-): Promise<Step[]> {
-  if (checked.protect && old.protect) {
-    const message =
-      `unable to replace resource "${goal.urn}"\nas it is currently marked for protection. ` +
-      "To unprotect the resource, remove the `protect` flag from the resource in your Pulumi " +
-      "program and run `pulumi up`";
-    if (!ctx.preview) throw new Error(message);
-    sg.reportError(goal.urn, message);
-  }
-  if (goal.importId) {
-    const message = previouslyImportedMessage(old, checked, diff.replaceKeys);
-    if (!ctx.preview) throw new Error(message);
-    ctx.log({ severity: "warning", message, urn: goal.urn, source: "engine" });
-  }
-  sg.replaces.add(goal.urn);
-  // The replacement is a new resource: Check again, without the old inputs and on the program's
-  // own values (ignoreChanges no longer applies, SG:2010).
-  let next = checked;
-  if (provider) next = goalState(goal, await check(ctx, provider, goal, {}, goal.inputs));
-  const deleteBeforeReplace = goal.deleteBeforeReplace ?? diff.deleteBeforeReplace;
-  const replaceKeys = diff.replaceKeys;
-  if (!deleteBeforeReplace) {
-    return [
-      createStep(next, {
-        old,
-        keepOldForDelete: true,
-        replaceKeys,
-        deleteBeforeReplace,
-        diff: keys,
-      }),
-      replaceStep(old, next, replaceKeys, false, keys),
-    ];
-  }
-  const deletes = await calculateDependentReplacements(ctx, sg, old, (deleted) =>
-    deleteStep(old, {
-      replacing: true,
-      pendingReplacement: true,
-      deletes: deleted,
-      replaceKeys,
-      diff: keys,
-    }),
-  );
-  return [
-    ...deletes,
-    replaceStep(old, next, replaceKeys, true, keys),
-    createStep(next, {
-      old,
-      keepOldForDelete: false,
-      replaceKeys,
-      deleteBeforeReplace,
-      diff: keys,
-    }),
-  ];
-}
-
-async function check(
-  ctx: StepContext,
-  provider: ResourceProvider,
-  goal: ResourceGoal,
-  olds: PropertyMap,
-  news: PropertyMap,
-): Promise<PropertyMap> {
-  const result = await provider.check(goal.urn, olds, news, ctx.preview);
-  if (result.failures.length === 0) return result.inputs;
-  const lines = result.failures.map((failure) =>
-    checkFailureMessage(goal.type, goal.name, goal.inputs, failure),
-  );
-  throw new Error(lines.join("\n"));
 }
