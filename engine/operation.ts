@@ -73,6 +73,7 @@ export class Operation {
       stack: options.stack,
       preview: this.setup.preview,
       parallel: this.setup.parallel,
+      config,
       register: (goal) => this.deployment.register(goal),
       registerOutputs: (urn, outputs) => this.deployment.registerOutputs(urn, outputs),
       log: (entry) => this.log(entry),

@@ -7,6 +7,7 @@ import * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type { LogEntry } from "./engine-types";
 import { fromStruct, toStruct, type PropertyMap } from "./property-values";
 import { useNativeUtf8Strings } from "./protobuf-strings";
+import type { StackConfig } from "./stack-files";
 import { MonitorShutdown, resourceUrn, type Registration, type ResourceGoal } from "./step-context";
 
 /** What the monitor hands to the operation. */
@@ -15,6 +16,8 @@ export interface MonitorHandlers {
   readonly stack: string;
   readonly preview: boolean;
   readonly parallel: number;
+  /** The stack's config: `namespace:key` to value, and which keys are secret. */
+  readonly config: StackConfig;
   register(goal: ResourceGoal): Promise<Registration>;
   registerOutputs(urn: string, outputs: PropertyMap): void;
   log(entry: LogEntry): void;
@@ -104,6 +107,10 @@ export class ResourceMonitorServer {
         info.setStack(handlers.stack);
         info.setDryrun(handlers.preview);
         info.setParallel(handlers.parallel);
+        for (const [key, value] of Object.entries(handlers.config.values)) {
+          info.getConfigMap().set(key, value);
+        }
+        info.setConfigsecretkeysList([...handlers.config.secretKeys]);
         info.setSupportedfeaturesList([...FEATURES.values()]);
         callback(null, info);
       },
