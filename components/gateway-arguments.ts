@@ -145,7 +145,7 @@ export const GATEWAY_ARGUMENTS = {
     type: "string",
     rule: schemaRule(meeting(orgSlugProblem)),
     default: DEFAULT_ORG,
-    doc: "Fly organization slug the app is created in",
+    doc: "Fly organization slug the app is created in; Fly cannot move an app, so a change on an existing app is refused at preview",
   }),
   regions: requiredArgument({
     kind: "json",
