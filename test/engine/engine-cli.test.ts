@@ -53,8 +53,8 @@ function runCli(
   );
 }
 
-const stackArgs = () => [
-  ...["--stack", STACK, "--cwd", THINGS_PROJECT_DIR, "--state-dir", stateDirectory()],
+const stackArgs = (stack = STACK) => [
+  ...["--stack", stack, "--cwd", THINGS_PROJECT_DIR, "--state-dir", stateDirectory()],
   ...["-c", `storeUrl=${store.url}`, "--secret-config", `storeToken=${TOKEN}`],
 ];
 
@@ -133,5 +133,24 @@ describe("the offline engine CLI", { timeout: 60_000 }, () => {
     const lines = run.stdout.split("\n");
     expect(lines).toContain(` +  ${THING_TYPE} base created`);
     expect(lines.at(-2)).toBe("error: update canceled");
+  });
+
+  it("prints each step's properties with --diff, as `pulumi preview --diff` does", async () => {
+    // A stack of its own, never deployed: everything is a create, the group shown too.
+    const run = await runCli(["preview", "--diff", ...stackArgs("cli-diff")]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    const left = thingsUrn("cli-diff", `things:index:ThingGroup$${THING_TYPE}`, "group-left");
+    const header = lines.indexOf(
+      `        + ${THING_TYPE}: (create)`,
+      lines.indexOf(`    + things:index:ThingGroup: (create)`),
+    );
+    expect(lines.slice(header, header + 2)).toEqual([
+      `        + ${THING_TYPE}: (create)`,
+      `            [urn=${left}]`,
+    ]);
+    // Aligned on the longest key, `__provider` counted though not shown (object_diff.go printObject).
+    expect(lines).toContain('            label     : "l"');
+    expect(lines).toContain("            parentId  : [unknown]");
   });
 });

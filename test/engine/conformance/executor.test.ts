@@ -117,6 +117,33 @@ describe("ScheduleDeletes and the delete failure policy (9-A)", () => {
   });
 });
 
+describe("cancelDueToError", () => {
+  it("lets a step already running finish and be recorded when another fails; nothing new starts", async () => {
+    const { stack, provider } = widgetStack({
+      create: (name, inputs, id) => {
+        if (name === "bad") throw new Error("no capacity");
+        return { id, outputs: inputs };
+      },
+    });
+    const slow = provider.hold("create", "slow");
+    const running = stack.up(async (p) => {
+      const started = p.resource("slow", { n: 1 });
+      await settle(() => provider.log.includes("create slow"));
+      await p.resource("bad", { n: 2 }).catch(() => undefined);
+      await p.resource("late", { n: 3 });
+      await started;
+    });
+    await slow.reached;
+    await settle(() => provider.log.includes("create bad"));
+    slow.release();
+    const run = await running;
+    expect(run.errors).toEqual(["urn:pulumi:test::proj::fixture:index:Widget::bad: no capacity"]);
+    expect(provider.log.filter((c) => c.startsWith("create"))).toEqual(["create slow", "create bad"]);
+    expect(stack.resource("slow")?.id).toMatch(/^slow-\d$/);
+    expect(stack.snapshot.pendingOperations).toEqual([]);
+  });
+});
+
 describe("cancellation (10-A)", () => {
   it("lets the step in flight finish and be recorded, starts nothing else, and runs no deletes", async () => {
     const { stack, provider } = widgetStack();
