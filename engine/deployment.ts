@@ -188,7 +188,8 @@ export class Deployment implements StepContext {
           }),
       ),
     );
-    if (!this.cancelledRun) this.state.rebuild(rebuildBaseState(outcomes));
+    // Cancelled or failed steps keep their resource as it was (deployment_executor.go refresh).
+    this.state.rebuild(rebuildBaseState(outcomes));
     this.state.flush();
   }
 
