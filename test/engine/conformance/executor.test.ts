@@ -138,7 +138,10 @@ describe("cancelDueToError", () => {
     slow.release();
     const run = await running;
     expect(run.errors).toEqual(["urn:pulumi:test::proj::fixture:index:Widget::bad: no capacity"]);
-    expect(provider.log.filter((c) => c.startsWith("create"))).toEqual(["create slow", "create bad"]);
+    expect(provider.log.filter((c) => c.startsWith("create"))).toEqual([
+      "create slow",
+      "create bad",
+    ]);
     expect(stack.resource("slow")?.id).toMatch(/^slow-\d$/);
     expect(stack.snapshot.pendingOperations).toEqual([]);
   });
