@@ -78,7 +78,7 @@ describe("continueStepsFromDiff: create, same, update", () => {
     },
   );
 
-  it("updates a component whose inputs changed, with no provider call (diff: prov == nil)", async () => {
+  it("diffs a component on its inputs alone, calling no provider (diff: prov == nil)", async () => {
     const { stack, provider } = widgetStack();
     await stack.up(async (p) => void (await p.component("fixture:index:Group", "g")));
     const run = await stack.up(async (p) => void (await p.component("fixture:index:Group", "g")));
