@@ -64,10 +64,10 @@ const ACTIONS: Record<string, string[]> = {
  * client, or the calls of a resource it never uses, would exceed its budget.
  */
 const TEXT_BUDGETS: Record<string, number> = {
-  FlyApp: 68_000,
+  FlyApp: 70_000,
   FlySecrets: 68_000,
   FlyVolume: 84_000,
-  FlyMachine: 137_000,
+  FlyMachine: 139_000,
   FlyIpAddress: 68_000,
   FlyCertificate: 68_000,
 };
