@@ -55,7 +55,23 @@ describe("the offline engine over a stack's life", { timeout: 60_000 }, () => {
   });
 
   it("creates in dependency order, independent things in parallel", async () => {
+    // Neither left's nor right's answer comes before both creates have arrived: both can only
+    // finish if the engine runs them side by side (bounded at 10 s, so a serial engine fails).
+    const arrived = new Set<string>();
+    let bothArrived: () => void = () => undefined;
+    const both = new Promise<void>((resolve) => (bothArrived = resolve));
+    store.onRequest = (call) => {
+      if (call.method === "POST" && ["left", "right"].includes(call.subject))
+        arrived.add(call.subject);
+      if (arrived.size === 2) bothArrived();
+    };
+    store.holdAnswer = (call) =>
+      call.method === "POST" && ["left", "right"].includes(call.subject)
+        ? Promise.race([both, new Promise<void>((resolve) => setTimeout(resolve, 10_000))])
+        : undefined;
     const result = await engine().up();
+    store.onRequest = undefined;
+    store.holdAnswer = undefined;
     expect(result.error).toBeUndefined();
     expect(result.summary).toEqual({ create: 9, update: 0, replace: 0, delete: 0, same: 0 });
     const post = (name: string) =>
