@@ -1,5 +1,6 @@
 import { writeFileSync, renameSync } from "node:fs";
 import { notFound } from "./api-errors";
+import { ManualClock, WallClock, type EmulatorClock } from "./emulator-clock";
 import { FaultBook } from "./faults";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
@@ -20,6 +21,11 @@ export interface EmulatorSettings {
   transitionMs: number;
   /** Whether Fly's per-action rate limits answer 429. */
   rateLimit: boolean;
+  /**
+   * Whether time stands still until `POST /__emulator/clock` moves it (see `emulator-clock.ts`),
+   * for tests whose outcome must not depend on how busy the machine is.
+   */
+  manualClock: boolean;
   /** Where the world is persisted, if anywhere. */
   statePath?: string;
 }
@@ -33,20 +39,22 @@ export class Emulator {
   readonly faults = new FaultBook();
   readonly log = new RequestLog();
   readonly limiter = new RateLimiter();
-  /** Added to the wall clock; `POST /__emulator/clock` advances it so TTLs expire without sleeping. */
-  clockOffsetMs = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** `POST /__emulator/clock` moves it forward, so TTLs expire without sleeping. */
+  readonly clock: EmulatorClock;
+  /** Cancellers of the pending transitions. */
+  private readonly timers = new Set<() => void>();
   private persistTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly settings: EmulatorSettings) {
+    this.clock = settings.manualClock ? new ManualClock(Date.now()) : new WallClock();
     this.state =
-      (settings.statePath ? readStateFile(settings.statePath, Date.now()) : undefined) ??
+      (settings.statePath ? readStateFile(settings.statePath, this.clock.now()) : undefined) ??
       emptyState();
   }
 
   /** The emulator's clock in Unix milliseconds. */
   now(): number {
-    return Date.now() + this.clockOffsetMs;
+    return this.clock.now();
   }
 
   /** The emulator's clock as an RFC 3339 string, the format of Fly's `created_at` fields. */
@@ -59,15 +67,12 @@ export class Emulator {
    * asynchronous on Fly, and clients must observe the transient states in between.
    */
   schedule(delayMs: number, fn: () => void): void {
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(timer);
-        fn();
-        this.changed();
-      },
-      Math.max(0, delayMs),
-    );
-    this.timers.add(timer);
+    const cancel = this.clock.setTimer(delayMs, () => {
+      this.timers.delete(cancel);
+      fn();
+      this.changed();
+    });
+    this.timers.add(cancel);
   }
 
   /** Looks up an app or answers 404 `app not found`. */
@@ -118,7 +123,7 @@ export class Emulator {
     this.faults.clear();
     this.log.clear();
     this.limiter.reset();
-    this.clockOffsetMs = 0;
+    this.clock.reset();
     this.changed();
   }
 
@@ -131,7 +136,7 @@ export class Emulator {
   }
 
   private cancelTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const cancel of this.timers) cancel();
     this.timers.clear();
   }
 }

@@ -18,3 +18,8 @@ export function watchMachines(emulator: Emulator, listener: () => void): () => v
 export function notifyMachineWatchers(emulator: Emulator): void {
   for (const listener of [...(watchers.get(emulator) ?? [])]) listener();
 }
+
+/** How many long-polls of `emulator` are waiting for a machine change right now. */
+export function machineWatcherCount(emulator: Emulator): number {
+  return watchers.get(emulator)?.size ?? 0;
+}

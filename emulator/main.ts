@@ -2,7 +2,8 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "./server";
 
 const USAGE = `usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]
-                            [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]`;
+                            [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]
+                            [--manual-clock]`;
 
 function numberOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       "checks-ms": { type: "string" },
       "transition-ms": { type: "string" },
       "no-rate-limit": { type: "boolean" },
+      "manual-clock": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
     checksMs: numberOption("checks-ms", values["checks-ms"], 2000),
     transitionMs: numberOption("transition-ms", values["transition-ms"], 300),
     rateLimit: !values["no-rate-limit"],
+    manualClock: values["manual-clock"] === true,
   });
   process.stdout.write(`listening on ${handle.url}\n`);
   process.stdout.write(`token ${handle.token}\n`);

@@ -38,6 +38,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     checksMs: options.checksMs ?? 300,
     transitionMs: options.transitionMs ?? 100,
     rateLimit: options.rateLimit ?? true,
+    manualClock: options.manualClock ?? false,
     statePath: options.statePath,
   };
   const emulator = new Emulator(settings);

@@ -41,7 +41,7 @@ export function registerControlRoutes(router: Router): void {
     if (!Number.isFinite(advance) || advance < 0) {
       throw badRequest("clock.advance_ms must be a non-negative number");
     }
-    ctx.emulator.clockOffsetMs += advance;
+    ctx.emulator.clock.advance(advance);
     return { status: 200, body: { now: ctx.emulator.now() } };
   });
 }

@@ -102,8 +102,7 @@ function judge(emulator: Emulator, wait: WaitRequest): Reply | undefined {
 
 /**
  * Long-polls until the machine reaches a wanted state: answers at once if it already has, otherwise
- * re-judges on every machine change and answers 408 when the timeout passes. The timer is unref'd so
- * a pending wait never keeps a closing process alive.
+ * re-judges on every machine change and answers 408 when the timeout passes on the emulator's clock.
  */
 function waitFor(emulator: Emulator, wait: WaitRequest): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -126,14 +125,12 @@ function waitFor(emulator: Emulator, wait: WaitRequest): Promise<Reply> {
       }
     };
     const unwatch = watchMachines(emulator, () => settle(() => judge(emulator, wait), false));
-    const timer = setTimeout(
-      () => settle(() => judge(emulator, wait), true),
-      wait.timeoutSeconds * 1000,
+    const cancelTimer = emulator.clock.setTimer(wait.timeoutSeconds * 1000, () =>
+      settle(() => judge(emulator, wait), true),
     );
-    timer.unref();
     const stop = () => {
       unwatch();
-      clearTimeout(timer);
+      cancelTimer();
     };
     settle(() => judge(emulator, wait), false);
   });

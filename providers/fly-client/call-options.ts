@@ -16,10 +16,25 @@ export interface MutationOptions extends CallOptions {
   leaseNonce?: string;
 }
 
+/**
+ * The client's sense of time: every retry budget, retry pause, pacing wait, lease refresh and
+ * health poll reads and waits through one clock. Real time unless the client options pass
+ * another; tests pass one they move by hand, so time-based behaviour is proved by counting what
+ * happened, never by sleeping.
+ */
+export interface Clock {
+  /** The current time in Unix milliseconds. */
+  now(): number;
+  /** Resolves once `ms` have passed on this clock; rejects with the signal's reason on abort. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** What the resource modules share: the transport and the policies above it. */
 export interface ClientContext {
   send: Send;
   retry: RetryOptions;
   requestTimeoutMs: number;
   onRetry?: (info: RetryInfo) => void;
+  /** What every budget, pause and poll above the transport reads and waits on. */
+  clock: Clock;
 }

@@ -7,9 +7,10 @@
  * modules it calls, never the whole client.
  */
 import type { Dispatcher } from "undici";
-import type { ClientContext } from "./call-options";
+import type { ClientContext, Clock } from "./call-options";
 import { normalizeBaseUrl } from "./credentials";
 import { createPacer } from "./pacing";
+import { processState, sleep } from "./process-state";
 import type { PacingOptions } from "./pacing";
 import { resolveRetryOptions } from "./retry-policy";
 import type { RetryOptions } from "./retry-policy";
@@ -36,6 +37,12 @@ export interface FlyClientOptions {
   userAgent?: string;
   /** Hears about each retry before its pause (for progress output). */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Time for retry budgets, pauses, pacing, lease refreshes and polls. By default the process's
+   * test clock when one is set (see `process-state.ts`), else real time, built inline at call time
+   * so that a provider's serialized text carries no clock of its own.
+   */
+  clock?: Clock;
 }
 
 /** Default `User-Agent`. */
@@ -54,15 +61,17 @@ export function createClientContext(options: FlyClientOptions): ClientContext {
   }
   const retry = resolveRetryOptions(options.retry);
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const clock = options.clock ?? processState().clock ?? { now: Date.now, sleep };
   const send = createTransport({
     baseUrl: normalizeBaseUrl(options.baseUrl),
     token: options.token,
     dispatcher: options.dispatcher,
     retry,
-    pacer: options.pacing === false ? undefined : createPacer(options.pacing),
+    pacer: options.pacing === false ? undefined : createPacer(options.pacing, clock),
     requestTimeoutMs,
     userAgent: options.userAgent ?? USER_AGENT,
     onRetry: options.onRetry,
+    clock,
   });
-  return { send, retry, requestTimeoutMs, onRetry: options.onRetry };
+  return { send, retry, requestTimeoutMs, onRetry: options.onRetry, clock };
 }

@@ -9,7 +9,6 @@
  * (see `machine-lifecycle.ts`).
  */
 import { isFlyApiError } from "./fly-api-error";
-import { sleep } from "./process-state";
 import { isAmbiguousFailure, isRetryable, nextRetryDelayMs } from "./retry-policy";
 import type { ClientContext } from "./call-options";
 
@@ -32,7 +31,7 @@ export interface AdoptableCreate<T> {
  * blindly. Attempts and total time are bounded by the client's retry options.
  */
 export async function createOrAdopt<T>(ctx: ClientContext, spec: AdoptableCreate<T>): Promise<T> {
-  const startedMs = Date.now();
+  const startedMs = ctx.clock.now();
   let earlierAttemptWasAmbiguous = false;
   for (let retries = 0; ; retries++) {
     let failure: unknown;
@@ -48,13 +47,13 @@ export async function createOrAdopt<T>(ctx: ClientContext, spec: AdoptableCreate
     }
     if (!isFlyApiError(failure) || !isAmbiguousFailure(failure)) throw failure;
     earlierAttemptWasAmbiguous = true;
-    await sleep(ctx.retry.adoptLookupDelayMs, spec.signal);
+    await ctx.clock.sleep(ctx.retry.adoptLookupDelayMs, spec.signal);
     const found = await findOrThrow(spec, failure);
     if (found !== undefined) return found;
     if (!isRetryable(failure)) throw failure;
     const state = {
       retriesSoFar: retries,
-      elapsedMs: Date.now() - startedMs,
+      elapsedMs: ctx.clock.now() - startedMs,
       retryAfterMs: failure.retryAfterMs,
     };
     const delayMs = nextRetryDelayMs(state, ctx.retry);
@@ -67,7 +66,7 @@ export async function createOrAdopt<T>(ctx: ClientContext, spec: AdoptableCreate
       status: failure.status,
       kind: failure.kind,
     });
-    await sleep(delayMs, spec.signal);
+    await ctx.clock.sleep(delayMs, spec.signal);
   }
 }
 

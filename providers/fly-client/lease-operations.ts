@@ -7,7 +7,6 @@ import { clientError, isLeaseConflict } from "./fly-api-error";
 import type { FlyApiError } from "./fly-api-error";
 import { leaseSchemas } from "./machine-schemas";
 import type { Lease } from "./machine-schemas";
-import { sleep } from "./process-state";
 import { backoffDelayMs } from "./retry-policy";
 import type { CallOptions, ClientContext } from "./call-options";
 import { createClientContext } from "./connection";
@@ -25,7 +24,7 @@ export interface AcquireLeaseOptions extends CallOptions {
 
 /** Options of `withLease`. */
 export interface WithLeaseOptions extends AcquireLeaseOptions {
-  /** Refresh period. Default: half the TTL. */
+  /** Pause between refreshes (each one ends before the next pause starts). Default: half the TTL. */
   refreshIntervalMs?: number;
   /** Receives lines about refresh or release failures (the lease still expires by itself). */
   onProgress?: (message: string) => void;
@@ -44,7 +43,8 @@ export interface LeaseOperations {
   release(app: string, id: string, nonce: string, options?: CallOptions): Promise<void>;
   /**
    * Runs `fn` under the machine's lease: acquires it, passes the nonce to `fn`, refreshes it in
-   * the background every `refreshIntervalMs`, and always releases it afterwards.
+   * the background every `refreshIntervalMs`, and always releases it afterwards (no refresh is
+   * sent once `fn` has settled).
    */
   withLease<T>(
     app: string,
@@ -63,7 +63,7 @@ export function createLeasesClient(options: FlyClientOptions): LeaseOperations {
 
 /** Builds the lease operations over the client's transport. */
 export function leaseOperations(ctx: ClientContext): LeaseOperations {
-  const { send } = ctx;
+  const { send, clock } = ctx;
 
   const post = (app: string, id: string, options: AcquireLeaseOptions, nonce?: string) =>
     send({
@@ -111,17 +111,18 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
 
   const acquire = async (app: string, id: string, options: AcquireLeaseOptions) => {
     const limitMs = options.acquireTimeoutMs ?? 60_000;
-    const startedMs = Date.now();
+    const startedMs = clock.now();
     for (let retries = 0; ; retries++) {
       try {
         return await post(app, id, options);
       } catch (error) {
         if (!isLeaseConflict(error)) throw error;
         const delayMs = backoffDelayMs(retries, ctx.retry);
-        if (Date.now() - startedMs + delayMs > limitMs) {
-          throw await leaseHeldError(app, id, error as FlyApiError, Date.now() - startedMs);
+        const waitedMs = clock.now() - startedMs;
+        if (waitedMs + delayMs > limitMs) {
+          throw await leaseHeldError(app, id, error as FlyApiError, waitedMs);
         }
-        await sleep(delayMs, options.signal);
+        await clock.sleep(delayMs, options.signal);
       }
     }
   };
@@ -139,6 +140,30 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
     });
   };
 
+  /** Refreshes a held lease every `intervalMs` until `stopped` aborts; never rejects. */
+  const keepRefreshed = async (
+    app: string,
+    id: string,
+    nonce: string,
+    options: WithLeaseOptions,
+    stopped: AbortSignal,
+  ): Promise<void> => {
+    const intervalMs = options.refreshIntervalMs ?? (options.ttlSeconds * 1000) / 2;
+    const refreshOptions = { ttlSeconds: options.ttlSeconds, description: options.description };
+    for (;;) {
+      try {
+        await clock.sleep(intervalMs, stopped);
+      } catch {
+        return;
+      }
+      if (stopped.aborted) return;
+      // Not aborted by `stopped`: a refresh under way is let finish before the release.
+      await post(app, id, refreshOptions, nonce).catch((error: unknown) => {
+        options.onProgress?.(`refreshing the lease on machine ${id} failed: ${String(error)}`);
+      });
+    }
+  };
+
   return {
     acquire,
     refresh: (app, id, nonce, options) => post(app, id, options, nonce),
@@ -146,30 +171,12 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
 
     async withLease(app, id, fn, options) {
       const lease = await acquire(app, id, options);
-      const refreshOptions = { ttlSeconds: options.ttlSeconds, description: options.description };
-      let refreshing: Promise<void> | undefined;
-      const timer = setInterval(
-        () => {
-          if (refreshing) return;
-          refreshing = post(app, id, refreshOptions, lease.nonce)
-            .then(
-              () => undefined,
-              (error: unknown) => {
-                options.onProgress?.(
-                  `refreshing the lease on machine ${id} failed: ${String(error)}`,
-                );
-              },
-            )
-            .finally(() => {
-              refreshing = undefined;
-            });
-        },
-        options.refreshIntervalMs ?? (options.ttlSeconds * 1000) / 2,
-      );
+      const stop = new AbortController();
+      const refreshing = keepRefreshed(app, id, lease.nonce, options, stop.signal);
       try {
         return await fn(lease.nonce);
       } finally {
-        clearInterval(timer);
+        stop.abort();
         await refreshing;
         // Released without the caller's signal: an aborted operation must still let go.
         await release(app, id, lease.nonce).catch((error: unknown) => {

@@ -8,7 +8,8 @@
  * (action, scope id) mirrors that; buckets live in the per-process state so every client and
  * every provider in a provider host draws from the same ones.
  */
-import { type BucketState, processState, sleep } from "./process-state";
+import type { Clock } from "./call-options";
+import { type BucketState, processState } from "./process-state";
 
 /** A sustained rate with a burst allowance. */
 export interface RateLimit {
@@ -24,10 +25,6 @@ export interface PacingOptions {
   defaultLimit?: RateLimit;
   /** Limits per action name (e.g. `machine_get`), merged over Fly's documented ones. */
   limits?: Record<string, RateLimit>;
-  /** Clock in milliseconds; a seam for tests. */
-  now?: () => number;
-  /** Pause used while waiting for a token; a seam for tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /**
    * Fraction of each documented sustained rate the client allows itself. Default 0.9: Fly counts
    * requests when they arrive, and the first request of a burst pays for connection setup, so
@@ -72,15 +69,17 @@ export interface Pacer {
   acquire(action: string, scope: string, signal?: AbortSignal): Promise<void>;
 }
 
-/** Builds a pacer over the per-process buckets (or over `buckets`, for tests). */
+/**
+ * Builds a pacer that refills and waits on `clock`, over the per-process buckets (or over
+ * `buckets`, for tests).
+ */
 export function createPacer(
   options: PacingOptions = {},
+  clock: Clock,
   buckets: Map<string, BucketState> = processState().buckets,
 ): Pacer {
   const defaultLimit = options.defaultLimit ?? FLY_RATE_LIMITS.defaultLimit;
   const limits = { ...FLY_RATE_LIMITS.limits, ...options.limits };
-  const now = options.now ?? Date.now;
-  const pause = options.sleep ?? sleep;
   const safetyFactor = options.safetyFactor ?? DEFAULT_PACING_SAFETY_FACTOR;
   return {
     async acquire(action, scope, signal) {
@@ -89,13 +88,13 @@ export function createPacer(
       const key = `${action}\u0000${scope}`;
       let bucket = buckets.get(key);
       if (bucket === undefined) {
-        bucket = { tokens: limit.burst, updatedMs: now() };
+        bucket = { tokens: limit.burst, updatedMs: clock.now() };
         buckets.set(key, bucket);
       }
-      const waitMs = reserveToken(bucket, limit, now());
+      const waitMs = reserveToken(bucket, limit, clock.now());
       if (waitMs === 0) return;
       try {
-        await pause(waitMs, signal);
+        await clock.sleep(waitMs, signal);
       } catch (error) {
         // The caller gave up: hand the reserved token back to whoever queues next.
         bucket.tokens += 1;

@@ -1,6 +1,6 @@
 /**
  * State the client shares across everything in one process: the HTTP connection pool, the pacing
- * buckets and memoized response schemas.
+ * buckets, memoized response schemas and, in tests only, a clock.
  *
  * Pulumi serializes every dynamic provider, with the local modules it reaches, by value. Two
  * providers running in one provider host therefore hold two copies of this module, and a
@@ -10,6 +10,7 @@
  */
 import type { Dispatcher } from "undici";
 import type * as Undici from "undici";
+import type { Clock } from "./call-options";
 
 /** One token bucket of the client-side pacer (see `pacing.ts`). */
 export interface BucketState {
@@ -27,6 +28,12 @@ export interface ProcessState {
   buckets: Map<string, BucketState>;
   /** Values built once per builder function (schemas); keyed by the function itself. */
   memo: WeakMap<object, unknown>;
+  /**
+   * The clock of every client whose options name none. Never set in production (real time);
+   * tests that run providers in their own process set it, since a provider builds its clients
+   * from Pulumi config, through which no clock can be passed.
+   */
+  clock?: Clock;
 }
 
 /** Versioned so that a future, incompatible layout never reads this one. */

@@ -17,8 +17,9 @@ import {
 } from "./fly-api-error";
 import type { FlyApiError } from "./fly-api-error";
 import type { FailedRequest, FlyErrorKind } from "./fly-api-error";
+import type { Clock } from "./call-options";
 import type { Pacer } from "./pacing";
-import { memoize, sharedDispatcher, sleep } from "./process-state";
+import { memoize, sharedDispatcher } from "./process-state";
 import { nextRetryDelayMs, parseRetryAfterMs, shouldRetry } from "./retry-policy";
 import type { RetryOptions } from "./retry-policy";
 
@@ -76,6 +77,8 @@ export interface TransportOptions {
   requestTimeoutMs: number;
   userAgent: string;
   onRetry?: (info: RetryInfo) => void;
+  /** Measures the retry budget and times the pauses between attempts. */
+  clock: Clock;
 }
 
 /** Sends a request and resolves with its validated body (or undefined without a schema). */
@@ -122,7 +125,7 @@ export function createTransport(options: TransportOptions): Send {
         status: exchange.status,
         text: exchange.text,
         requestId,
-        retryAfterMs: parseRetryAfterMs(retryAfter, Date.now()),
+        retryAfterMs: parseRetryAfterMs(retryAfter, options.clock.now()),
       });
     }
     if (request.schema === undefined) return undefined as T;
@@ -156,7 +159,7 @@ export function createTransport(options: TransportOptions): Send {
       path,
       secrets: [...secrets, ...(request.redact ?? [])],
     };
-    const startedMs = Date.now();
+    const startedMs = options.clock.now();
     for (let retries = 0; ; retries++) {
       await options.pacer?.acquire(request.action, request.scope, request.signal);
       try {
@@ -167,7 +170,7 @@ export function createTransport(options: TransportOptions): Send {
           shouldRetry(error, request) &&
           !(request.noRetryOn408 === true && hasKind(error, "fly.request_timeout"));
         if (!retryable) throw error;
-        const elapsedMs = Date.now() - startedMs;
+        const elapsedMs = options.clock.now() - startedMs;
         const state = { retriesSoFar: retries, elapsedMs, retryAfterMs: error.retryAfterMs };
         const delayMs = nextRetryDelayMs(state, options.retry);
         if (delayMs === undefined) throw error;
@@ -179,7 +182,7 @@ export function createTransport(options: TransportOptions): Send {
           status: error.status,
           kind: error.kind,
         });
-        await sleep(delayMs, request.signal);
+        await options.clock.sleep(delayMs, request.signal);
       }
     }
   };

@@ -12,7 +12,6 @@ import type { FlyApiError } from "./fly-api-error";
 import { getMachine } from "./machine-lookup";
 import { waitSchemas } from "./machine-schemas";
 import type { Machine, MachineCheckStatus, MachineEvent, WaitResult } from "./machine-schemas";
-import { sleep } from "./process-state";
 import type { CallOptions, ClientContext } from "./call-options";
 import { createClientContext } from "./connection";
 import type { FlyClientOptions } from "./connection";
@@ -74,6 +73,7 @@ export function waitOperations(
   ctx: ClientContext,
   getMachine: (app: string, id: string, options?: CallOptions) => Promise<Machine>,
 ): WaitOperations {
+  const { clock } = ctx;
   const wait = async (app: string, id: string, options: WaitOptions): Promise<WaitResult> => {
     const seconds = Math.min(60, Math.max(1, Math.ceil(options.timeoutSeconds ?? 60)));
     const result = await ctx.send({
@@ -96,12 +96,12 @@ export function waitOperations(
     wait,
 
     async waitForState(app, id, options) {
-      const startedMs = Date.now();
+      const startedMs = clock.now();
       const target = options.version
         ? `${options.state} (version ${options.version})`
         : options.state;
       for (;;) {
-        const remainingMs = startedMs + options.timeoutMs - Date.now();
+        const remainingMs = startedMs + options.timeoutMs - clock.now();
         if (remainingMs <= 0) {
           const machine = await getMachine(app, id, options).catch(() => undefined);
           const now = machine ? `; it is ${machine.state}` : "";
@@ -120,14 +120,14 @@ export function waitOperations(
             return { ok: true, state: "destroyed" };
           }
           if (!hasKind(error, "fly.request_timeout")) throw error;
-          const elapsedS = Math.round((Date.now() - startedMs) / 1000);
+          const elapsedS = Math.round((clock.now() - startedMs) / 1000);
           options.onProgress?.(`machine ${id}: waiting for ${target} (${elapsedS}s)`);
         }
       }
     },
 
     async waitForChecks(app, id, options) {
-      const startedMs = Date.now();
+      const startedMs = clock.now();
       const pollMs = options.pollMs ?? 1000;
       let lastReport = "";
       // A stopped machine may no longer report checks; the last results seen explain why it died.
@@ -159,11 +159,11 @@ export function waitOperations(
           : `machine ${id}: waiting for version ${options.version} (now ${version})`;
         if (report !== lastReport) options.onProgress?.(report);
         lastReport = report;
-        if (Date.now() + pollMs - startedMs > options.timeoutMs) {
+        if (clock.now() + pollMs - startedMs > options.timeoutMs) {
           const detail = `not healthy within ${options.timeoutMs} ms (${machine.state}); ${describeChecks(checks)}`;
           throw waitTimeout(app, id, detail);
         }
-        await sleep(pollMs, options.signal);
+        await clock.sleep(pollMs, options.signal);
       }
     },
   };

@@ -233,12 +233,15 @@ describe("failures without an answer", () => {
   });
 
   it("rejects with the caller's abort reason and does not retry", async () => {
-    server.on("GET /v1/apps/aborted", { delayMs: 300, json: { name: "aborted" } });
     const controller = new AbortController();
+    // The caller gives up while the server holds the request.
+    server.on("GET /v1/apps/aborted", () => {
+      controller.abort(new Error("deploy cancelled"));
+      return { hang: true };
+    });
     const call = testClient(server.url, dispatcher).apps.get("aborted", {
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(new Error("deploy cancelled")), 20);
     await expect(call).rejects.toThrow("deploy cancelled");
     expect(server.requestsTo("GET /v1/apps/aborted")).toHaveLength(1);
   });

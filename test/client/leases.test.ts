@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFlyApiError } from "../../providers/fly-client/fly-client";
+import { CLOCK_START_MS, jumpingClock, steppedClock, until } from "../support/test-clocks";
 import { machineBody, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { RecordedRequest, ScriptedServer } from "./scripted-server";
@@ -50,12 +51,16 @@ describe("lease acquisition", () => {
   it("keeps trying while someone else holds the lease", async () => {
     const held = { status: 409, json: { error: "lease currently held" } };
     server.on(`POST ${leasePath("l3")}`, held, held, { status: 201, json: wrapped });
-    const lease = await testClient(server.url, dispatcher).machines.lease.acquire("l3", "m1", {
-      ttlSeconds: 30,
-      acquireTimeoutMs: 5_000,
-    });
+    const clock = jumpingClock();
+    const lease = await testClient(server.url, dispatcher, { clock }).machines.lease.acquire(
+      "l3",
+      "m1",
+      { ttlSeconds: 30, acquireTimeoutMs: 5_000 },
+    );
     expect(lease.nonce).toBe("5c35f65c9f95");
     expect(server.requestsTo(`POST ${leasePath("l3")}`)).toHaveLength(3);
+    // The client's backoff: half of 2 ms, then half of 4 ms.
+    expect(clock.pauses).toEqual([1, 2]);
   });
 
   it("gives up after acquireTimeoutMs and names the holder", async () => {
@@ -63,7 +68,8 @@ describe("lease acquisition", () => {
     server.on(`GET ${leasePath("l4")}`, {
       json: { status: "success", data: { ...leaseData, owner: "alice@example.com" } },
     });
-    const error = await testClient(server.url, dispatcher)
+    const clock = jumpingClock();
+    const error = await testClient(server.url, dispatcher, { clock })
       .machines.lease.acquire("l4", "m1", { ttlSeconds: 30, acquireTimeoutMs: 40 })
       .catch((e: unknown) => e);
     expect(isFlyApiError(error) && [error.status, error.kind, error.path]).toEqual([
@@ -71,10 +77,12 @@ describe("lease acquisition", () => {
       "client.lease_held",
       leasePath("l4"),
     ]);
-    expect((error as Error).message).toMatch(
-      /^machine m1 in app l4 is leased by alice@example\.com until 2026-11-18T11:06:40\.000Z \("openclaw-fly update"\); gave up after \d+ ms$/,
+    // Backoff 1, 2, 4, then 5 ms (the cap) each: after 37 ms, one more pause would pass 40 ms.
+    expect(clock.pauses).toEqual([1, 2, 4, 5, 5, 5, 5, 5, 5]);
+    expect((error as Error).message).toBe(
+      'machine m1 in app l4 is leased by alice@example.com until 2026-11-18T11:06:40.000Z ("openclaw-fly update"); gave up after 37 ms',
     );
-    expect(server.requestsTo(`POST ${leasePath("l4")}`).length).toBeGreaterThan(1);
+    expect(server.requestsTo(`POST ${leasePath("l4")}`)).toHaveLength(10);
   });
 });
 
@@ -141,21 +149,41 @@ describe("withLease", () => {
   it("refreshes the lease in the background during long work, and stops once released", async () => {
     server.on(`POST ${leasePath("l7")}`, { status: 201, json: wrapped });
     server.on(`DELETE ${leasePath("l7")}`, { json: { status: "success", data: { ok: true } } });
-    const client = testClient(server.url, dispatcher);
+    const clock = steppedClock();
+    const client = testClient(server.url, dispatcher, { clock });
+    const posts = () => server.requestsTo(`POST ${leasePath("l7")}`);
+    const heldAt: number[] = [];
     await client.machines.withLease(
       "l7",
       "m1",
-      () => new Promise((resolve) => setTimeout(resolve, 130)),
+      async () => {
+        // Long work: three refresh periods pass on the clock, one at a time.
+        for (let refreshes = 1; refreshes <= 3; refreshes++) {
+          await until(() => clock.sleeping === 1, "the refresher to wait for its next turn");
+          expect(posts()).toHaveLength(refreshes);
+          clock.advance(24);
+          expect(clock.sleeping).toBe(1);
+          clock.advance(1);
+          await until(() => posts().length === refreshes + 1, `refresh number ${refreshes}`);
+          heldAt.push(clock.now());
+        }
+        await until(() => clock.sleeping === 1, "the refresher to wait again");
+      },
       { ttlSeconds: 1, refreshIntervalMs: 25 },
     );
-    const afterRelease = server.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 60));
-    const posts = server.requestsTo(`POST ${leasePath("l7")}`);
-    const refreshes = posts.slice(1);
-    expect(refreshes.length).toBeGreaterThanOrEqual(3);
-    expect(refreshes.every((r) => nonceOf(r) === "5c35f65c9f95")).toBe(true);
-    expect(refreshes.every((r) => JSON.stringify(r.body) === '{"ttl":1}')).toBe(true);
-    expect(server.requests.length).toBe(afterRelease);
+    // Released: the refresher's pending wait was cancelled, and moving time sends nothing more.
+    expect(clock.sleeping).toBe(0);
+    expect(clock.manual.pendingTimers).toBe(0);
+    clock.advance(1_000);
+    const refreshes = posts().slice(1);
+    expect(heldAt.map((at) => at - CLOCK_START_MS)).toEqual([25, 50, 75]);
+    expect(refreshes.map((r) => [nonceOf(r), r.body])).toEqual([
+      ["5c35f65c9f95", { ttl: 1 }],
+      ["5c35f65c9f95", { ttl: 1 }],
+      ["5c35f65c9f95", { ttl: 1 }],
+    ]);
+    expect(server.requestsTo(`DELETE ${leasePath("l7")}`).map(nonceOf)).toEqual(["5c35f65c9f95"]);
+    expect(server.requests.at(-1)?.method).toBe("DELETE");
   });
 
   it("reports a failed release through onProgress instead of failing the work", async () => {

@@ -6,29 +6,33 @@ import {
   FLY_RATE_LIMITS,
   reserveToken,
 } from "../../providers/fly-client/pacing";
+import type { Clock } from "../../providers/fly-client/call-options";
+import { sleep } from "../../providers/fly-client/process-state";
 import type { BucketState } from "../../providers/fly-client/process-state";
 import { testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";
 
+/** A clock standing still at `nowMs` whose sleeps return at once, recording what they asked. */
+function frozenClock(nowMs: number): Clock & { pauses: number[] } {
+  const pauses: number[] = [];
+  return {
+    pauses,
+    now: () => nowMs,
+    sleep: async (ms) => {
+      pauses.push(ms);
+    },
+  };
+}
+
 /**
- * A pacer on a private bucket map with a hand-driven clock that records requested pauses. It
+ * A pacer on a private bucket map with a clock standing still, recording requested pauses. It
  * paces at exactly Fly's documented rates (`safetyFactor: 1`) unless told otherwise.
  */
 function pacerWithFakeClock(safetyFactor = 1) {
-  const clock = { now: 1_000_000 };
-  const pauses: number[] = [];
-  const pacer = createPacer(
-    {
-      safetyFactor,
-      now: () => clock.now,
-      sleep: async (ms) => {
-        pauses.push(ms);
-      },
-    },
-    new Map(),
-  );
-  return { clock, pauses, pacer };
+  const clock = frozenClock(1_000_000);
+  const pacer = createPacer({ safetyFactor }, clock, new Map());
+  return { pauses: clock.pauses, pacer };
 }
 
 describe("token bucket arithmetic", () => {
@@ -89,18 +93,15 @@ describe("the pacer", () => {
   });
 
   it("uses configured limits over Fly's", async () => {
-    const clock = { now: 0 };
-    const pauses: number[] = [];
+    const clock = frozenClock(0);
+    const pauses = clock.pauses;
     const pacer = createPacer(
       {
         defaultLimit: { perSecond: 10, burst: 1 },
         limits: { machine_get: { perSecond: 2, burst: 1 } },
         safetyFactor: 1,
-        now: () => clock.now,
-        sleep: async (ms) => {
-          pauses.push(ms);
-        },
       },
+      clock,
       new Map(),
     );
     await Promise.all([pacer.acquire("lease", "m"), pacer.acquire("lease", "m")]);
@@ -117,7 +118,12 @@ describe("the pacer", () => {
 
   it("gives the reserved token back when the caller aborts while waiting", async () => {
     const buckets = new Map<string, BucketState>();
-    const pacer = createPacer({ defaultLimit: { perSecond: 1, burst: 1 }, now: () => 0 }, buckets);
+    // Real sleeps at a standing clock: the second caller waits a full second unless aborted.
+    const pacer = createPacer(
+      { defaultLimit: { perSecond: 1, burst: 1 } },
+      { now: () => 0, sleep },
+      buckets,
+    );
     await pacer.acquire("machine_update", "m1");
     const controller = new AbortController();
     const waiting = pacer.acquire("machine_update", "m1", controller.signal);

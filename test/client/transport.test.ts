@@ -2,7 +2,9 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFlyClient, isFlyApiError } from "../../providers/fly-client/fly-client";
 import type { RetryInfo } from "../../providers/fly-client/fly-client";
+import type { Clock } from "../../providers/fly-client/call-options";
 import { processState } from "../../providers/fly-client/process-state";
+import { jumpingClock } from "../support/test-clocks";
 import { FAST_RETRY, TEST_TOKEN, machineBody, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";
@@ -17,12 +19,13 @@ afterAll(async () => {
   await dispatcher.close();
 });
 
-/** A client that records what `onRetry` hears. */
-function recordingClient(retry: Record<string, unknown> = {}) {
+/** A client that records what `onRetry` hears, on real time unless given a clock. */
+function recordingClient(retry: Record<string, unknown> = {}, clock?: Clock) {
   const retries: RetryInfo[] = [];
   const client = testClient(server.url, dispatcher, {
     retry: { ...FAST_RETRY, ...retry },
     onRetry: (info) => retries.push(info),
+    clock,
   });
   return { client, retries };
 }
@@ -165,9 +168,31 @@ describe("retries", () => {
 
   it("gives up when the next pause would pass the total time budget", async () => {
     server.on("GET /v1/apps/slowdown", { status: 429, headers: { "retry-after": "5" } });
-    const { client } = recordingClient({ maxAttempts: 10, maxRetryAfterMs: 60, maxTotalMs: 100 });
+    // The budget is measured on the client's clock: here only the pauses move it, by their length.
+    const clock = jumpingClock();
+    const { client } = recordingClient(
+      { maxAttempts: 10, maxRetryAfterMs: 60, maxTotalMs: 100 },
+      clock,
+    );
     await expect(client.apps.get("slowdown")).rejects.toMatchObject({ status: 429 });
+    // 0 + 60 fits in 100 ms; after that pause, 60 + 60 does not.
+    expect(clock.pauses).toEqual([60]);
     expect(server.requestsTo("GET /v1/apps/slowdown")).toHaveLength(2);
+  });
+
+  it("counts the time the attempts themselves took against the budget", async () => {
+    const clock = jumpingClock();
+    server.on("GET /v1/apps/sluggish", async () => {
+      // Each answer takes 30 ms on the client's clock.
+      await clock.sleep(30);
+      return { status: 503, json: { error: "busy" } };
+    });
+    const { client } = recordingClient({ maxAttempts: 10, maxTotalMs: 100 }, clock);
+    await expect(client.apps.get("sluggish")).rejects.toMatchObject({ status: 503 });
+    // Attempts end at 30, 61 and 93 ms (pauses of 1 and 2 ms between them); 93 + 4 fits in
+    // 100 ms, so a fourth attempt ends at 127 ms, and 127 + 5 does not.
+    expect(clock.pauses).toEqual([30, 1, 30, 2, 30, 4, 30]);
+    expect(server.requestsTo("GET /v1/apps/sluggish")).toHaveLength(4);
   });
 });
 

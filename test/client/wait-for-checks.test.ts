@@ -1,6 +1,8 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFlyApiError } from "../../providers/fly-client/fly-client";
+import { sleep } from "../../providers/fly-client/process-state";
+import { jumpingClock } from "../support/test-clocks";
 import { machineBody, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";
@@ -42,13 +44,19 @@ describe("waitForChecks", () => {
       },
     );
     const progress: string[] = [];
-    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h1", "m1", {
-      timeoutMs: 5_000,
-      pollMs: 5,
-      onProgress: (line) => progress.push(line),
-    });
+    const clock = jumpingClock();
+    const machine = await testClient(server.url, dispatcher, { clock }).machines.waitForChecks(
+      "h1",
+      "m1",
+      {
+        timeoutMs: 5_000,
+        pollMs: 5,
+        onProgress: (line) => progress.push(line),
+      },
+    );
     expect(machine.checks).toEqual([{ name: "http", status: "passing", output: "OK" }]);
     expect(server.requestsTo("GET /v1/apps/h1/machines/m1")).toHaveLength(4);
+    expect(clock.pauses).toEqual([5, 5, 5]);
     expect(progress).toEqual([
       "machine m1: no check results",
       'machine m1: 0/1 checks passing; check "http" is critical: 503',
@@ -81,10 +89,14 @@ describe("waitForChecks", () => {
       { json: machineBody({ id: "m1", state: "failed", checks: [] }) },
     );
     await expect(
-      testClient(server.url, dispatcher).machines.waitForChecks("h8", "m1", {
-        timeoutMs: 5_000,
-        pollMs: 5,
-      }),
+      testClient(server.url, dispatcher, { clock: jumpingClock() }).machines.waitForChecks(
+        "h8",
+        "m1",
+        {
+          timeoutMs: 5_000,
+          pollMs: 5,
+        },
+      ),
     ).rejects.toThrow(
       'machine m1 in app h8 is failed; last seen: 0/1 checks passing; check "http" is critical: HTTP 503',
     );
@@ -161,7 +173,9 @@ describe("waitForChecks", () => {
       { json: machineBody({ id: "m1", version: V2, checks: passing }) },
     );
     const progress: string[] = [];
-    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h6", "m1", {
+    const machine = await testClient(server.url, dispatcher, {
+      clock: jumpingClock(),
+    }).machines.waitForChecks("h6", "m1", {
       timeoutMs: 5_000,
       pollMs: 5,
       version: V2,
@@ -181,9 +195,13 @@ describe("waitForChecks", () => {
         ],
       }),
     });
-    const error = await testClient(server.url, dispatcher)
+    const clock = jumpingClock();
+    const error = await testClient(server.url, dispatcher, { clock })
       .machines.waitForChecks("h7", "m1", { timeoutMs: 40, pollMs: 10 })
       .catch((e: unknown) => e);
+    // Polls at 0, 10, 20, 30 and 40 ms; one more pause would end past 40 ms.
+    expect(clock.pauses).toEqual([10, 10, 10, 10]);
+    expect(server.requestsTo("GET /v1/apps/h7/machines/m1")).toHaveLength(5);
     expect(isFlyApiError(error) && [error.kind, error.message]).toEqual([
       "client.wait_timeout",
       'machine m1 in app h7 not healthy within 40 ms (started); 1/2 checks passing; check "http" is critical: HTTP 503',
@@ -193,13 +211,24 @@ describe("waitForChecks", () => {
   it("stops polling as soon as the caller aborts", async () => {
     server.on("GET /v1/apps/h9/machines/m1", { json: machineBody({ id: "m1" }) });
     const controller = new AbortController();
-    const waiting = testClient(server.url, dispatcher).machines.waitForChecks("h9", "m1", {
-      timeoutMs: 60_000,
-      pollMs: 10_000,
-      signal: controller.signal,
-    });
-    setTimeout(() => controller.abort(new Error("deploy cancelled")), 30);
+    // Real pauses, watched: the caller aborts once the wait has gone to sleep after its first poll.
+    const pauses: number[] = [];
+    const watched = {
+      now: () => Date.now(),
+      sleep: (ms: number, signal?: AbortSignal) => {
+        pauses.push(ms);
+        const pause = sleep(ms, signal);
+        controller.abort(new Error("deploy cancelled"));
+        return pause;
+      },
+    };
+    const waiting = testClient(server.url, dispatcher, { clock: watched }).machines.waitForChecks(
+      "h9",
+      "m1",
+      { timeoutMs: 60_000, pollMs: 10_000, signal: controller.signal },
+    );
     await expect(waiting).rejects.toThrow("deploy cancelled");
+    expect(pauses).toEqual([10_000]);
     expect(server.requestsTo("GET /v1/apps/h9/machines/m1")).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isFlyApiError, isTimeout } from "../../providers/fly-client/fly-client";
+import { jumpingClock } from "../support/test-clocks";
 import { machineBody, testClient } from "./fixtures";
 import { startScriptedServer } from "./scripted-server";
 import type { ScriptedServer } from "./scripted-server";
@@ -20,11 +21,18 @@ const notYet = { status: 408, json: { error: "deadline_exceeded: timeout waiting
 
 describe("waitForState", () => {
   it("keeps waiting through 408 answers until the state is reached", async () => {
-    server.on("GET /v1/apps/w1/machines/m1/wait", notYet, notYet, {
+    // Each 408 comes after the server held the request for its full 60 s, on the client's clock.
+    const clock = jumpingClock();
+    const heldFor60s = async () => {
+      await clock.sleep(60_000);
+      return notYet;
+    };
+    server.on("GET /v1/apps/w1/machines/m1/wait", heldFor60s, heldFor60s, {
       json: { ok: true, state: "started", version: V2 },
     });
     const progress: string[] = [];
-    const result = await testClient(server.url, dispatcher).machines.waitForState("w1", "m1", {
+    const client = testClient(server.url, dispatcher, { clock });
+    const result = await client.machines.waitForState("w1", "m1", {
       state: "started",
       version: V2,
       timeoutMs: 150_000,
@@ -32,20 +40,21 @@ describe("waitForState", () => {
     });
     expect(result).toEqual({ ok: true, state: "started", version: V2 });
     const calls = server.requestsTo("GET /v1/apps/w1/machines/m1/wait");
+    // Server-side holds of at most 60 s, the last one no longer than the 30 s left of 150 s.
     expect(calls.map((r) => Object.fromEntries(r.query))).toEqual([
       { state: "started", version: V2, timeout: "60" },
       { state: "started", version: V2, timeout: "60" },
-      { state: "started", version: V2, timeout: "60" },
+      { state: "started", version: V2, timeout: "30" },
     ]);
-    // One line per 408, with the seconds waited so far (which depend on the machine's load).
+    // One line per 408, with the seconds waited so far.
     const waiting = `machine m1: waiting for started (version ${V2})`;
-    expect(progress.map((line) => line.replace(/ \(\d+s\)$/, ""))).toEqual([waiting, waiting]);
-    expect(progress.every((line) => /\(\d+s\)$/.test(line))).toBe(true);
+    expect(progress).toEqual([`${waiting} (60s)`, `${waiting} (120s)`]);
   });
 
   it("asks the server to hold the request no longer than the time left", async () => {
     server.on("GET /v1/apps/w2/machines/m1/wait", { json: { ok: true } });
-    await testClient(server.url, dispatcher).machines.waitForState("w2", "m1", {
+    const clock = jumpingClock();
+    await testClient(server.url, dispatcher, { clock }).machines.waitForState("w2", "m1", {
       state: "stopped",
       timeoutMs: 2_500,
     });
@@ -54,13 +63,20 @@ describe("waitForState", () => {
   });
 
   it("fails with a timeout naming the state the machine is in", async () => {
-    server.on("GET /v1/apps/w3/machines/m1/wait", { ...notYet, delayMs: 20 });
+    // The server holds each wait for 30 ms of the client's clock, then answers 408.
+    const clock = jumpingClock();
+    server.on("GET /v1/apps/w3/machines/m1/wait", async () => {
+      await clock.sleep(30);
+      return notYet;
+    });
     server.on("GET /v1/apps/w3/machines/m1", {
       json: machineBody({ id: "m1", state: "starting" }),
     });
-    const error = await testClient(server.url, dispatcher)
+    const error = await testClient(server.url, dispatcher, { clock })
       .machines.waitForState("w3", "m1", { state: "started", timeoutMs: 70 })
       .catch((e: unknown) => e);
+    // Waits begin at 0, 30 and 60 ms; at 90 ms no time is left.
+    expect(server.requestsTo("GET /v1/apps/w3/machines/m1/wait")).toHaveLength(3);
     expect(isFlyApiError(error) && [error.kind, error.message, isTimeout(error)]).toEqual([
       "client.wait_timeout",
       "machine m1 in app w3 did not reach started within 70 ms; it is starting",

@@ -12,16 +12,16 @@ import {
 
 /*
  * One emulator process started with every timing flag, each value distinct from the CLI's default
- * (latency 0, boot 1000 ms, checks 2000 ms, transitions 300 ms, rate limits on), so every assertion
- * below fails if its flag is ignored. The defaults' own behaviour is covered in cli.test.ts.
+ * (latency 0, boot 1000 ms, checks 2000 ms, transitions 300 ms, rate limits on, wall clock), so
+ * every assertion below fails if its flag is ignored. With --manual-clock its time moves only when
+ * a test moves it, so each timing is checked to the millisecond, however busy the machine. The
+ * defaults' own behaviour is covered in emulator-cli.test.ts.
  */
 const LATENCY_MS = 25;
 const BOOT_MS = 60;
 const CHECKS_MS = 5_000;
 const TRANSITION_MS = 20;
-const DEFAULT_BOOT_MS = 1_000;
 const DEFAULT_CHECKS_MS = 2_000;
-const DEFAULT_TRANSITION_MS = 300;
 const TOKEN = "flags-token";
 
 let cli: CliProcess | undefined;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   cli = startCli([
     ...["--port", "0", "--token", TOKEN, "--latency", String(LATENCY_MS)],
     ...["--boot-ms", String(BOOT_MS), "--checks-ms", String(CHECKS_MS)],
-    ...["--transition-ms", String(TRANSITION_MS), "--no-rate-limit"],
+    ...["--transition-ms", String(TRANSITION_MS), "--no-rate-limit", "--manual-clock"],
   ]);
   url = await listeningUrl(cli);
 }, WAIT_MS + 5_000);
@@ -42,21 +42,23 @@ const api = (method: string, path: string, body?: unknown): Promise<TimedAnswer>
 const control = (method: string, path: string, body?: unknown): Promise<TimedAnswer> =>
   callJson(url, method, `/__emulator${path}`, { body });
 
+/** Moves the emulator's clock forward by `ms`. */
+async function advance(ms: number): Promise<void> {
+  expect((await control("POST", "/clock", { advance_ms: ms })).status).toBe(200);
+}
+
+/** The emulator's own record of a machine (events oldest first, `checks_since`). */
+async function machineRecord(id: string): Promise<any> {
+  return (await control("GET", "/state")).body.machines[id];
+}
+
 /** Creates `app` with one machine (a TCP check on port 3000) and returns the machine's id. */
 async function appWithMachine(app: string): Promise<string> {
   expect((await api("POST", "/v1/apps", { name: app, org_slug: "personal" })).status).toBe(201);
   const config = { image: IMAGE, checks: { alive: { type: "tcp", port: 3000 } } };
   const created = await api("POST", `/v1/apps/${app}/machines`, { region: "iad", config });
   expect(created.status).toBe(200);
-  const id = created.body.id as string;
-  const started = await api("GET", `/v1/apps/${app}/machines/${id}/wait?state=started&timeout=5`);
-  expect(started.status).toBe(200);
-  return id;
-}
-
-/** The emulator's own record of a machine (events oldest first, `checks_since`). */
-async function machineRecord(id: string): Promise<any> {
-  return (await control("GET", "/state")).body.machines[id];
+  return created.body.id as string;
 }
 
 describe("emulator CLI flags", () => {
@@ -78,8 +80,18 @@ describe("emulator CLI flags", () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
   });
 
-  it("--transition-ms and --boot-ms time a new machine's way to started", async () => {
+  it("--manual-clock, --transition-ms and --boot-ms time a new machine's way to started", async () => {
     const id = await appWithMachine("boot-app");
+    const stateAfter = async (ms: number) => {
+      await advance(ms);
+      return (await machineRecord(id)).state as string;
+    };
+    // Nothing happens while the clock stands still; each step comes exactly when it is due.
+    expect((await machineRecord(id)).state).toBe("created");
+    expect(await stateAfter(TRANSITION_MS - 1)).toBe("created");
+    expect(await stateAfter(1)).toBe("starting");
+    expect(await stateAfter(BOOT_MS - 1)).toBe("starting");
+    expect(await stateAfter(1)).toBe("started");
     const events: { type: string; status: string; timestamp: number }[] = (await machineRecord(id))
       .events;
     expect(events.map((event) => `${event.type}/${event.status}`)).toEqual([
@@ -88,16 +100,12 @@ describe("emulator CLI flags", () => {
       "start/started",
     ]);
     const [created, starting, started] = events.map((event) => event.timestamp);
-    // Timers run on the monotonic clock and event times on the wall clock, each rounded to the
-    // millisecond on its own, so a wait of N ms can read as N - 1 between two timestamps.
-    expect(starting - created).toBeGreaterThanOrEqual(TRANSITION_MS - 1);
-    expect(starting - created).toBeLessThan(DEFAULT_TRANSITION_MS);
-    expect(started - starting).toBeGreaterThanOrEqual(BOOT_MS - 1);
-    expect(started - starting).toBeLessThan(DEFAULT_BOOT_MS);
+    expect([starting - created, started - starting]).toEqual([TRANSITION_MS, BOOT_MS]);
   });
 
   it("--checks-ms keeps checks waiting for that long after start, then they pass", async () => {
     const id = await appWithMachine("checked-app");
+    await advance(TRANSITION_MS + BOOT_MS);
     const checks = async () =>
       (await api("GET", `/v1/apps/checked-app/machines/${id}`)).body.checks;
     expect((await checks()).map((c: { status: string }) => c.status)).toEqual(["critical"]);

@@ -14,7 +14,8 @@ import {
 
 const USAGE =
   "usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]\n" +
-  "                            [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]\n";
+  "                            [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]\n" +
+  "                            [--manual-clock]\n";
 
 let dir: string;
 let cli: CliProcess | undefined;
@@ -32,7 +33,8 @@ afterEach(() => {
 describe("npm run emulator (emulator/main.ts)", () => {
   it("listens on a free port with --port 0, serves the API, and saves the world on SIGTERM", async () => {
     const statePath = path.join(dir, "world.json");
-    cli = startCli(["--port", "0", "--token", "cli-token", "--state", statePath]);
+    // On a manual clock the rate limiter refills only when told to, whatever the pace of the test.
+    cli = startCli(["--port", "0", "--token", "cli-token", "--state", statePath, "--manual-clock"]);
     const url = await listeningUrl(cli);
     await waitFor(cli.stdout, /^token cli-token$/m);
     expect(url).not.toBe("http://127.0.0.1:0");
@@ -44,14 +46,19 @@ describe("npm run emulator (emulator/main.ts)", () => {
     expect(created.status).toBe(201);
     expect(created.body.name).toBe("from-cli");
 
-    // Fly's rate limits are on unless --no-rate-limit says otherwise: a burst of 3, then 429.
+    // Fly's rate limits are on unless --no-rate-limit says otherwise: a burst of 3, then 429
+    // until a second has passed on the emulator's clock.
+    const get = async () =>
+      (await callJson(url, "GET", "/v1/apps/from-cli", { token: "cli-token" })).status;
     const statuses = [];
-    for (let i = 0; i < 4; i++) {
-      statuses.push(
-        (await callJson(url, "GET", "/v1/apps/from-cli", { token: "cli-token" })).status,
-      );
-    }
+    for (let i = 0; i < 4; i++) statuses.push(await get());
     expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(
+      (await callJson(url, "POST", "/__emulator/clock", { body: { advance_ms: 999 } })).status,
+    ).toBe(200);
+    expect(await get()).toBe(429);
+    await callJson(url, "POST", "/__emulator/clock", { body: { advance_ms: 1 } });
+    expect(await get()).toBe(200);
 
     process.kill(cli.proc.pid as number, "SIGTERM");
     expect(await exitOf(cli.proc)).toBe(0);

@@ -1,9 +1,12 @@
 import { request } from "undici";
+import { ManualClock } from "../../emulator/emulator-clock";
+import { machineWatcherCount } from "../../emulator/machine-watch";
 import {
   startEmulator,
   type EmulatorHandle,
   type StartEmulatorOptions,
 } from "../../emulator/server";
+import { runOnClock, steppedClock } from "../support/test-clocks";
 
 /** A JSON answer from the emulator, with the headers tests assert on. */
 export interface ApiAnswer<T = any> {
@@ -37,6 +40,12 @@ export const FAST: StartEmulatorOptions = {
   transitionMs: 10,
   rateLimit: false,
 };
+
+/**
+ * The fast timings on a clock that stands still: a transient state (starting, stopping,
+ * replacing, destroying...) lasts until the test moves time, however slow the machine running it.
+ */
+export const MANUAL_CLOCK: StartEmulatorOptions = { ...FAST, manualClock: true };
 
 /** Starts an emulator on 127.0.0.1:0 with `options` (fast timings, rate limits off by default). */
 export async function startFixture(options: StartEmulatorOptions = {}): Promise<EmulatorFixture> {
@@ -75,3 +84,17 @@ export async function startFixture(options: StartEmulatorOptions = {}): Promise<
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves with the answer to `longPoll` (a `/wait`). On an emulator with a manual clock, time is
+ * moved for it: whenever the emulator holds the request, the clock jumps to the next pending
+ * timer, so the machine goes through its states as it would in real time, and stops moving the
+ * moment the request is answered. On the wall clock, the request simply runs.
+ */
+export async function answerOnClock<T>(fx: EmulatorFixture, longPoll: Promise<T>): Promise<T> {
+  const { emulator } = fx.handle;
+  if (!(emulator.clock instanceof ManualClock)) return longPoll;
+  const held = () => machineWatcherCount(emulator);
+  const [answer] = await runOnClock(steppedClock(emulator.clock), [() => longPoll], held);
+  return answer;
+}

@@ -1,14 +1,13 @@
 import { expect } from "vitest";
-import type { ApiAnswer, ApiInit, EmulatorFixture } from "./emulator-support";
+import {
+  answerOnClock,
+  type ApiAnswer,
+  type ApiInit,
+  type EmulatorFixture,
+} from "./emulator-support";
 
 /** The image test machines run unless a test names another. */
 export const IMAGE = "registry.fly.io/openclaw-gateway:2026.1.1";
-
-/**
- * Timings that keep transient states (stopping, replacing, destroying...) around long enough for a
- * test to observe them, while a boot stays quick.
- */
-export const SLOW = { bootMs: 20, transitionMs: 200, checksMs: 30 };
 
 /** `/v1/apps/{app}/machines/{id}` plus an optional suffix such as `/stop`. */
 export function machinePath(app: string, id: string, suffix = ""): string {
@@ -50,7 +49,10 @@ export async function machineIdOf(
   return res.body.id as string;
 }
 
-/** Long-polls the wait endpoint for `state` (5 s at most) and expects it to be reached. */
+/**
+ * Long-polls the wait endpoint for `state` (5 s at most, on the emulator's clock, which is moved
+ * for it when it is a manual one) and expects it to be reached.
+ */
 export async function waitState(
   fx: EmulatorFixture,
   app: string,
@@ -58,10 +60,8 @@ export async function waitState(
   state: string,
   extraQuery = "",
 ): Promise<ApiAnswer> {
-  const res = await fx.api(
-    "GET",
-    machinePath(app, id, `/wait?state=${state}&timeout=5${extraQuery}`),
-  );
+  const path = machinePath(app, id, `/wait?state=${state}&timeout=5${extraQuery}`);
+  const res = await answerOnClock(fx, fx.api("GET", path));
   expect(res.status).toBe(200);
   return res;
 }

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DESTROYED_VISIBLE_MS } from "../../emulator/emulator";
-import { startFixture, type EmulatorFixture } from "./emulator-support";
+import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "./emulator-support";
 import {
   IMAGE,
-  SLOW,
   advanceClock,
   createApp,
   createVolume,
@@ -14,18 +13,19 @@ import {
 } from "./machine-support";
 
 let fx: EmulatorFixture;
-let slow: EmulatorFixture;
+/** On a clock that stands still: a transient state lasts until the test moves time. */
+let still: EmulatorFixture;
 beforeAll(async () => {
   fx = await startFixture();
-  slow = await startFixture(SLOW);
+  still = await startFixture(MANUAL_CLOCK);
 });
 afterAll(async () => {
   await fx.close();
-  await slow.close();
+  await still.close();
 });
 afterEach(async () => {
   await fx.control("POST", "/reset");
-  await slow.control("POST", "/reset");
+  await still.control("POST", "/reset");
 });
 
 async function startedMachine(): Promise<string> {
@@ -68,20 +68,20 @@ describe("destroy", () => {
   });
 
   it("shows destroying, then destroyed for a while, then 404 machine not found", async () => {
-    await createApp(slow, "gw");
-    const id = await machineIdOf(slow, "gw", { skip_launch: true });
-    await slow.api("DELETE", machinePath("gw", id));
-    expect(await stateOf(slow, id)).toBe("destroying");
-    await waitState(slow, "gw", id, "destroyed");
-    expect(await stateOf(slow, id)).toBe("destroyed");
-    await advanceClock(slow, DESTROYED_VISIBLE_MS - 1_000);
-    expect(await stateOf(slow, id)).toBe("destroyed");
-    await advanceClock(slow, 1_001);
-    expect(await slow.api("GET", machinePath("gw", id))).toMatchObject({
+    await createApp(still, "gw");
+    const id = await machineIdOf(still, "gw", { skip_launch: true });
+    await still.api("DELETE", machinePath("gw", id));
+    expect(await stateOf(still, id)).toBe("destroying");
+    await waitState(still, "gw", id, "destroyed");
+    expect(await stateOf(still, id)).toBe("destroyed");
+    await advanceClock(still, DESTROYED_VISIBLE_MS - 1_000);
+    expect(await stateOf(still, id)).toBe("destroyed");
+    await advanceClock(still, 1_001);
+    expect(await still.api("GET", machinePath("gw", id))).toMatchObject({
       status: 404,
       body: { error: "machine not found" },
     });
-    expect(await slow.api("DELETE", machinePath("gw", id))).toMatchObject({ status: 404 });
+    expect(await still.api("DELETE", machinePath("gw", id))).toMatchObject({ status: 404 });
   });
 
   it("releases the machine's volume when it is destroyed", async () => {

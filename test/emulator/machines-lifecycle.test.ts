@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type EmulatorFixture } from "./emulator-support";
+import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "./emulator-support";
 import {
   IMAGE,
-  SLOW,
   createApp,
   eventTrail,
   machineIdOf,
@@ -11,18 +10,19 @@ import {
 } from "./machine-support";
 
 let fx: EmulatorFixture;
-let slow: EmulatorFixture;
+/** On a clock that stands still: a transient state lasts until the test moves time. */
+let still: EmulatorFixture;
 beforeAll(async () => {
   fx = await startFixture();
-  slow = await startFixture(SLOW);
+  still = await startFixture(MANUAL_CLOCK);
 });
 afterAll(async () => {
   await fx.close();
-  await slow.close();
+  await still.close();
 });
 afterEach(async () => {
   await fx.control("POST", "/reset");
-  await slow.control("POST", "/reset");
+  await still.control("POST", "/reset");
 });
 
 async function startedMachine(on: EmulatorFixture = fx, body: Record<string, unknown> = {}) {
@@ -39,11 +39,11 @@ const stateOf = async (on: EmulatorFixture, id: string) =>
 
 describe("transient states are observable", () => {
   it("create: created, then starting, then started", async () => {
-    await createApp(slow, "gw");
-    const id = await machineIdOf(slow, "gw");
-    expect(await stateOf(slow, id)).toBe("created");
-    await waitState(slow, "gw", id, "started");
-    const events = (await slow.api("GET", machinePath("gw", id, "/events"))).body;
+    await createApp(still, "gw");
+    const id = await machineIdOf(still, "gw");
+    expect(await stateOf(still, id)).toBe("created");
+    await waitState(still, "gw", id, "started");
+    const events = (await still.api("GET", machinePath("gw", id, "/events"))).body;
     expect(eventTrail(events)).toEqual([
       "start/started/flyd",
       "start/starting/flyd",
@@ -56,10 +56,10 @@ describe("transient states are observable", () => {
     ["suspend", "suspending"],
     ["restart", "restarting"],
   ])("%s answers at once while the machine is still %s", async (action, transient) => {
-    const id = await startedMachine(slow);
-    const res = await slow.api("POST", machinePath("gw", id, `/${action}`));
+    const id = await startedMachine(still);
+    const res = await still.api("POST", machinePath("gw", id, `/${action}`));
     expect(res).toMatchObject({ status: 200, body: { ok: true } });
-    expect(await stateOf(slow, id)).toBe(transient);
+    expect(await stateOf(still, id)).toBe(transient);
   });
 });
 
@@ -144,14 +144,14 @@ describe("start, stop, suspend, restart", () => {
   });
 
   it("restarts through restarting and boots again", async () => {
-    const id = await startedMachine();
-    await fx.api(
+    const id = await startedMachine(still);
+    await still.api(
       "POST",
       machinePath("gw", id, "/restart?timeout=5s&signal=SIGINT&force_stop=false"),
     );
-    const events = (await fx.api("GET", machinePath("gw", id, "/events?limit=1"))).body;
+    const events = (await still.api("GET", machinePath("gw", id, "/events?limit=1"))).body;
     expect(eventTrail(events)).toEqual(["restart/restarting/user"]);
-    await waitState(fx, "gw", id, "started", `&from_event_id=${events[0].id}`);
+    await waitState(still, "gw", id, "started", `&from_event_id=${events[0].id}`);
   });
 });
 

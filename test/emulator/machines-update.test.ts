@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type EmulatorFixture } from "./emulator-support";
+import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "./emulator-support";
 import {
   IMAGE,
-  SLOW,
   createApp,
   eventTrail,
   machineIdOf,
@@ -97,18 +96,19 @@ describe("machine update", () => {
   });
 
   it("refuses a start while a stopped machine's update is still replacing", async () => {
-    const slow = await startFixture(SLOW);
+    // On a clock that stands still, the update stays `replacing` until time moves.
+    const still = await startFixture(MANUAL_CLOCK);
     try {
-      await createApp(slow, "gw");
-      const id = await machineIdOf(slow, "gw", { skip_launch: true });
-      await slow.api("POST", machinePath("gw", id), { config: { image: IMAGE } });
-      const start = await slow.api("POST", machinePath("gw", id, "/start"));
+      await createApp(still, "gw");
+      const id = await machineIdOf(still, "gw", { skip_launch: true });
+      await still.api("POST", machinePath("gw", id), { config: { image: IMAGE } });
+      const start = await still.api("POST", machinePath("gw", id, "/start"));
       expect(start.status).toBe(412);
       expect(start.body).toEqual({
         error: "unable to start machine from current state: 'replacing'",
       });
     } finally {
-      await slow.close();
+      await still.close();
     }
   });
 

@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DESTROYED_VISIBLE_MS } from "../../emulator/emulator";
-import { startFixture, type EmulatorFixture } from "./emulator-support";
+import { machineWatcherCount } from "../../emulator/machine-watch";
+import { until } from "../support/test-clocks";
+import {
+  answerOnClock,
+  MANUAL_CLOCK,
+  startFixture,
+  type EmulatorFixture,
+} from "./emulator-support";
 import {
   IMAGE,
   advanceClock,
@@ -10,16 +17,32 @@ import {
   waitState,
 } from "./machine-support";
 
+// Time moves only for the waits below (see `answerOnClock`), so what a wait answers, and when on
+// the emulator's clock, never depends on how quickly the test runs.
 let fx: EmulatorFixture;
 beforeAll(async () => {
-  fx = await startFixture();
+  fx = await startFixture(MANUAL_CLOCK);
 });
 afterAll(() => fx.close());
 afterEach(async () => {
   await fx.control("POST", "/reset");
 });
 
-const wait = (id: string, query: string) => fx.api("GET", machinePath("gw", id, `/wait${query}`));
+const send = (id: string, query: string) => fx.api("GET", machinePath("gw", id, `/wait${query}`));
+/** A wait with the emulator's time moving for it until it is answered. */
+const wait = (id: string, query: string) => answerOnClock(fx, send(id, query));
+
+/** A wait that must be answered while the clock stands still, without being held at all. */
+async function answeredAtOnce(id: string, query: string) {
+  let answered = false;
+  const answer = send(id, query).finally(() => {
+    answered = true;
+  });
+  const held = () => machineWatcherCount(fx.handle.emulator) > 0;
+  await until(() => answered || held(), "the emulator to answer or hold the wait");
+  expect(held()).toBe(false);
+  return answer;
+}
 
 async function newestEvent(id: string): Promise<{ id: string; status: string }> {
   return (await fx.api("GET", machinePath("gw", id, "/events?limit=1"))).body[0];
@@ -50,15 +73,13 @@ describe("machine wait", () => {
   it("answers 408 when the state is not reached within the timeout", async () => {
     await createApp(fx, "gw");
     const id = await machineIdOf(fx, "gw", { skip_launch: true });
-    const started = Date.now();
+    const startedMs = fx.handle.emulator.now();
     const res = await wait(id, "?state=started&timeout=1");
-    const elapsed = Date.now() - started;
     expect(res.status).toBe(408);
     expect(res.body).toEqual({
       error: `deadline_exceeded: machine ${id} did not reach state started within 1s`,
     });
-    expect(elapsed).toBeGreaterThanOrEqual(1_000);
-    expect(elapsed).toBeLessThan(2_500);
+    expect(fx.handle.emulator.now() - startedMs).toBe(1_000);
   });
 
   it("accepts any of several states, repeated or comma-separated", async () => {
@@ -114,7 +135,9 @@ describe("machine wait", () => {
     await createApp(fx, "gw");
     const id = await machineIdOf(fx, "gw", { skip_launch: true });
     const old = (await fx.api("GET", machinePath("gw", id))).body.instance_id;
-    const pending = wait(id, `?state=started&version=${old}&timeout=5`);
+    // Held while the clock stands still, until the update below replaces the version.
+    const pending = send(id, `?state=started&version=${old}&timeout=5`);
+    await until(() => machineWatcherCount(fx.handle.emulator) === 1, "the wait to be held");
     await fx.api("POST", machinePath("gw", id), { config: { image: IMAGE } });
     const res = await pending;
     expect(res.status).toBe(400);
@@ -161,11 +184,9 @@ describe("machine wait", () => {
     });
     const res = await wait(id, "?state=stopped&timeout=5");
     expect(res.body.state).toBe("stopped");
-    const started = Date.now();
-    expect(await wait(id, "?state=started&timeout=5")).toMatchObject({
+    expect(await answeredAtOnce(id, "?state=started&timeout=5")).toMatchObject({
       status: 400,
       body: { error: "machine failed to reach desired state started, current state: stopped" },
     });
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 });
