@@ -1,30 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EmulatorFixture } from "../emulator/emulator-support";
 import { FlyCertificateProvider } from "../../providers/certificate/fly-certificate";
+import { advanceClock } from "../emulator/machine-support";
 import {
   clearRequestLog,
   configured,
   createAppDirectly,
   requestLog,
-  sleep,
-  startEmulatorFixture,
+  startClockedEmulator,
   UNKNOWN,
   worldState,
+  type ClockedEmulator,
 } from "./provider-support";
 
+let clocked: ClockedEmulator;
 let fx: EmulatorFixture;
 let provider: FlyCertificateProvider;
 
 const APP = "cert-app";
 
 beforeAll(async () => {
-  fx = await startEmulatorFixture();
-  provider = await configured(new FlyCertificateProvider(), fx);
+  // Issuance takes the emulator's checks time, on a clock that moves only when told to.
+  clocked = await startClockedEmulator();
+  fx = clocked.fx;
+  provider = clocked.onClockAlways(await configured(new FlyCertificateProvider(), fx));
   await createAppDirectly(fx, APP);
 });
 
 afterAll(async () => {
-  await fx.close();
+  await clocked.close();
 });
 
 describe("FlyCertificate check", () => {
@@ -69,7 +73,8 @@ describe("FlyCertificate lifecycle", () => {
       id: "gw.example.com",
       outs: { app: APP, hostname: "gw.example.com", status: "pending_validation", dnsRequirements },
     });
-    await sleep(50);
+    expect((await provider.read("gw.example.com", created.outs)).props).toEqual(created.outs);
+    await advanceClock(fx, fx.handle.emulator.settings.checksMs);
     expect(await provider.read("gw.example.com", created.outs)).toEqual({
       id: "gw.example.com",
       props: { ...created.outs, status: "active" },

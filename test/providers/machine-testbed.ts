@@ -5,8 +5,9 @@ import type { FlyMachineInputs } from "../../providers/machine/fly-machine";
 import {
   configured,
   createAppDirectly,
-  startEmulatorFixture,
+  startClockedEmulator,
   worldState,
+  type ClockedEmulator,
 } from "./provider-support";
 
 /** The app the machine tests work in. */
@@ -15,9 +16,14 @@ export const APP = "m-app";
 /** The image test machines run unless a test names another. */
 export const IMAGE = "registry.fly.io/gw:1";
 
-/** An emulator with an app and a volume in `iad`, and a machine provider configured for it. */
+/**
+ * An emulator with an app and a volume in `iad`, and a machine provider configured for it, all on
+ * one manual clock that moves only while a provider call waits on it (see `startClockedEmulator`).
+ */
 export interface MachineTestbed {
   fx: EmulatorFixture;
+  clocked: ClockedEmulator;
+  /** The provider, each call run with the clock moving for it. */
   provider: FlyMachineProvider;
   volumeId: string;
   /** Normalized inputs of a healthy gateway-like machine, as `check` hands them to create. */
@@ -30,8 +36,9 @@ export interface MachineTestbed {
 export function useMachineTestbed(): MachineTestbed {
   const bed = {} as MachineTestbed;
   beforeAll(async () => {
-    bed.fx = await startEmulatorFixture();
-    bed.provider = await configured(new FlyMachineProvider(), bed.fx);
+    bed.clocked = await startClockedEmulator();
+    bed.fx = bed.clocked.fx;
+    bed.provider = bed.clocked.onClockAlways(await configured(new FlyMachineProvider(), bed.fx));
     await createAppDirectly(bed.fx, APP);
     const volume = await bed.fx.api("POST", `/v1/apps/${APP}/volumes`, {
       name: "data",
@@ -40,7 +47,7 @@ export function useMachineTestbed(): MachineTestbed {
     bed.volumeId = volume.body.id;
   });
   afterAll(async () => {
-    await bed.fx.close();
+    await bed.clocked.close();
   });
   bed.inputs = async (overrides = {}) => {
     const result = await bed.provider.check(

@@ -167,11 +167,12 @@ describe("FlyMachine lifecycle", () => {
   it("waits for a lease someone else holds and proceeds once it is released", async () => {
     const lease = await bed.fx.api("POST", `/v1/apps/${APP}/machines/${id}/lease`, { ttl: 30 });
     expect(lease.status).toBe(201);
-    setTimeout(() => {
+    // The other holder lets go 50 ms into the update, on the clock the provider waits on.
+    bed.clocked.clock.manual.setTimer(50, () => {
       void bed.fx.api("DELETE", `/v1/apps/${APP}/machines/${id}/lease`, undefined, {
         headers: { "fly-machine-lease-nonce": lease.body.data.nonce },
       });
-    }, 50);
+    });
     const wanted = await inputs({ env: { MODE: "after-lease" } });
     await clearRequestLog(bed.fx);
     const updated = await bed.provider.update(id, outs, wanted);

@@ -1,7 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
-import { startFixture, type EmulatorFixture } from "../emulator/emulator-support";
+import { ManualClock } from "../../emulator/emulator-clock";
+import { machineWatcherCount } from "../../emulator/machine-watch";
+import { processState } from "../../providers/fly-client/process-state";
+import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "../emulator/emulator-support";
 import type { ProviderTuning } from "../../providers/provider-kit/provider-settings";
+import { runOnClock, steppedClock, type SteppedClock } from "../support/test-clocks";
 
 /** Provider timings for the emulator's fast world: poll often, give up on leases quickly. */
 export const FAST_TUNING: Partial<ProviderTuning> = {
@@ -53,6 +57,51 @@ export async function configured<P extends pulumi.dynamic.ResourceProvider>(
 /** Starts an emulator with the fast timings and a fixed token. */
 export function startEmulatorFixture(): Promise<EmulatorFixture> {
   return startFixture({ token: "provider-test-token" });
+}
+
+/**
+ * An emulator on a manual clock that every Fly client of this process reads too (set in the
+ * process state: a provider builds its clients from config, which cannot carry a clock), and
+ * `onClock`, which runs a provider call with that clock moving only while the call waits on it.
+ * So a provider's health waits, lease waits, polls and retries meet the emulator's boots, checks
+ * and lease expiries exactly when they are due, however busy the machine running the test.
+ */
+export interface ClockedEmulator {
+  fx: EmulatorFixture;
+  clock: SteppedClock;
+  onClock<T>(call: () => Promise<T>): Promise<T>;
+  /** The provider with every method run through `onClock`. */
+  onClockAlways<P extends object>(provider: P): P;
+  close(): Promise<void>;
+}
+
+export async function startClockedEmulator(): Promise<ClockedEmulator> {
+  const fx = await startFixture({ ...MANUAL_CLOCK, token: "provider-test-token" });
+  const { emulator } = fx.handle;
+  const clock = steppedClock(emulator.clock as ManualClock);
+  processState().clock = clock;
+  const held = () => machineWatcherCount(emulator);
+  const onClock = async <T>(call: () => Promise<T>): Promise<T> => {
+    const [result] = await runOnClock(clock, [call], held);
+    return result;
+  };
+  return {
+    fx,
+    clock,
+    onClock,
+    onClockAlways: (provider) =>
+      new Proxy(provider, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (typeof value !== "function") return value;
+          return (...args: unknown[]) => onClock(async () => value.apply(target, args));
+        },
+      }),
+    close: async () => {
+      processState().clock = undefined;
+      await fx.close();
+    },
+  };
 }
 
 /** Creates an app directly through the API. */
@@ -115,6 +164,3 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 
 /** The unknown marker the engine sends during previews. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
