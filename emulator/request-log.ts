@@ -17,11 +17,24 @@ export interface RequestLogEntry {
 /** The request log behind `GET /__emulator/requests`: every API call, with counts per route. */
 export class RequestLog {
   private seq = 0;
+  private readonly listeners = new Set<(entry: RequestLogEntry) => void>();
   entries: RequestLogEntry[] = [];
 
-  /** Records a request. */
+  /** Records a request (before its answer is sent). */
   record(entry: Omit<RequestLogEntry, "seq">): void {
-    this.entries.push({ seq: ++this.seq, ...entry });
+    const recorded = { seq: ++this.seq, ...entry };
+    this.entries.push(recorded);
+    for (const listener of [...this.listeners]) listener(recorded);
+  }
+
+  /**
+   * Calls `listener` with each request as it is recorded, before its answer is sent, so that a
+   * test acts at exactly that point (kills a client that Fly has just answered, for instance).
+   * Returns the function that stops it.
+   */
+  watch(listener: (entry: RequestLogEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Counts keyed by `METHOD template` (or `METHOD path` for unknown routes). */

@@ -1,6 +1,7 @@
 import { expect, it } from "vitest";
+import type { Emulator } from "../../../emulator/emulator";
 import type { StackChain } from "../support/chain";
-import { E2E_EMULATOR, E2E_TUNING } from "../support/e2e-stack";
+import { E2E_TUNING } from "../support/e2e-stack";
 import { known, secretOutput } from "../support/expectations";
 import { secretSightings, stackTexts } from "../support/secret-scan";
 import {
@@ -33,6 +34,30 @@ const FAULTS = [
   { kind: "reset", route: "GET /v1/apps/*/volumes", count: 1 },
   { kind: "delay", route: "GET /v1/apps/*/volumes", count: 1, delay_ms: 300 },
 ];
+
+/**
+ * Holds the rate limiter's time still (its buckets do not refill) and keeps the checks of
+ * machines running `image` failing, until the limiter first refuses a request on its own. The
+ * providers keep polling their machines' health meanwhile, so that refusal comes from the number
+ * of requests alone, never from how fast a busy machine lets them go. Returns the release, which
+ * is also called at that refusal.
+ */
+function holdRateLimitsUntilARefusal(emulator: Emulator, image: string): () => void {
+  const { limiter, faults } = emulator;
+  const take = limiter.take;
+  const heldAtMs = emulator.now();
+  limiter.take = (action, scope) => take.call(limiter, action, scope, heldAtMs);
+  const failingChecks = faults.add({ kind: "checks_fail", image });
+  const release = () => {
+    limiter.take = take;
+    faults.world = faults.world.filter((fault) => fault !== failingChecks);
+    stopWatching();
+  };
+  const stopWatching = emulator.log.watch((entry) => {
+    if (entry.status === 429 && entry.fault === undefined) release();
+  });
+  return release;
+}
 
 /**
  * The dev stack (public, one region): a fresh up, then an up that adds two regions and resizes
@@ -87,18 +112,17 @@ export function devResilienceScenarios(chain: StackChain): void {
     const { stack } = chain;
     const emulator = stack.emulator.emulator;
     for (const fault of FAULTS) emulator.faults.add(fault);
-    // Fly's documented limits, and a client polling health every millisecond while checks take
-    // 600 ms: far more than the 10-request burst a machine's reads are allowed, so the limiter
-    // answers 429s of its own.
+    // Fly's documented limits, and a client polling health every millisecond: more than the
+    // 10-request burst a machine's reads are allowed, so the limiter answers 429s of its own.
     emulator.settings.rateLimit = true;
-    emulator.settings.checksMs = 600;
+    const releaseRateLimits = holdRateLimitsUntilARefusal(emulator, IMAGE);
     stack.config.providerTuning = JSON.stringify({ ...E2E_TUNING, pollIntervalMs: 1 });
     const mark = logMark(stack.emulator);
     stack.config.regions = JSON.stringify(["iad", "ams", "fra"]);
     stack.config.memoryMb = "2048";
     const result = await stack.up();
+    releaseRateLimits();
     emulator.settings.rateLimit = false;
-    emulator.settings.checksMs = E2E_EMULATOR.checksMs!;
     delete stack.config.providerTuning;
     expect(result.error).toBeUndefined();
     expect(result.summary).toEqual({ create: 4, update: 1, replace: 0, delete: 0, same: 8 });

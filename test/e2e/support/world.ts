@@ -129,22 +129,19 @@ export function firstRequest(
 }
 
 /**
- * Runs `action` once, as soon as the emulator has logged a request that `matches` (polling the
- * in-process log every 2 ms). Returns a function that stops watching.
+ * Runs `action` once, for the first request the emulator logs that `matches`, as it is logged:
+ * after the emulator acted on it and before the answer leaves. Returns a function that stops
+ * watching.
  */
 export function whenLogged(
   handle: EmulatorHandle,
   matches: (entry: RequestLogEntry) => boolean,
   action: (entry: RequestLogEntry) => void,
 ): () => void {
-  let seen = logMark(handle);
-  const timer = setInterval(() => {
-    const entries = handle.emulator.log.entries;
-    const hit = entries.slice(seen).find(matches);
-    seen = entries.length;
-    if (hit === undefined) return;
-    clearInterval(timer);
-    action(hit);
-  }, 2);
-  return () => clearInterval(timer);
+  const stop = handle.emulator.log.watch((entry) => {
+    if (!matches(entry)) return;
+    stop();
+    action(entry);
+  });
+  return stop;
 }
