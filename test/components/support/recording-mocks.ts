@@ -96,18 +96,16 @@ export class ResourceRecorder {
     return this.resources.map((resource) => `${resource.type}::${resource.name}`).sort();
   }
 
-  /** Resolves once no registration is in flight and none arrived for a few event-loop turns. */
-  async settled(timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let quietTurns = 0;
-    let seen = this.resources.length;
-    while (quietTurns < 5) {
-      if (Date.now() > deadline) throw new Error("registrations did not settle");
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      const quiet = this.inFlight === 0 && this.resources.length === seen;
-      quietTurns = quiet ? quietTurns + 1 : 0;
-      seen = this.resources.length;
-    }
+  /**
+   * Resolves once the program has nothing left to register: Pulumi's queue of outstanding RPCs
+   * has drained (`waitForRPCs` in the SDK's runtime/settings.ts, which the SDK awaits before it
+   * disconnects at the end of a program; it waits again for any RPC begun meanwhile) and no
+   * registration is in flight here. The end of a program, as the SDK itself decides it.
+   */
+  async settled(): Promise<void> {
+    const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs(): Promise<void> };
+    do await waitForRPCs();
+    while (this.inFlight > 0);
   }
 
   /** @internal */
