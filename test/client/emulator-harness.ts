@@ -1,12 +1,19 @@
 /**
  * Runs the project's Machines API emulator for a client test file and offers the few things the
  * tests need around it: a client wired to it, its control surface and its request log.
+ *
+ * The emulator and the client share one manual clock, which moves only while a client call waits
+ * on it (see `ClockDriver`): boots, checks, exits, retry pauses and polls meet exactly when they
+ * are due, whatever the machine's load.
  */
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "undici";
+import type { ManualClock } from "../../emulator/emulator-clock";
+import { machineWatcherCount } from "../../emulator/machine-watch";
 import { startEmulator } from "../../emulator/server";
 import { createFlyClient } from "../../providers/fly-client/fly-client";
 import type { FlyClient, Machine, MachineConfig } from "../../providers/fly-client/fly-client";
+import { ClockDriver, drivenBy, steppedClock } from "../support/test-clocks";
 import { FAST_RETRY } from "./fixtures";
 
 /** An image the emulator boots; world faults can single it out. */
@@ -31,7 +38,7 @@ export interface EmulatorHarness {
   close(): Promise<void>;
 }
 
-/** Starts the emulator on 127.0.0.1 with fast timings and no rate limits. */
+/** Starts the emulator on 127.0.0.1 with fast timings, a manual clock and no rate limits. */
 export async function startEmulatorHarness(): Promise<EmulatorHarness> {
   const emu = await startEmulator({
     port: 0,
@@ -39,17 +46,24 @@ export async function startEmulatorHarness(): Promise<EmulatorHarness> {
     bootMs: 20,
     checksMs: 20,
     rateLimit: false,
+    manualClock: true,
   });
   const dispatcher = new Agent();
-  const client = createFlyClient({
-    baseUrl: emu.url,
-    token: emu.token,
-    dispatcher,
-    pacing: false,
-    // The emulator's 429s ask for a whole second; tests cap that.
-    retry: { ...FAST_RETRY, maxRetryAfterMs: 20 },
-    requestTimeoutMs: 5_000,
-  });
+  const clock = steppedClock(emu.emulator.clock as ManualClock);
+  const driver = new ClockDriver(clock, () => machineWatcherCount(emu.emulator));
+  const client = drivenBy(
+    driver,
+    createFlyClient({
+      baseUrl: emu.url,
+      token: emu.token,
+      dispatcher,
+      pacing: false,
+      // The emulator's 429s ask for a whole second; tests cap that.
+      retry: { ...FAST_RETRY, maxRetryAfterMs: 20 },
+      requestTimeoutMs: 5_000,
+      clock,
+    }),
+  );
 
   const control = async (method: "GET" | "POST", path: string, body?: unknown) => {
     const response = await request(`${emu.url}/__emulator/${path}`, {

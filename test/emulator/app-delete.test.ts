@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sleep, startFixture, type EmulatorFixture } from "./emulator-support";
-import { IMAGE, createApp, createVolume, machineIdOf } from "./machine-support";
+import type { ManualClock } from "../../emulator/emulator-clock";
+import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "./emulator-support";
+import { IMAGE, advanceClock, createApp, createVolume, machineIdOf } from "./machine-support";
 
 let fx: EmulatorFixture;
 beforeAll(async () => {
-  fx = await startFixture();
+  // On a clock that stands still, the doomed machine is still booting when its app goes.
+  fx = await startFixture(MANUAL_CLOCK);
 });
 afterAll(() => fx.close());
 afterEach(async () => {
@@ -54,6 +56,10 @@ describe("DELETE /v1/apps/{app_name}", () => {
       certificates: ["doomed", "kept"],
     });
 
+    const doomedMachines = Object.values((await fx.control("GET", "/state")).body.machines).filter(
+      (machine: any) => machine.app === "doomed",
+    );
+    expect(doomedMachines.map((machine: any) => machine.state)).toEqual(["created"]);
     expect((await fx.api("DELETE", "/v1/apps/doomed")).status).toBe(202);
 
     const afterDelete = {
@@ -65,9 +71,11 @@ describe("DELETE /v1/apps/{app_name}", () => {
       certificates: ["kept"],
     };
     expect(await owners()).toEqual(afterDelete);
-    // The deleted machine was still booting: its pending transition must not bring it back.
-    await sleep(60);
+    // The deleted machine was still booting: its pending transitions must not bring it back.
+    const { emulator } = fx.handle;
+    await advanceClock(fx, 10_000);
     expect(await owners()).toEqual(afterDelete);
+    expect((emulator.clock as ManualClock).pendingTimers).toBe(0);
   });
 
   it("leaves nothing behind for a new app of the same name", async () => {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../../emulator/server";
 import { emptyState, type EmulatorState, type MachineRecord } from "../../emulator/state";
-import { sleep, startFixture, type EmulatorFixture } from "./emulator-support";
+import { until } from "../support/test-clocks";
+import { startFixture, type EmulatorFixture } from "./emulator-support";
 
 let dir: string;
 let statePath: string;
@@ -109,12 +110,11 @@ describe("--state FILE", () => {
   it("writes changes to the file shortly after they happen, without waiting for shutdown", async () => {
     const fx = await start();
     await fx.api("POST", "/v1/apps", { name: "saved-soon", org_slug: "acme" });
-    let saved: EmulatorState | undefined;
-    for (let i = 0; i < 20 && !saved?.apps["saved-soon"]; i++) {
-      await sleep(25);
-      if (existsSync(statePath)) saved = JSON.parse(readFileSync(statePath, "utf8"));
-    }
-    expect(Object.keys(saved?.apps ?? {})).toEqual(["saved-soon"]);
+    const saved = (): EmulatorState | undefined =>
+      existsSync(statePath) ? JSON.parse(readFileSync(statePath, "utf8")) : undefined;
+    // Written by the emulator's save timer, while it keeps running.
+    await until(() => saved()?.apps["saved-soon"] !== undefined, "the world to be saved");
+    expect(Object.keys(saved()?.apps ?? {})).toEqual(["saved-soon"]);
   });
 
   it("settles machines that were mid-transition into where they were heading", async () => {

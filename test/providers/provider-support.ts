@@ -5,7 +5,7 @@ import { machineWatcherCount } from "../../emulator/machine-watch";
 import { processState } from "../../providers/fly-client/process-state";
 import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "../emulator/emulator-support";
 import type { ProviderTuning } from "../../providers/provider-kit/provider-settings";
-import { runOnClock, steppedClock, type SteppedClock } from "../support/test-clocks";
+import { ClockDriver, drivenBy, steppedClock, type SteppedClock } from "../support/test-clocks";
 
 /** Provider timings for the emulator's fast world: poll often, give up on leases quickly. */
 export const FAST_TUNING: Partial<ProviderTuning> = {
@@ -80,23 +80,12 @@ export async function startClockedEmulator(): Promise<ClockedEmulator> {
   const { emulator } = fx.handle;
   const clock = steppedClock(emulator.clock as ManualClock);
   processState().clock = clock;
-  const held = () => machineWatcherCount(emulator);
-  const onClock = async <T>(call: () => Promise<T>): Promise<T> => {
-    const [result] = await runOnClock(clock, [call], held);
-    return result;
-  };
+  const driver = new ClockDriver(clock, () => machineWatcherCount(emulator));
   return {
     fx,
     clock,
-    onClock,
-    onClockAlways: (provider) =>
-      new Proxy(provider, {
-        get(target, key, receiver) {
-          const value = Reflect.get(target, key, receiver);
-          if (typeof value !== "function") return value;
-          return (...args: unknown[]) => onClock(async () => value.apply(target, args));
-        },
-      }),
+    onClock: (call) => driver.run(call),
+    onClockAlways: (provider) => drivenBy(driver, provider),
     close: async () => {
       processState().clock = undefined;
       await fx.close();

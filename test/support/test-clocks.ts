@@ -104,33 +104,94 @@ for (const name of ["undici:request:trailers", "undici:request:error"]) {
 }
 
 /**
- * Runs `operations` at once, with time moving only while they are all blocked on `clock`: no
- * HTTP request under way but the long-polls the server holds (`held()` counts those), and
- * something asleep on the clock or held. Then the clock jumps to its earliest pending timer. So
- * each sleep, timeout and transition comes exactly when it is due, however slow the machine, and
- * the HTTP in between takes no time at all on the clock.
+ * Moves `clock` for the operations it runs: only while all of them are blocked on it, that is
+ * with no HTTP request under way but the long-polls the server holds (`held()` counts those),
+ * and something asleep on the clock or held; then the clock jumps to its earliest pending timer.
+ * So each sleep, timeout and transition comes exactly when it is due, however slow the machine,
+ * and the HTTP in between takes no time at all on the clock. Operations may overlap, and an
+ * operation started while the driver runs (one nested in another) joins the same driver.
  */
-export async function runOnClock<T>(
+export class ClockDriver {
+  private running = 0;
+  private looping = false;
+  private failure: Error | undefined;
+  private readonly failed: Promise<never>;
+  private fail: (error: Error) => void = () => {};
+
+  constructor(
+    readonly clock: SteppedClock,
+    private readonly held: () => number = () => 0,
+  ) {
+    this.failed = new Promise<never>((_, reject) => {
+      this.fail = reject;
+    });
+    this.failed.catch(() => {});
+  }
+
+  /** Runs `operation`, moving the clock for it (and for whatever else this driver runs). */
+  async run<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.failure) throw this.failure;
+    this.running++;
+    const result = operation().finally(() => {
+      this.running--;
+    });
+    if (!this.looping) void this.loop();
+    return Promise.race([result, this.failed]);
+  }
+
+  private blocked(): boolean {
+    const held = this.held();
+    return requestsUnderWay.size === held && this.clock.sleeping + held > 0;
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    try {
+      while (this.running > 0) {
+        await until(
+          () => this.running === 0 || this.blocked(),
+          `${this.running} operation(s) to finish or to wait on the clock`,
+        );
+        const due = this.clock.manual.nextDueMs();
+        if (this.running > 0 && this.blocked() && due !== undefined) {
+          this.clock.advance(Math.max(0, due - this.clock.now()));
+        }
+      }
+    } catch (error) {
+      this.failure = error as Error;
+      this.fail(this.failure);
+    } finally {
+      this.looping = false;
+    }
+  }
+}
+
+/** Runs `operations` at once on a driver of their own (see `ClockDriver`). */
+export function runOnClock<T>(
   clock: SteppedClock,
   operations: readonly (() => Promise<T>)[],
   held: () => number = () => 0,
 ): Promise<T[]> {
-  let settled = 0;
-  let failed = false;
-  const results = operations.map((operation) =>
-    operation().finally(() => {
-      settled++;
-    }),
-  );
-  void Promise.all(results).catch(() => {
-    failed = true;
+  const driver = new ClockDriver(clock, held);
+  return Promise.all(operations.map((operation) => driver.run(operation)));
+}
+
+/**
+ * `target` with every method (of it and of the objects it holds, such as a client's resource
+ * groups) that returns a promise run through `driver`.
+ */
+export function drivenBy<T extends object>(driver: ClockDriver, target: T): T {
+  return new Proxy(target, {
+    get(object, key, receiver) {
+      const value: unknown = Reflect.get(object, key, receiver);
+      if (typeof value === "function") {
+        return (...args: unknown[]) => {
+          const returned: unknown = value.apply(object, args);
+          return returned instanceof Promise ? driver.run(() => returned) : returned;
+        };
+      }
+      if (typeof value === "object" && value !== null) return drivenBy(driver, value);
+      return value;
+    },
   });
-  const done = () => failed || settled === operations.length;
-  const blocked = () => requestsUnderWay.size === held() && clock.sleeping + held() > 0 && !done();
-  while (!done()) {
-    await until(() => done() || blocked(), "the operations to finish or to wait on the clock");
-    const due = clock.manual.nextDueMs();
-    if (blocked() && due !== undefined) clock.advance(Math.max(0, due - clock.now()));
-  }
-  return Promise.all(results);
 }
