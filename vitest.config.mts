@@ -1,9 +1,23 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+/**
+ * Tests that keep no state in their process between files, so a worker runs one file after
+ * another without starting afresh: each would otherwise pay again for its worker and for loading
+ * Pulumi, undici and zod (and, under Pulumi's mocks, for serializing the six dynamic providers),
+ * seconds of CPU per file. Each component file installs its own mocks and recorder; emulator and
+ * client files start their own servers and clients, and the clock drivers count only requests to
+ * their own server. The provider, engine and end-to-end tests keep a process per file: they set
+ * process-wide clocks, environment and child processes up.
+ */
+const SHARED_PROCESS_TESTS = [
+  "test/components/**/*.test.ts",
+  "test/emulator/**/*.test.ts",
+  "test/client/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {
     environment: "node",
-    include: ["test/**/*.test.ts"],
     // Pulumi's closure serializer uses node:inspector, which is unavailable in worker threads.
     pool: "forks",
     // Both cores: the end-to-end and engine files are CPU-bound child processes, and vitest's
@@ -11,5 +25,23 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "shared-process",
+          include: SHARED_PROCESS_TESTS,
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "isolated",
+          include: ["test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...SHARED_PROCESS_TESTS],
+        },
+      },
+    ],
   },
 });

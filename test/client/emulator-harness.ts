@@ -50,7 +50,7 @@ export async function startEmulatorHarness(): Promise<EmulatorHarness> {
   });
   const dispatcher = new Agent();
   const clock = steppedClock(emu.emulator.clock as ManualClock);
-  const driver = new ClockDriver(clock, () => machineWatcherCount(emu.emulator));
+  const driver = new ClockDriver(clock, emu.url, () => machineWatcherCount(emu.emulator));
   const client = drivenBy(
     driver,
     createFlyClient({

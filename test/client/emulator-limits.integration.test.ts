@@ -66,7 +66,7 @@ async function control(
 
 /** Runs one client call on the clock: any pause it takes ends when it asked to. */
 async function onClock<T>(call: () => Promise<T>): Promise<T> {
-  const [result] = await runOnClock(clock, [call]);
+  const [result] = await runOnClock(clock, emu.url, [call]);
   return result;
 }
 
@@ -91,6 +91,7 @@ describe("pacing against Fly's rate limits", () => {
     const startedMs = clock.now();
     const machines = await runOnClock(
       clock,
+      emu.url,
       Array.from(
         { length: 6 },
         () => () =>
@@ -104,6 +105,7 @@ describe("pacing against Fly's rate limits", () => {
     const readsMs = clock.now();
     await runOnClock(
       clock,
+      emu.url,
       Array.from({ length: 12 }, (_, i) => () => client.machines.get(app, machines[i % 2].id)),
     );
 
@@ -133,6 +135,7 @@ describe("pacing against Fly's rate limits", () => {
     const startedMs = clock.now();
     await runOnClock(
       clock,
+      emu.url,
       Array.from({ length: 13 }, () => () => client.machines.get(app, machine.id)),
     );
     const log = await control("GET", "requests");

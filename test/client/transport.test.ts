@@ -234,6 +234,9 @@ describe("response validation", () => {
 describe("the connection pool", () => {
   it("is created by the first request, not before, and shared by every client", async () => {
     server.on("GET /v1/apps/pooled", { json: { name: "pooled" } });
+    // Whatever pool an earlier client in this process made is set aside for the test.
+    const earlier = processState().dispatcher;
+    processState().dispatcher = undefined;
     const options = { baseUrl: server.url, token: TEST_TOKEN, pacing: false as const };
     const first = createFlyClient(options);
     const second = createFlyClient(options);
@@ -244,6 +247,6 @@ describe("the connection pool", () => {
     await second.apps.get("pooled");
     expect(processState().dispatcher).toBe(pool);
     await pool?.close();
-    processState().dispatcher = undefined;
+    processState().dispatcher = earlier;
   });
 });

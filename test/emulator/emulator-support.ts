@@ -95,6 +95,7 @@ export async function answerOnClock<T>(fx: EmulatorFixture, longPoll: Promise<T>
   const { emulator } = fx.handle;
   if (!(emulator.clock instanceof ManualClock)) return longPoll;
   const held = () => machineWatcherCount(emulator);
-  const [answer] = await runOnClock(steppedClock(emulator.clock), [() => longPoll], held);
+  const clock = steppedClock(emulator.clock);
+  const [answer] = await runOnClock(clock, fx.handle.url, [() => longPoll], held);
   return answer;
 }

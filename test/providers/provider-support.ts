@@ -80,7 +80,7 @@ export async function startClockedEmulator(): Promise<ClockedEmulator> {
   const { emulator } = fx.handle;
   const clock = steppedClock(emulator.clock as ManualClock);
   processState().clock = clock;
-  const driver = new ClockDriver(clock, () => machineWatcherCount(emulator));
+  const driver = new ClockDriver(clock, fx.handle.url, () => machineWatcherCount(emulator));
   return {
     fx,
     clock,

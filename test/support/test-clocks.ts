@@ -92,10 +92,14 @@ export async function until(condition: () => boolean, what: string, limitMs = 10
   } while (!condition());
 }
 
-/** This process's undici requests under way: sent, and not yet answered in full nor failed. */
-const requestsUnderWay = new Set<object>();
+/**
+ * This process's undici requests under way (sent, and not yet answered in full nor failed), each
+ * with the origin it went to.
+ */
+const requestsUnderWay = new Map<object, string>();
 subscribe("undici:request:create", (message) => {
-  requestsUnderWay.add((message as { request: object }).request);
+  const { request } = message as { request: { origin?: unknown } };
+  requestsUnderWay.set(request, String(request.origin));
 });
 for (const name of ["undici:request:trailers", "undici:request:error"]) {
   subscribe(name, (message) => {
@@ -103,10 +107,18 @@ for (const name of ["undici:request:trailers", "undici:request:error"]) {
   });
 }
 
+/** How many requests to `origin` (`http://127.0.0.1:4280`) are under way. */
+function underWayTo(origin: string): number {
+  let count = 0;
+  for (const to of requestsUnderWay.values()) if (to === origin) count++;
+  return count;
+}
+
 /**
  * Moves `clock` for the operations it runs: only while all of them are blocked on it, that is
- * with no HTTP request under way but the long-polls the server holds (`held()` counts those),
- * and something asleep on the clock or held; then the clock jumps to its earliest pending timer.
+ * with no HTTP request to the server at `origin` under way but the long-polls it holds (`held()`
+ * counts those), and something asleep on the clock or held; then the clock jumps to its earliest
+ * pending timer.
  * So each sleep, timeout and transition comes exactly when it is due, however slow the machine,
  * and the HTTP in between takes no time at all on the clock. Operations may overlap, and an
  * operation started while the driver runs (one nested in another) joins the same driver.
@@ -120,6 +132,7 @@ export class ClockDriver {
 
   constructor(
     readonly clock: SteppedClock,
+    private readonly origin: string,
     private readonly held: () => number = () => 0,
   ) {
     this.failed = new Promise<never>((_, reject) => {
@@ -141,7 +154,7 @@ export class ClockDriver {
 
   private blocked(): boolean {
     const held = this.held();
-    return requestsUnderWay.size === held && this.clock.sleeping + held > 0;
+    return underWayTo(this.origin) === held && this.clock.sleeping + held > 0;
   }
 
   private async loop(): Promise<void> {
@@ -169,10 +182,11 @@ export class ClockDriver {
 /** Runs `operations` at once on a driver of their own (see `ClockDriver`). */
 export function runOnClock<T>(
   clock: SteppedClock,
+  origin: string,
   operations: readonly (() => Promise<T>)[],
   held: () => number = () => 0,
 ): Promise<T[]> {
-  const driver = new ClockDriver(clock, held);
+  const driver = new ClockDriver(clock, origin, held);
   return Promise.all(operations.map((operation) => driver.run(operation)));
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { CHECKS } from "../../scripts/run-checks";
 
 const root = join(__dirname, "..", "..");
 const workflowDirectory = join(root, ".github", "workflows");
@@ -74,7 +75,12 @@ describe("ci.yml", () => {
   });
 
   it("lints, including the workflow check, as the first part of npm test", () => {
-    expect(packageJson.scripts.test).toBe("npm run lint && npm run typecheck && vitest run");
+    expect(packageJson.scripts.test).toBe("tsx scripts/run-checks.ts && vitest run");
+    expect(CHECKS).toEqual([
+      ["npm", "run", "--silent", "lint"],
+      ["npm", "run", "--silent", "typecheck"],
+    ]);
+    expect(packageJson.scripts.typecheck).toBe("tsc --noEmit -p .");
     expect(packageJson.scripts.lint).toBe(
       "eslint . && prettier --check . && npm run lint:workflows",
     );
