@@ -7,7 +7,7 @@ import { createOrAdopt } from "./create-or-adopt";
 import { isNotFound } from "./fly-api-error";
 import { volumeSchemas } from "./resource-schemas";
 import type { Volume, VolumeSnapshot } from "./resource-schemas";
-import type { CallOptions, ClientContext } from "./call-options";
+import type { CallOptions, ClientContext, Clock } from "./call-options";
 import { createClientContext } from "./connection";
 import type { FlyClientOptions } from "./connection";
 
@@ -39,6 +39,11 @@ export interface UpdateVolumeInput {
 
 /** The volume operations of the client. */
 export interface VolumeOperations {
+  /**
+   * The clock this client's retries and pacing wait on, for callers that poll volumes with it (a
+   * snapshot completing, a volume released), so their waits move with the client's in tests.
+   */
+  readonly clock: Clock;
   /**
    * Creates a volume. After an ambiguous failure an unattached volume with the same name in the
    * same region is adopted (the newest, if several); only when none exists is the create repeated.
@@ -132,6 +137,7 @@ export function volumeOperations(ctx: ClientContext): VolumeOperations {
     listVolumes(ctx, app, options);
 
   return {
+    clock: ctx.clock,
     create(app, input, options = {}) {
       return createOrAdopt(ctx, {
         create: () =>

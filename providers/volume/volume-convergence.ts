@@ -87,16 +87,15 @@ export async function settled(
   app: string,
   id: string,
 ) {
-  const { setTimeout: sleep } =
-    require("node:timers/promises") as typeof import("node:timers/promises");
-  const deadline = Date.now() + tuning.settleTimeoutMs;
+  const { clock } = client.volumes;
+  const deadline = clock.now() + tuning.settleTimeoutMs;
   for (;;) {
     const volume = await client.volumes.getOrUndefined(app, id);
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return undefined;
-    if (!volume.attached_machine_id || Date.now() >= deadline) return volume;
+    if (!volume.attached_machine_id || clock.now() >= deadline) return volume;
     const machine = await client.machines.getOrUndefined(app, volume.attached_machine_id);
     if (machine !== undefined && machine.state !== "destroyed") return volume;
-    await sleep(tuning.pollIntervalMs);
+    await clock.sleep(tuning.pollIntervalMs);
   }
 }
 
@@ -108,24 +107,23 @@ export async function snapshot(
   app: string,
   id: string,
 ) {
-  const { setTimeout: sleep } =
-    require("node:timers/promises") as typeof import("node:timers/promises");
+  const { clock } = client.volumes;
   const before = new Set((await client.volumes.listSnapshots(app, id)).map((s) => s.id));
   progress(`taking a snapshot of volume ${id} before deleting it`);
   await client.volumes.createSnapshot(app, id);
-  const deadline = Date.now() + tuning.settleTimeoutMs;
+  const deadline = clock.now() + tuning.settleTimeoutMs;
   for (;;) {
     const taken = (await client.volumes.listSnapshots(app, id)).find((s) => !before.has(s.id));
     if (taken?.status === "created") {
       progress(`snapshot ${taken.id} of volume ${id} is complete`);
       return;
     }
-    if (Date.now() >= deadline) {
+    if (clock.now() >= deadline) {
       throw new Error(
         `the snapshot of volume ${id} did not complete within ${tuning.settleTimeoutMs} ms ` +
           `(${taken ? `it is ${taken.status}` : "it is not listed"}); the volume was not deleted`,
       );
     }
-    await sleep(tuning.pollIntervalMs);
+    await clock.sleep(tuning.pollIntervalMs);
   }
 }

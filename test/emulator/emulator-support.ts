@@ -82,9 +82,6 @@ export async function startFixture(options: StartEmulatorOptions = {}): Promise<
   };
 }
 
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Resolves with the answer to `longPoll` (a `/wait`). On an emulator with a manual clock, time is
  * moved for it: whenever the emulator holds the request, the clock jumps to the next pending

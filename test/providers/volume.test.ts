@@ -10,11 +10,14 @@ import {
   configured,
   createAppDirectly,
   requestLog,
-  startEmulatorFixture,
+  startClockedEmulator,
   UNKNOWN,
   worldState,
+  type ClockedEmulator,
 } from "./provider-support";
+import { waitState } from "../emulator/machine-support";
 
+let clocked: ClockedEmulator;
 let fx: EmulatorFixture;
 let provider: FlyVolumeProvider;
 
@@ -35,13 +38,15 @@ function inputs(overrides: Partial<FlyVolumeInputs> = {}): FlyVolumeInputs {
 }
 
 beforeAll(async () => {
-  fx = await startEmulatorFixture();
-  provider = await configured(new FlyVolumeProvider(), fx);
+  // Snapshots, releases and the provider's polls for them all move on one clock.
+  clocked = await startClockedEmulator();
+  fx = clocked.fx;
+  provider = clocked.onClockAlways(await configured(new FlyVolumeProvider(), fx));
   await createAppDirectly(fx, APP);
 });
 
 afterAll(async () => {
-  await fx.close();
+  await clocked.close();
 });
 
 describe("FlyVolume check", () => {
@@ -215,7 +220,7 @@ describe("FlyVolume adoption", () => {
       region: "iad",
       config: { image: "nginx:1", mounts: [{ volume: created.id, path: "/data" }] },
     });
-    await fx.api("GET", `/v1/apps/${APP}/machines/${machine.body.id}/wait?state=started&timeout=5`);
+    await waitState(fx, APP, machine.body.id, "started");
     const updated = await provider.update(
       created.id,
       created.outs,
@@ -243,7 +248,7 @@ describe("FlyVolume adoption", () => {
       region: "iad",
       config: { image: "nginx:1", mounts: [{ volume: created.id, path: "/data" }] },
     });
-    await fx.api("GET", `/v1/apps/${APP}/machines/${machine.body.id}/wait?state=started&timeout=5`);
+    await waitState(fx, APP, machine.body.id, "started");
     expect((await provider.read(created.id, hinted)).props).toEqual(hinted);
     const updated = await provider.update(
       created.id,
