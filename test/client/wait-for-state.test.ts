@@ -115,14 +115,18 @@ describe("waitForState", () => {
   });
 
   it("stops waiting as soon as the caller aborts", async () => {
-    server.on("GET /v1/apps/w6/machines/m1/wait", { hang: true });
     const controller = new AbortController();
+    // The caller gives up while the server holds the long poll.
+    server.on("GET /v1/apps/w6/machines/m1/wait", () => {
+      controller.abort(new Error("deploy cancelled"));
+      return { hang: true };
+    });
     const waiting = testClient(server.url, dispatcher).machines.waitForState("w6", "m1", {
       state: "started",
       timeoutMs: 60_000,
       signal: controller.signal,
     });
-    setTimeout(() => controller.abort(new Error("deploy cancelled")), 20);
     await expect(waiting).rejects.toThrow("deploy cancelled");
+    expect(server.requestsTo("GET /v1/apps/w6/machines/m1/wait")).toHaveLength(1);
   });
 });
