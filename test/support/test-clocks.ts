@@ -161,9 +161,12 @@ export class ClockDriver {
     this.looping = true;
     try {
       while (this.running > 0) {
+        // Between two waits an operation only sends requests and computes: seconds at most,
+        // even on a busy machine; the limit leaves the test's own timeout room to report.
         await until(
           () => this.running === 0 || this.blocked(),
           `${this.running} operation(s) to finish or to wait on the clock`,
+          20_000,
         );
         const due = this.clock.manual.nextDueMs();
         if (this.running > 0 && this.blocked() && due !== undefined) {
