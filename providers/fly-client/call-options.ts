@@ -18,9 +18,9 @@ export interface MutationOptions extends CallOptions {
 
 /**
  * The client's sense of time: every retry budget, retry pause, pacing wait, lease refresh and
- * health poll reads and waits through one clock. Real time unless the client options pass
- * another; tests pass one they move by hand, so time-based behaviour is proved by counting what
- * happened, never by sleeping.
+ * health poll reads and waits through one clock. Real time unless the client options (or, in a
+ * test process, the process state) name another: tests move theirs by hand, so time-based
+ * behaviour is proved by counting what happened, never by sleeping.
  */
 export interface Clock {
   /** The current time in Unix milliseconds. */
