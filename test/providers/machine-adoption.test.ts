@@ -163,7 +163,7 @@ describe("FlyMachine adoption", () => {
 
     // Stopped behind Pulumi's back: a change too, and the update starts it again.
     await bed.fx.api("POST", `/v1/apps/${APP}/machines/${error.id}/stop`, {});
-    await bed.fx.api("GET", `/v1/apps/${APP}/machines/${error.id}/wait?state=stopped&timeout=5`);
+    await waitState(bed.fx, APP, error.id, "stopped");
     const stopped = (await bed.provider.read(error.id, updated.outs)).props as FlyMachineOutputs;
     expect([stopped.state, stopped.healthy]).toEqual(["stopped", false]);
     expect(await bed.provider.diff(error.id, stopped, wanted)).toEqual(mustAct);
