@@ -110,8 +110,11 @@ export function createRegionGateways(
     // each as a value (`guest.memoryMb: 1024 => 2048`) even before the volume exists. The id
     // given here is replaced by the real mount below.
     const { mounts: _replaced, ...spec } = specFor("", region);
+    // The volume's id, not its `volumeId` output (the same value): a preview of an update to the
+    // volume leaves every output that is not an input unknown, which would make the mount, and
+    // so the machine, look replaced; the id is known through updates.
     const mounts = pulumi
-      .all([volume.volumeId, volume.region])
+      .all([volume.id, volume.region])
       .apply(([volumeId, volumeRegion]) => specFor(volumeId, volumeRegion).mounts ?? []);
     const predecessor = predecessors[region];
     const dependsOn = [

@@ -5,6 +5,7 @@ import { secretSightings, stackTexts } from "../support/secret-scan";
 import {
   describeRequests,
   liveMachines,
+  liveVolumes,
   logMark,
   machineIn,
   mutating,
@@ -18,8 +19,9 @@ const DRIFTED_IMAGE = "ghcr.io/openclaw/openclaw:2026.9.5";
 
 /**
  * The local stack, continued: image and env changed and a machine deleted behind Pulumi's back,
- * seen by a refresh and corrected by the next up; then a destroy that, with this stack's
- * `retainVolumes: false`, deletes everything; and the secret scan of the whole history.
+ * seen by a refresh and corrected by the next up; volumes grown in place; then a destroy that,
+ * with this stack's `retainVolumes: false`, deletes everything; and the secret scan of the whole
+ * history.
  */
 export function localDriftScenarios(chain: StackChain): void {
   const world = () => chain.stack.emulator.emulator.state;
@@ -79,6 +81,21 @@ export function localDriftScenarios(chain: StackChain): void {
       ["ams", "started"],
       ["iad", "started"],
     ]);
+  });
+
+  it("growing the volumes previews and applies as volume updates alone, no machine replaced", async () => {
+    const { stack } = chain;
+    stack.config.volumeSizeGb = "2";
+    const preview = await stack.preview();
+    expect(preview.error).toBeUndefined();
+    expect(changes(preview.steps)).toEqual([
+      "update gateway-ams-volume [sizeGb]",
+      "update gateway-iad-volume [sizeGb]",
+    ]);
+    const result = await stack.up();
+    expect(result.error).toBeUndefined();
+    expect(changes(result.steps)).toEqual(changes(preview.steps));
+    expect(liveVolumes(stack.emulator, APP).map((v) => v.size_gb)).toEqual([2, 2]);
   });
 
   it("destroy deletes everything, each volume after a snapshot, then the emptied app", async () => {

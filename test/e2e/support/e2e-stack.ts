@@ -130,6 +130,11 @@ export class E2eStack {
     return this.run("up", engine);
   }
 
+  /** `pulumi preview`. */
+  preview(): Promise<OperationResult> {
+    return this.run("preview", this.engine());
+  }
+
   /** `pulumi refresh`. */
   refresh(): Promise<OperationResult> {
     return this.run("refresh", this.engine());
