@@ -139,7 +139,8 @@ export class Operation {
     if (this.closing) return Promise.reject(new Error("the operation was stopped"));
     if (this.dynamic !== undefined) return this.dynamic;
     this.dynamic = DynamicProviderClient.start({
-      projectDir: this.setup.project.rootDirectory,
+      // The engine starts the plugin in ctx.Pwd (plugin.go newPlugin), the program's directory.
+      projectDir: this.setup.project.programDirectory,
       project: this.setup.project.name,
       stack: this.setup.options.stack,
       config: this.setup.config,

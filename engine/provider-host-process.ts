@@ -10,6 +10,7 @@ import type { StackConfig } from "./stack-files";
 
 /** How to launch the dynamic provider host. */
 export interface ProviderHostLaunch {
+  /** The program's directory (ctx.Pwd): the host's working directory, as the engine sets it. */
   readonly projectDir: string;
   readonly project: string;
   readonly config: StackConfig;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import * as yaml from "js-yaml";
 import type { SecretsCrypter } from "./secrets-crypter";
 
@@ -55,14 +55,25 @@ export function readProject(projectDir: string): ProjectInfo {
   if (main !== undefined && typeof main !== "string") {
     throw new Error(`${file}: main must be a string path`);
   }
-  // Mirrors the CLI: a `main` directory becomes the program directory with entry point ".",
-  // a `main` file is the entry point relative to the project root.
-  const mainIsDirectory = main !== undefined && statSync(join(projectDir, main)).isDirectory();
+  // Mirrors the CLI's getPwdMain (pkg/engine/project.go): a `main` directory becomes the program
+  // directory with entry point "."; a `main` file's directory becomes the program directory,
+  // with the file's name as the entry point. The program and the provider host both run there.
+  if (main === undefined) {
+    return {
+      name,
+      rootDirectory: projectDir,
+      programDirectory: projectDir,
+      entryPoint: ".",
+      runtimeOptions,
+    };
+  }
+  const mainPath = join(projectDir, main);
+  const mainIsDirectory = statSync(mainPath).isDirectory();
   return {
     name,
     rootDirectory: projectDir,
-    programDirectory: mainIsDirectory ? join(projectDir, main) : projectDir,
-    entryPoint: main === undefined || mainIsDirectory ? "." : main,
+    programDirectory: mainIsDirectory ? mainPath : dirname(mainPath),
+    entryPoint: mainIsDirectory ? "." : basename(mainPath),
     runtimeOptions,
   };
 }

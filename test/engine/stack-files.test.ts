@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,6 +41,19 @@ describe("stack configuration", () => {
       entryPoint: "app.ts",
       runtimeOptions: { typescript: "false" },
     });
+  });
+
+  it("runs a program named by a file in a subdirectory from that directory, as getPwdMain does", () => {
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src", "program.ts"), "");
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: shop\nmain: src/program.ts\nruntime: nodejs\n");
+    expect(readProject(dir)).toMatchObject({
+      rootDirectory: dir,
+      programDirectory: join(dir, "src"),
+      entryPoint: "program.ts",
+    });
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: shop\nmain: src\nruntime: nodejs\n");
+    expect(readProject(dir)).toMatchObject({ programDirectory: join(dir, "src"), entryPoint: "." });
   });
 
   it("namespaces keys and renders non-string values the way Pulumi passes them", () => {
