@@ -17,6 +17,10 @@ import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import { changedKeys, compact } from "../provider-kit/provider-values";
 import { isUnknown } from "../provider-kit/unknowns";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "fly", type: "FlyApp" } as const;
 
 /** Inputs of FlyApp as its provider receives them. */
 export interface FlyAppInputs {
@@ -101,7 +105,7 @@ export class FlyAppProvider
   implements pulumi.dynamic.ResourceProvider<FlyAppInputs, FlyAppOutputs>
 {
   constructor() {
-    super("FlyApp", "app");
+    super(RESOURCE.type, "app");
   }
 
   async check(olds: Partial<FlyAppInputs>, news: FlyAppInputs) {
@@ -182,9 +186,6 @@ export class FlyAppProvider
   }
 }
 
-/** The one provider object; it holds no data until `configure` runs in the provider host. */
-const provider = new FlyAppProvider();
-
 /** Arguments of FlyApp. */
 export interface FlyAppArgs {
   /** Globally unique app name: lowercase letters, digits and dashes. Replaces on change. */
@@ -196,13 +197,13 @@ export interface FlyAppArgs {
 }
 
 /** A Fly app. Its id is the app name. */
-export class FlyApp extends pulumi.dynamic.Resource {
+export class FlyApp extends LoadedResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly org: pulumi.Output<string>;
   declare readonly network: pulumi.Output<string | undefined>;
   declare readonly appId: pulumi.Output<string>;
 
   constructor(name: string, args: FlyAppArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { appId: undefined, ...args }, opts, "fly", "FlyApp");
+    super(RESOURCE.module, RESOURCE.type, name, { appId: undefined, ...args }, opts);
   }
 }

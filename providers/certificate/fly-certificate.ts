@@ -14,6 +14,10 @@ import type { CertificateDetail } from "../fly-client/fly-client";
 import { appNameProblem, hostnameProblem } from "../../rules/fly-names";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import { changedKeys, compact } from "../provider-kit/provider-values";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "fly", type: "FlyCertificate" } as const;
 
 /** Inputs of FlyCertificate as its provider receives them. */
 export interface FlyCertificateInputs {
@@ -89,7 +93,7 @@ export class FlyCertificateProvider
   implements pulumi.dynamic.ResourceProvider<FlyCertificateInputs, FlyCertificateOutputs>
 {
   constructor() {
-    super("FlyCertificate", "certificate");
+    super(RESOURCE.type, "certificate");
   }
 
   async check(_olds: FlyCertificateInputs, news: FlyCertificateInputs) {
@@ -124,7 +128,7 @@ export class FlyCertificateProvider
   }
 
   async read(id: string, props?: FlyCertificateOutputs) {
-    const { app } = recordedState("FlyCertificate", props);
+    const { app } = recordedState(RESOURCE.type, props);
     return this.call(id, async ({ options }) => {
       const certificates = createCertificatesClient(options);
       let certificate: CertificateDetail;
@@ -161,9 +165,6 @@ export class FlyCertificateProvider
   }
 }
 
-/** The one provider object; it holds no data until `configure` runs in the provider host. */
-const provider = new FlyCertificateProvider();
-
 /** Arguments of FlyCertificate. Both replace the certificate when they change. */
 export interface FlyCertificateArgs {
   app: pulumi.Input<string>;
@@ -175,7 +176,7 @@ export interface FlyCertificateArgs {
  * A certificate for a custom hostname of a Fly app. Its id is the hostname. A certificate the app
  * already has for the hostname is adopted by the create.
  */
-export class FlyCertificate extends pulumi.dynamic.Resource {
+export class FlyCertificate extends LoadedResource {
   declare readonly app: pulumi.Output<string>;
   declare readonly hostname: pulumi.Output<string>;
   declare readonly status: pulumi.Output<string>;
@@ -183,6 +184,6 @@ export class FlyCertificate extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FlyCertificateArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { status: undefined, dnsRequirements: undefined };
-    super(provider, name, { ...outputs, ...args }, opts, "fly", "FlyCertificate");
+    super(RESOURCE.module, RESOURCE.type, name, { ...outputs, ...args }, opts);
   }
 }

@@ -16,6 +16,10 @@ import { appNameProblem } from "../../rules/fly-names";
 import { regionProblem } from "../../rules/fly-regions";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import { changedKeys, compact } from "../provider-kit/provider-values";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "fly", type: "FlyIpAddress" } as const;
 
 /** The region of an anycast address, which is not pinned to one region. */
 export const GLOBAL_REGION = "global";
@@ -103,7 +107,7 @@ export class FlyIpAddressProvider
   implements pulumi.dynamic.ResourceProvider<FlyIpAddressInputs, FlyIpAddressOutputs>
 {
   constructor() {
-    super("FlyIpAddress", "ip-address");
+    super(RESOURCE.type, "ip-address");
   }
 
   async check(_olds: FlyIpAddressInputs, news: FlyIpAddressInputs) {
@@ -149,7 +153,7 @@ export class FlyIpAddressProvider
   }
 
   async read(id: string, props?: FlyIpAddressOutputs) {
-    const recorded = recordedState("FlyIpAddress", props);
+    const recorded = recordedState(RESOURCE.type, props);
     const app = recorded.app;
     return this.call(`${app} ${id}`, async ({ options }) => {
       let assigned: IpAddress[];
@@ -194,9 +198,6 @@ export class FlyIpAddressProvider
   }
 }
 
-/** The one provider object; it holds no data until `configure` runs in the provider host. */
-const provider = new FlyIpAddressProvider();
-
 /** Arguments of FlyIpAddress. Every argument replaces the address when it changes. */
 export interface FlyIpAddressArgs {
   app: pulumi.Input<string>;
@@ -216,7 +217,7 @@ export interface FlyIpAddressArgs {
  * An IP address assigned to a Fly app. Its id is the address. Released when deleted, unless it
  * was adopted (see `adopted`).
  */
-export class FlyIpAddress extends pulumi.dynamic.Resource {
+export class FlyIpAddress extends LoadedResource {
   declare readonly app: pulumi.Output<string>;
   declare readonly type: pulumi.Output<IpAddressType>;
   declare readonly region: pulumi.Output<string>;
@@ -227,12 +228,11 @@ export class FlyIpAddress extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: FlyIpAddressArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      RESOURCE.module,
+      RESOURCE.type,
       name,
       { address: undefined, adopted: undefined, ...args },
       opts,
-      "fly",
-      "FlyIpAddress",
     );
   }
 }

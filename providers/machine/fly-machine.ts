@@ -31,6 +31,10 @@ import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { compact } from "../provider-kit/provider-values";
 import type { DeepInput } from "../provider-kit/provider-values";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "fly", type: "FlyMachine" } as const;
 
 export type { FlyMachineInputs } from "./machine-check";
 export type { FlyMachineOutputs } from "./machine-outputs";
@@ -57,7 +61,7 @@ export class FlyMachineProvider
   implements pulumi.dynamic.ResourceProvider<FlyMachineInputs, FlyMachineOutputs>
 {
   constructor() {
-    super("FlyMachine", "machine");
+    super(RESOURCE.type, "machine");
   }
 
   async check(_olds: FlyMachineInputs, news: FlyMachineInputs) {
@@ -104,7 +108,7 @@ export class FlyMachineProvider
   }
 
   async read(id: string, props?: FlyMachineOutputs) {
-    const known = recordedState("FlyMachine", props);
+    const known = recordedState(RESOURCE.type, props);
     const machine = await this.call(known.name, (call) =>
       createMachinesClient(call.options).getOrUndefined(known.app, id),
     );
@@ -161,9 +165,6 @@ export class FlyMachineProvider
   }
 }
 
-/** The one provider object; it holds no data until `configure` runs in the provider host. */
-const provider = new FlyMachineProvider();
-
 /** Arguments of FlyMachine: the spec fields at the top level, so previews show `guest.memoryMb`. */
 export type FlyMachineArgs = {
   [K in keyof MachineSpec]: DeepInput<MachineSpec[K]>;
@@ -185,7 +186,7 @@ export type FlyMachineArgs = {
  * other change is an in-place update that waits for health and rolls back on failure. An
  * existing machine of the same name that these providers made is adopted by the create.
  */
-export class FlyMachine extends pulumi.dynamic.Resource {
+export class FlyMachine extends LoadedResource {
   declare readonly app: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly region: pulumi.Output<string>;
@@ -212,6 +213,6 @@ export class FlyMachine extends pulumi.dynamic.Resource {
     const outputs = Object.fromEntries(
       [...SPEC_KEYS, "machineId", "version", "state", "privateIp"].map((key) => [key, undefined]),
     );
-    super(provider, name, { ...outputs, ...args }, opts, "fly", "FlyMachine");
+    super(RESOURCE.module, RESOURCE.type, name, { ...outputs, ...args }, opts);
   }
 }

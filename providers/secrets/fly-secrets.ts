@@ -14,6 +14,10 @@ import { isNotFound } from "../fly-client/fly-api-error";
 import { createSecretsClient } from "../fly-client/secret-operations";
 import { appNameProblem, envNameProblem } from "../../rules/fly-names";
 import { FlyProvider } from "../provider-kit/fly-provider";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "fly", type: "FlySecrets" } as const;
 
 /** Inputs of FlySecrets as its provider receives them. */
 export interface FlySecretsInputs {
@@ -86,7 +90,7 @@ export class FlySecretsProvider
   implements pulumi.dynamic.ResourceProvider<FlySecretsInputs, FlySecretsOutputs>
 {
   constructor() {
-    super("FlySecrets", "secrets");
+    super(RESOURCE.type, "secrets");
   }
 
   async check(_olds: FlySecretsInputs, news: FlySecretsInputs) {
@@ -183,9 +187,6 @@ export class FlySecretsProvider
   }
 }
 
-/** The one provider object; it holds no data until `configure` runs in the provider host. */
-const provider = new FlySecretsProvider();
-
 /** Arguments of FlySecrets. */
 export interface FlySecretsArgs {
   /** The app the secrets belong to. Replaces on change. */
@@ -195,7 +196,7 @@ export interface FlySecretsArgs {
 }
 
 /** An app's Fly secrets. Its id is the app name; use `version` as machines' `minSecretsVersion`. */
-export class FlySecrets extends pulumi.dynamic.Resource {
+export class FlySecrets extends LoadedResource {
   declare readonly app: pulumi.Output<string>;
   declare readonly keys: pulumi.Output<string[]>;
   declare readonly digests: pulumi.Output<Record<string, string>>;
@@ -205,12 +206,11 @@ export class FlySecrets extends pulumi.dynamic.Resource {
   constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { keys: undefined, digests: undefined, salt: undefined, version: undefined };
     super(
-      provider,
+      RESOURCE.module,
+      RESOURCE.type,
       name,
       { ...outputs, app: args.app, values: pulumi.secret(args.values) },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["salt"] }),
-      "fly",
-      "FlySecrets",
     );
   }
 }

@@ -10,6 +10,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "../provider-kit/check-failures";
 import { isUnknown } from "../provider-kit/unknowns";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "openclaw", type: "GeneratedToken" } as const;
 
 /** Inputs of GeneratedToken as its provider receives them. */
 export interface GeneratedTokenInputs {
@@ -84,9 +88,6 @@ export class GeneratedTokenProvider implements pulumi.dynamic.ResourceProvider<
   }
 }
 
-/** The one provider object; it holds no data. */
-const provider = new GeneratedTokenProvider();
-
 /** Arguments of GeneratedToken. */
 export interface GeneratedTokenArgs {
   /** Random bytes (16..256, default 32). Changing it replaces the token with a new value. */
@@ -97,18 +98,17 @@ export interface GeneratedTokenArgs {
  * A random hex token generated once, at create, and kept in the (encrypted) state. `value` is
  * always a secret output.
  */
-export class GeneratedToken extends pulumi.dynamic.Resource {
+export class GeneratedToken extends LoadedResource {
   declare readonly bytes: pulumi.Output<number>;
   declare readonly value: pulumi.Output<string>;
 
   constructor(name: string, args: GeneratedTokenArgs = {}, opts?: pulumi.CustomResourceOptions) {
     super(
-      provider,
+      RESOURCE.module,
+      RESOURCE.type,
       name,
       { bytes: args.bytes ?? DEFAULT_TOKEN_BYTES, value: undefined },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"] }),
-      "openclaw",
-      "GeneratedToken",
     );
   }
 }

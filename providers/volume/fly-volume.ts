@@ -17,6 +17,10 @@ import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 import { converge, findAdoptable, settled, snapshot } from "./volume-convergence";
 import type { VolumeClient } from "./volume-convergence";
+import { LoadedResource } from "../provider-kit/loaded-resource";
+
+/** The resource type, and with its module the name the provider is loaded by. */
+const RESOURCE = { module: "fly", type: "FlyVolume" } as const;
 
 export type { FlyVolumeInputs } from "./volume-check";
 
@@ -62,7 +66,7 @@ export class FlyVolumeProvider
   implements pulumi.dynamic.ResourceProvider<FlyVolumeInputs, FlyVolumeOutputs>
 {
   constructor() {
-    super("FlyVolume", "volume");
+    super(RESOURCE.type, "volume");
   }
 
   async check(olds: FlyVolumeInputs | undefined, news: FlyVolumeInputs) {
@@ -124,7 +128,7 @@ export class FlyVolumeProvider
   }
 
   async read(id: string, props?: FlyVolumeOutputs) {
-    const known = recordedState("FlyVolume", props);
+    const known = recordedState(RESOURCE.type, props);
     const app = known.app;
     const volume = await this.call(known.name, (call) =>
       volumeClient(call).volumes.getOrUndefined(app, id),
@@ -183,9 +187,6 @@ export class FlyVolumeProvider
   }
 }
 
-/** The one provider object; it holds no data until `configure` runs in the provider host. */
-const provider = new FlyVolumeProvider();
-
 /** Arguments of FlyVolume. */
 export interface FlyVolumeArgs {
   /** The app the volume belongs to. Replaces on change. */
@@ -210,7 +211,7 @@ export interface FlyVolumeArgs {
  * A Fly volume. Retained on Fly when deleted unless `deleteOnDestroy` is set; a later create
  * adopts a volume of the same name and region these providers made, with its data.
  */
-export class FlyVolume extends pulumi.dynamic.Resource {
+export class FlyVolume extends LoadedResource {
   declare readonly app: pulumi.Output<string>;
   declare readonly name: pulumi.Output<string>;
   declare readonly region: pulumi.Output<string>;
@@ -229,6 +230,6 @@ export class FlyVolume extends pulumi.dynamic.Resource {
       zone: undefined,
       needsRestart: undefined,
     };
-    super(provider, name, { ...outputs, ...args }, opts, "fly", "FlyVolume");
+    super(RESOURCE.module, RESOURCE.type, name, { ...outputs, ...args }, opts);
   }
 }
