@@ -18,7 +18,8 @@ const SHARED_PROCESS_TESTS = [
 export default defineConfig({
   test: {
     environment: "node",
-    // Pulumi's closure serializer uses node:inspector, which is unavailable in worker threads.
+    // Processes, not worker threads: some tests change the working directory, which a worker
+    // thread may not.
     pool: "forks",
     // Both cores: the end-to-end and engine files are CPU-bound child processes, and vitest's
     // default on a 2-core machine is a single worker.

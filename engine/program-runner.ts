@@ -26,8 +26,8 @@ export interface ProgramExit {
  * The program, run the way pulumi-language-nodejs runs it (`constructArguments` and `execRuntime`
  * in its main.go): `node @pulumi/pulumi/cmd/run --monitor --engine --project --root-directory
  * --stack --pwd [--dry-run] --parallel <entry point>`, with the config in PULUMI_CONFIG and
- * PULUMI_CONFIG_SECRET_KEYS, and TypeScript loaded through ts-node in CommonJS mode, so closure
- * serialization of dynamic providers is exactly what `pulumi up` produces.
+ * PULUMI_CONFIG_SECRET_KEYS, and TypeScript loaded through ts-node in CommonJS mode, so what the
+ * program registers (and any dynamic provider it serializes) is exactly what `pulumi up` sees.
  */
 export class ProgramProcess {
   /** Resolves when the process has exited and its output is drained. */

@@ -47,9 +47,9 @@ export class StateStore {
   /**
    * Each resource's entry as written (UTF-8, indented for its place in the file), by the resource
    * object it was made from. Resource states are immutable (a change makes a new object), so an
-   * entry is encrypted, serialized and encoded once, not on every save: dynamic resources carry
-   * their provider's source text (100 KB and more), and redoing every entry after every step made
-   * each save cost as much as the whole stack.
+   * entry is encrypted, serialized and encoded once, not on every save: redoing every entry after
+   * every step made each save cost as much as the whole stack (and a state written before
+   * providers were loaded carries 100 KB and more of provider code per resource).
    */
   private readonly entries = new WeakMap<ResourceState, Buffer>();
 

@@ -7,7 +7,7 @@
  * `up` adopts it again.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type * as Zod from "zod";
+import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { createAppsClient } from "../fly-client/app-operations";
 import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
@@ -39,7 +39,6 @@ export interface FlyAppOutputs extends FlyAppInputs {
 }
 
 function appInputSchema() {
-  const { z } = require("zod") as typeof Zod;
   const rule = (problem: (value: string) => string | undefined) =>
     z.string().superRefine((value, ctx) => {
       const reason = problem(value);

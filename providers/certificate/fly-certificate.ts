@@ -5,7 +5,7 @@
  * carry the DNS records the hostname needs, and `read` refreshes the issuance status.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type * as Zod from "zod";
+import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { createCertificatesClient } from "../fly-client/certificate-operations";
 import { recordedState } from "../provider-kit/recorded-state";
@@ -48,7 +48,6 @@ export interface FlyCertificateOutputs extends FlyCertificateInputs {
 }
 
 function certificateInputSchema() {
-  const { z } = require("zod") as typeof Zod;
   const rule = (problem: (value: string) => string | undefined) =>
     z.string().superRefine((value, ctx) => {
       const reason = problem(value);

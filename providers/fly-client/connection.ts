@@ -3,8 +3,7 @@
  * retry policy and pacing, and wraps them around a `send` function.
  *
  * Each resource module offers its own factory over this (`createAppsClient`,
- * `createMachinesClient`, ...), so that a provider serialized by Pulumi carries only the resource
- * modules it calls, never the whole client.
+ * `createMachinesClient`, ...), so that a provider builds only the resource groups it calls.
  */
 import type { Dispatcher } from "undici";
 import type { ClientContext, Clock } from "./call-options";

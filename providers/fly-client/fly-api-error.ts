@@ -2,9 +2,10 @@
  * The one error type the Fly Machines API client throws, and the predicates callers branch on.
  * Every error carries a `kind` (`error-kinds.ts`); the predicates read nothing else.
  *
- * Two copies of this module (two providers in one host) make errors that are not an
- * `instanceof` each other's class: the predicates check `name` and properties instead.
+ * A copy of this module that an older state carries (providers were once copied into the state)
+ * makes errors that are not an `instanceof` this class: the predicates check `name` and `kind`.
  */
+import { STATUS_CODES } from "node:http";
 import { kindOfAnswer, kindOfConnectionFailure, type FlyErrorKind } from "./error-kinds";
 
 export type { FlyErrorKind } from "./error-kinds";
@@ -51,9 +52,8 @@ export class FlyApiError extends Error {
 
   constructor(message: string, details: FlyApiErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    // Pulumi's closure serializer rewrites this class as a plain function whose `super` call is
-    // `Error.call(this, message)`, which sets nothing on `this`: inside the provider host the
-    // message and cause would be empty unless assigned here.
+    // Set again: copies of this class that older states carry were rewritten by Pulumi's closure
+    // serializer into a function whose `super` call sets nothing on `this`.
     this.message = message;
     if (details.cause !== undefined) this.cause = details.cause;
     this.name = "FlyApiError";
@@ -243,6 +243,5 @@ function firstText(...values: unknown[]): string | undefined {
 }
 
 function httpStatusText(status: number): string {
-  const { STATUS_CODES } = require("node:http") as typeof import("node:http");
   return STATUS_CODES[status] ?? "HTTP error";
 }

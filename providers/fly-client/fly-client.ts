@@ -1,13 +1,8 @@
 /**
- * The Fly Machines API client used by the dynamic providers: its public surface.
- *
- * Pulumi serializes every function a provider reaches into the state, twice per resource. So:
- * - providers build only the resource groups they call (`createAppsClient`, ...) and, for a
- *   resource of another kind, the narrow `createVolumeListClient` / `createMachineLookupClient`;
- *   `createFlyClient` builds every group, for tools and tests;
- * - providers import functions and values from the module that defines them (`./fly-client/app-operations`), and
- *   types from here: a re-export compiles to a getter, which the serializer emits as one more
- *   function in every provider that uses the name.
+ * The Fly Machines API client used by the dynamic providers: its public surface. Providers build
+ * only the resource groups they call (`createAppsClient`, ...) and, for a resource of another
+ * kind, the narrow `createVolumeListClient` / `createMachineLookupClient`; `createFlyClient`
+ * builds every group, for tools and tests. The client knows nothing of Pulumi.
  */
 export { createFlyClient } from "./full-client";
 export type { FlyClient } from "./full-client";

@@ -1,9 +1,7 @@
 /**
  * The whole Fly Machines API client: one object grouped by resource, for tools and tests.
- *
- * Providers use the per-resource factories instead (`createAppsClient`, `createMachinesClient`,
- * ...): this function reaches every resource module, and Pulumi would serialize all of them
- * into the state of any provider that called it.
+ * Providers build only the resource groups they call, with the per-resource factories
+ * (`createAppsClient`, `createMachinesClient`, ...).
  */
 import { appOperations } from "./app-operations";
 import type { AppOperations } from "./app-operations";

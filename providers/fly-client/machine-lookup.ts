@@ -15,8 +15,7 @@ export const MACHINE_PATH = "/v1/apps/{app}/machines/{machine}";
 
 /**
  * Only the lookup of one machine, for a caller that needs nothing else of the machines
- * (FlyVolume, about the machine a volume is attached to): a provider serialized with it carries
- * none of the machine changes.
+ * (FlyVolume, about the machine a volume is attached to): it cannot change a machine by mistake.
  */
 export function createMachineLookupClient(
   options: FlyClientOptions,

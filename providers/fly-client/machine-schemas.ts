@@ -3,16 +3,15 @@
  * types inferred from them. Field names are the API's own (snake_case).
  *
  * Objects are loose: fields Fly adds later pass through untouched. Optional fields accept `null`
- * as well, because the API is written in Go and sends nil values as `null`. Schemas are built
- * inside a function (a module-level zod schema cannot be serialized by Pulumi) and memoized once
- * per process; leases and waits have builders of their own, so that a provider which only reads
- * machines does not carry them.
+ * as well, because the API is written in Go and sends nil values as `null`. Schemas are built on
+ * first use and memoized once per process; leases and waits have builders of their own, so that
+ * a provider which only reads machines never builds them.
  */
+import { z } from "zod";
 import type * as Zod from "zod";
 import { memoize } from "./process-state";
 
 function buildMachineSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const flag = z.boolean().nullish();
   const count = z.number().nullish();
@@ -116,7 +115,6 @@ function buildMachineSchemas() {
 }
 
 function buildLeaseSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const leaseFields = z.looseObject({
     nonce: z.string(),
@@ -139,7 +137,6 @@ function buildLeaseSchemas() {
 }
 
 function buildWaitSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const waitResult = z.looseObject({
     ok: z.boolean().nullish(),

@@ -2,14 +2,13 @@
  * State the client shares across everything in one process: the HTTP connection pool, the pacing
  * buckets, memoized response schemas and, in tests only, a clock.
  *
- * Pulumi serializes every dynamic provider, with the local modules it reaches, by value. Two
- * providers running in one provider host therefore hold two copies of this module, and a
- * module-level variable would be one per copy, not one per process. The state hangs off
- * `globalThis` under a registered symbol instead: the closure serializer never captures globals,
- * so nothing built at run time can leak into the serialized text either.
+ * It hangs off `globalThis` under a registered symbol rather than module variables, so that every
+ * copy of the client in a process shares one pool and one set of buckets: in a provider host
+ * running a migration, the loaded providers and the copies an older state carries run side by
+ * side, and they must pace against Fly's limits together.
  */
 import type { Dispatcher } from "undici";
-import type * as Undici from "undici";
+import { Agent } from "undici";
 import type { Clock } from "./call-options";
 
 /** One token bucket of the client-side pacer (see `pacing.ts`). */
@@ -53,7 +52,7 @@ export function processState(): ProcessState {
 
 /**
  * Returns `build()`'s result, building it once per process. Keying by the builder function keeps
- * two serialized copies of a schema module (perhaps of different versions) apart.
+ * two copies of a schema module (perhaps of different versions) apart.
  */
 export function memoize<T>(build: () => T): T {
   const { memo } = processState();
@@ -67,7 +66,6 @@ export function memoize<T>(build: () => T): T {
 export function sharedDispatcher(): Dispatcher {
   const state = processState();
   if (state.dispatcher === undefined) {
-    const { Agent } = require("undici") as typeof Undici;
     // Keep idle sockets a little longer than undici's 4 s default: providers issue bursts of
     // calls separated by waits, and re-handshaking TLS to api.machines.dev costs more than a socket.
     state.dispatcher = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 });

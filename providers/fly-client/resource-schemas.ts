@@ -1,16 +1,14 @@
 /**
  * Response schemas of the app-level endpoints (apps, volumes, secrets, IP assignments,
  * certificates, regions) and the types inferred from them. Same rules as `machine-schemas.ts`:
- * loose objects, `null` accepted for optional fields, built once per process inside a function.
- *
- * One builder per resource: a serialized provider carries only the schemas of the endpoints it
- * calls.
+ * loose objects, `null` accepted for optional fields, built once per process inside a function,
+ * one builder per resource, so a provider builds only the schemas of the endpoints it calls.
  */
+import { z } from "zod";
 import type * as Zod from "zod";
 import { memoize } from "./process-state";
 
 function buildAppSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const count = z.number().nullish();
   const app = z.looseObject({
@@ -31,7 +29,6 @@ function buildAppSchemas() {
 }
 
 function buildVolumeSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const flag = z.boolean().nullish();
   const count = z.number().nullish();
@@ -70,7 +67,6 @@ function buildVolumeSchemas() {
 }
 
 function buildSecretSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const secret = z.looseObject({
     name: z.string(),
@@ -95,7 +91,6 @@ function buildSecretSchemas() {
 }
 
 function buildIpAddressSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const flag = z.boolean().nullish();
   const ipAddress = z.looseObject({
@@ -112,7 +107,6 @@ function buildIpAddressSchemas() {
 }
 
 function buildCertificateSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const flag = z.boolean().nullish();
   const count = z.number().nullish();
@@ -157,7 +151,6 @@ function buildCertificateSchemas() {
 }
 
 function buildRegionSchemas() {
-  const { z } = require("zod") as typeof Zod;
   const text = z.string().nullish();
   const flag = z.boolean().nullish();
   const count = z.number().nullish();

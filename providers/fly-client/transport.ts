@@ -4,7 +4,7 @@
  * describes calls as `FlyRequest`s and never touches HTTP.
  */
 import type { Dispatcher } from "undici";
-import type * as Undici from "undici";
+import { request as undiciRequest } from "undici";
 import type * as Zod from "zod";
 import { authorizationHeader } from "./credentials";
 import {
@@ -19,7 +19,7 @@ import type { FlyApiError } from "./fly-api-error";
 import type { FailedRequest, FlyErrorKind } from "./fly-api-error";
 import type { Clock } from "./call-options";
 import type { Pacer } from "./pacing";
-import { memoize, sharedDispatcher } from "./process-state";
+import { sharedDispatcher } from "./process-state";
 import { nextRetryDelayMs, parseRetryAfterMs, shouldRetry } from "./retry-policy";
 import type { RetryOptions } from "./retry-policy";
 
@@ -91,7 +91,6 @@ export function createTransport(options: TransportOptions): Send {
   const secrets = [authorization, options.token, bareToken, ...bareToken.split(",")];
 
   async function attempt<T>(request: FlyRequest<T>, url: string, failed: FailedRequest) {
-    const { request: undiciRequest } = memoize(loadUndici);
     const timeoutMs = request.timeoutMs ?? options.requestTimeoutMs;
     const headers: Record<string, string> = {
       authorization,
@@ -186,11 +185,6 @@ export function createTransport(options: TransportOptions): Send {
       }
     }
   };
-}
-
-/** undici, loaded once per process: `require` is not free on a hot path. */
-function loadUndici(): typeof Undici {
-  return require("undici") as typeof Undici;
 }
 
 /** Substitutes `{name}` placeholders with URL-encoded values. */

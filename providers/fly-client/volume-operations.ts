@@ -91,7 +91,7 @@ export function createVolumesClient(options: FlyClientOptions): VolumeOperations
 
 /**
  * Only the listing of an app's volumes, for a caller that needs nothing else of them (FlyApp,
- * before it deletes an app): a provider serialized with it carries none of the volume changes.
+ * before it deletes an app): it cannot change a volume by mistake.
  */
 export function createVolumeListClient(options: FlyClientOptions): Pick<VolumeOperations, "list"> {
   const ctx = createClientContext(options);

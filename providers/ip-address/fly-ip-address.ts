@@ -6,7 +6,7 @@
  * an adopted address was made outside this resource, so delete leaves it in place.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type * as Zod from "zod";
+import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { recordedState } from "../provider-kit/recorded-state";
 import { isNotFound } from "../fly-client/fly-api-error";
@@ -51,7 +51,6 @@ export interface FlyIpAddressOutputs extends FlyIpAddressInputs {
 const REPLACING_KEYS = ["app", "type", "region", "network", "org", "serviceName"];
 
 function ipInputSchema() {
-  const { z } = require("zod") as typeof Zod;
   const rule = (problem: (value: string) => string | undefined) =>
     z.string().superRefine((value, ctx) => {
       const reason = problem(value);

@@ -6,6 +6,7 @@
  * it: an unknown region, a CPU count or memory size the CPU kind does not offer, a mount of a
  * volume in another region, a malformed duration or variable name.
  */
+import { z } from "zod";
 import type * as Zod from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { CheckFailure, Problem } from "../provider-kit/check-failures";
@@ -45,7 +46,6 @@ function rule(z: typeof Zod.z, problem: (value: string) => string | undefined) {
 }
 
 function machineInputSchema() {
-  const { z } = require("zod") as typeof Zod;
   const duration = rule(z, durationProblem);
   const port = z.number().int().min(1).max(65535);
   const strings = z.array(z.string());

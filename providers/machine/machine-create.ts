@@ -3,6 +3,7 @@
  * providers made (a create whose answer was lost, a state that was lost), but never a stranger's.
  * Either way the machine is done only once it is started and every check passes.
  */
+import { randomUUID } from "node:crypto";
 import type { Machine } from "../fly-client/fly-client";
 import type { FlyMachineInputs } from "./machine-check";
 import { fromApiConfig, toApiConfig } from "./machine-api-config";
@@ -20,7 +21,6 @@ export async function launchMachine(
   inputs: FlyMachineInputs,
 ): Promise<Machine> {
   ctx.progress(`creating machine in ${inputs.app} (${inputs.region})`);
-  const { randomUUID } = require("node:crypto") as typeof import("node:crypto");
   const created = await ctx.client.machines.create(
     inputs.app,
     {

@@ -24,6 +24,9 @@ let typeScriptReady = false;
 
 exports.PROTOCOLS = PROTOCOLS;
 
+/** How many .ts files this process took from the cache and how many it compiled (diagnostics). */
+exports.transpiled = { fromCache: 0, compiled: 0 };
+
 /** The provider a stub names (`loaded-provider@<protocol> <name>`), one per name and process. */
 exports.provider = function provider(spec) {
   const match = STUB.exec(String(spec));
@@ -53,7 +56,7 @@ exports.provider = function provider(spec) {
  * Makes `.ts` files loadable: a transpile-only hook with the project's `typescript` and its
  * tsconfig's options (module CommonJS), unless a hook is installed already (ts-node under tests).
  * Output is cached under node_modules/.cache, keyed by the file's text, the tsconfig's text and
- * the compiler's version, so a host whose files are all cached does not even load typescript.
+ * the compiler's version, so a host whose files are all cached compiles nothing.
  */
 function useTypeScript() {
   if (typeScriptReady) return;
@@ -83,7 +86,9 @@ function useTypeScript() {
     let output;
     try {
       output = fs.readFileSync(cached, "utf8");
+      exports.transpiled.fromCache += 1;
     } catch {
+      exports.transpiled.compiled += 1;
       compiler ??= makeCompiler(compilerPackage, configFile);
       const { ts, compilerOptions } = compiler;
       output = ts.transpileModule(source, { fileName: filename, compilerOptions }).outputText;

@@ -6,8 +6,9 @@
  * secrets `version`; a changed value is detected by recomputing its digest with the stored
  * salt. Machines take `version` as `minSecretsVersion`, so a rotation rolls out to them.
  */
+import { createHmac, randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import type * as Zod from "zod";
+import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { Problem } from "../provider-kit/check-failures";
 import { isNotFound } from "../fly-client/fly-api-error";
@@ -41,7 +42,6 @@ export interface FlySecretsOutputs {
 }
 
 function secretsInputSchema() {
-  const { z } = require("zod") as typeof Zod;
   return z.object({
     app: z.string().superRefine((value, ctx) => {
       const reason = appNameProblem(value);
@@ -63,7 +63,6 @@ function nameProblems(values: unknown): Problem[] {
 
 /** HMAC-SHA256 of `value` keyed with `salt`, hex. */
 function digest(salt: string, value: string): string {
-  const { createHmac } = require("node:crypto") as typeof import("node:crypto");
   return createHmac("sha256", salt).update(value, "utf8").digest("hex");
 }
 
@@ -116,7 +115,6 @@ export class FlySecretsProvider
   async create(inputs: FlySecretsInputs) {
     return this.call(inputs.app, async ({ options, progress }) => {
       const secrets = createSecretsClient(options);
-      const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
       const salt = randomBytes(32).toString("hex");
       const names = Object.keys(inputs.values).sort();
       progress(`setting ${names.length} secrets (${names.join(", ")})`);

@@ -7,6 +7,7 @@
  * later `up` reads it back from the state instead of generating a new one, so a gateway token
  * made this way is stable until the resource is replaced (a change of `bytes`) or destroyed.
  */
+import { randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { CheckFailure } from "../provider-kit/check-failures";
 import { isUnknown } from "../provider-kit/unknowns";
@@ -67,7 +68,6 @@ export class GeneratedTokenProvider implements pulumi.dynamic.ResourceProvider<
   }
 
   async create(inputs: GeneratedTokenInputs) {
-    const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
     const outs: GeneratedTokenOutputs = {
       bytes: inputs.bytes,
       value: randomBytes(inputs.bytes).toString("hex"),

@@ -2,7 +2,7 @@
  * `check` of FlyVolume: Fly's volume rules, a shrink refused before any API call, and the
  * normalized inputs with defaults filled.
  */
-import type * as Zod from "zod";
+import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { CheckFailure, Problem } from "../provider-kit/check-failures";
 import { DEFAULT_VOLUME_SIZE_GB } from "../../rules/deployment-defaults";
@@ -32,7 +32,6 @@ export interface FlyVolumeInputs {
 }
 
 function volumeInputSchema() {
-  const { z } = require("zod") as typeof Zod;
   const rule = (problem: (value: string) => string | undefined) =>
     z.string().superRefine((value, ctx) => {
       const reason = problem(value);
