@@ -43,3 +43,16 @@ export function operationPhases(
     shutdownMs: endedAt - lastEnd,
   };
 }
+
+/**
+ * How long the program took to register everything: from the stack's registration to the last
+ * resource's (each step starts when its resource is registered). In a preview of an unchanged
+ * stack that is the program's own load: its modules, its checks and, where providers are copied
+ * into the state, their serialization. Zero without a stack or resources.
+ */
+export function registrationSpanMs(steps: readonly StepRecord[]): number {
+  const stack = steps.find((step) => step.type === STACK_TYPE);
+  const resources = steps.filter((step) => step !== stack);
+  if (stack === undefined || resources.length === 0) return 0;
+  return Math.max(0, Math.max(...resources.map((step) => step.startedAt)) - stack.startedAt);
+}

@@ -83,7 +83,7 @@ export function formatReport(report: BenchReport): string {
     "",
     ...routeTables(report.regionSets),
     ...stateTable(report.regionSets),
-    "",
+    ...previewTable(report.regionSets),
     ...clientTable(report.client),
     ...targetLines(report.targets),
     "",
@@ -164,20 +164,35 @@ function stateTable(sets: readonly RegionSetResult[]): string[] {
   const last = measured.at(-1)?.state;
   if (last === undefined) return ["State size: not measured (no fresh up succeeded)"];
   return [
-    "Serialized provider text per resource (one copy; the state holds it in inputs and outputs):",
+    "`__provider` per resource (one copy; the state holds it in inputs and outputs):",
     "",
-    "| resource type | provider text KiB | state entry KiB |",
+    "| resource type | `__provider` bytes | state entry KiB |",
     "| --- | ---: | ---: |",
-    ...last.byType.map(
-      (t) => `| ${t.type} | ${kib(t.providerTextBytes)} | ${kib(t.resourceBytes)} |`,
-    ),
+    ...last.byType.map((t) => `| ${t.type} | ${t.providerBytes} | ${kib(t.resourceBytes)} |`),
     "",
-    "| regions | resources | state KiB | of which provider text KiB |",
+    "| regions | resources | state KiB | of which `__provider` KiB |",
     "| ---: | ---: | ---: | ---: |",
     ...measured.map(
       ({ regions, state }) =>
-        `| ${regions} | ${state!.resources} | ${kib(state!.totalBytes)} | ${kib(state!.providerTextBytes)} |`,
+        `| ${regions} | ${state!.resources} | ${kib(state!.totalBytes)} | ${kib(state!.providerBytes)} |`,
     ),
+    "",
+  ];
+}
+
+function previewTable(sets: readonly RegionSetResult[]): string[] {
+  const measured = sets.filter((set) => set.preview !== undefined);
+  if (measured.length === 0) return [];
+  return [
+    "Preview of the unchanged stack (median; program: from the stack's registration to the last resource's):",
+    "",
+    "| regions | preview s | program s |",
+    "| ---: | ---: | ---: |",
+    ...measured.map(
+      ({ regions, preview }) =>
+        `| ${regions} | ${seconds(preview!.wallMs)} | ${seconds(preview!.programMs)} |`,
+    ),
+    "",
   ];
 }
 

@@ -12,7 +12,7 @@ import { BENCH_REGIONS, BenchStack, createEmptyProject } from "./bench-stack";
 import { criticalPath } from "./critical-path";
 import type { ApiTimings, BoundInput, BoundScenario } from "./critical-path";
 import type { EmulatorProcess } from "./emulator-process";
-import { operationPhases } from "./phases";
+import { operationPhases, registrationSpanMs } from "./phases";
 import type { Phases } from "./phases";
 import { measureStateFile } from "./state-size";
 import type { StateSize } from "./state-size";
@@ -59,12 +59,25 @@ export interface ScenarioResult {
   readonly chain: readonly string[];
 }
 
+/** Previews of the stack the fresh up left, unchanged: what every pull request's preview pays. */
+export interface PreviewResult {
+  readonly runs: number;
+  /** Median wall time of a preview. */
+  readonly wallMs: number;
+  /** Median time the program took to register everything (`registrationSpanMs`). */
+  readonly programMs: number;
+}
+
 /** Every scenario for one number of regions, and the state the fresh up left. */
 export interface RegionSetResult {
   readonly regions: number;
   readonly scenarios: readonly ScenarioResult[];
   readonly state: StateSize | undefined;
+  readonly preview: PreviewResult | undefined;
 }
+
+/** Previews measured per region set. */
+const PREVIEW_RUNS = 3;
 
 /** The prod stack's shape, set explicitly so the bound's assumptions hold. */
 const PROD_SHAPE = { mode: "private", flycast: "false", rollout: "canary", retainVolumes: "true" };
@@ -115,16 +128,35 @@ export async function runRegionSet(
   try {
     const fresh = await measure("fresh-up", "up");
     const state = fresh.ok ? measureStateFile(stack.stateFile) : undefined;
+    const preview = fresh.ok ? await measurePreviews(stack) : undefined;
     if (fresh.ok) {
       await measure("noop-up", "up");
       await measure("refresh", "refresh");
       stack.config.vmSize = ROLLOUT_VM_SIZE;
       await measure("rollout", "up");
     }
-    return { regions: regionCount, scenarios, state };
+    return { regions: regionCount, scenarios, state, preview };
   } finally {
     stack.close();
   }
+}
+
+/** Medians of PREVIEW_RUNS previews of the stack as it stands. */
+async function measurePreviews(stack: BenchStack): Promise<PreviewResult> {
+  const walls: number[] = [];
+  const programs: number[] = [];
+  for (let run = 0; run < PREVIEW_RUNS; run++) {
+    const { result, wallMs } = await stack.run("preview");
+    if (!result.ok) throw new Error(`the preview failed: ${result.error ?? ""}`);
+    walls.push(wallMs);
+    programs.push(registrationSpanMs(result.steps));
+  }
+  return { runs: PREVIEW_RUNS, wallMs: Math.round(median(walls)), programMs: median(programs) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /**

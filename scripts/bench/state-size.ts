@@ -1,7 +1,8 @@
 /**
- * How much a stack's state weighs, and how much of it is serialized provider text: Pulumi stores
- * each dynamic resource's provider (its code and everything it reaches) as `__provider`, in the
- * inputs and again in the outputs, and sends it with every provider call.
+ * How much a stack's state weighs, and how much of it is `__provider`: each dynamic resource
+ * stores what names its provider there, in the inputs and again in the outputs, and Pulumi sends
+ * it with every provider call. Loaded providers keep it to a stub; copied ones (states written
+ * before) hold the provider's code and everything it reaches.
  */
 import { readFileSync } from "node:fs";
 
@@ -10,9 +11,9 @@ export interface ResourceTypeSize {
   /** The type without the `pulumi-nodejs:dynamic/` prefix, e.g. `fly:FlyMachine`. */
   readonly type: string;
   readonly count: number;
-  /** Bytes of one resource's serialized provider text (largest seen). */
-  readonly providerTextBytes: number;
-  /** Bytes of one resource's entry in the state file (largest seen), provider text included. */
+  /** Bytes of one resource's `__provider` (largest seen). */
+  readonly providerBytes: number;
+  /** Bytes of one resource's entry in the state file (largest seen), `__provider` included. */
   readonly resourceBytes: number;
 }
 
@@ -20,8 +21,8 @@ export interface ResourceTypeSize {
 export interface StateSize {
   readonly totalBytes: number;
   readonly resources: number;
-  /** Bytes of provider text in the whole file (every copy). */
-  readonly providerTextBytes: number;
+  /** Bytes of `__provider` in the whole file (every copy). */
+  readonly providerBytes: number;
   readonly byType: readonly ResourceTypeSize[];
 }
 
@@ -41,16 +42,16 @@ export function measureState(text: string): StateSize {
   const parsed = JSON.parse(text) as { resources?: unknown };
   const resources = Array.isArray(parsed.resources) ? (parsed.resources as StoredResource[]) : [];
   const byType = new Map<string, ResourceTypeSize>();
-  let providerTextBytes = 0;
+  let allProviderBytes = 0;
   for (const resource of resources) {
     const type = String(resource.type).replace(DYNAMIC_PREFIX, "");
-    const copies = [resource.inputs, resource.outputs].map((props) => providerBytes(props));
-    providerTextBytes += copies[0] + copies[1];
+    const copies = [resource.inputs, resource.outputs].map((props) => providerFieldBytes(props));
+    allProviderBytes += copies[0] + copies[1];
     const previous = byType.get(type);
     byType.set(type, {
       type,
       count: (previous?.count ?? 0) + 1,
-      providerTextBytes: Math.max(previous?.providerTextBytes ?? 0, ...copies),
+      providerBytes: Math.max(previous?.providerBytes ?? 0, ...copies),
       resourceBytes: Math.max(
         previous?.resourceBytes ?? 0,
         Buffer.byteLength(JSON.stringify(resource)),
@@ -60,7 +61,7 @@ export function measureState(text: string): StateSize {
   return {
     totalBytes: Buffer.byteLength(text),
     resources: resources.length,
-    providerTextBytes,
+    providerBytes: allProviderBytes,
     byType: [...byType.values()].sort((a, b) => a.type.localeCompare(b.type)),
   };
 }
@@ -71,7 +72,7 @@ interface StoredResource {
   outputs?: Record<string, unknown>;
 }
 
-function providerBytes(props: Record<string, unknown> | undefined): number {
+function providerFieldBytes(props: Record<string, unknown> | undefined): number {
   const provider = props?.__provider;
   if (provider === undefined) return 0;
   // A provider that captured a secret is stored encrypted: count the stored form.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StepRecord } from "../../engine/engine-types";
-import { operationPhases } from "../../scripts/bench/phases";
+import { operationPhases, registrationSpanMs } from "../../scripts/bench/phases";
 
 function step(type: string, startedAt: number, finishedAt: number): StepRecord {
   return {
@@ -52,5 +52,22 @@ describe("operationPhases", () => {
       resourcesMs: 0,
       shutdownMs: 0,
     });
+  });
+});
+
+describe("registrationSpanMs", () => {
+  it("runs from the stack's registration to the last resource's", () => {
+    const steps = [
+      step("pulumi:pulumi:Stack", 3_000, 3_010),
+      step("openclaw:fly:Gateway", 4_000, 4_000),
+      step("pulumi-nodejs:dynamic/fly:FlyMachine", 6_500, 6_600),
+      step("pulumi-nodejs:dynamic/fly:FlyApp", 4_100, 4_200),
+    ];
+    expect(registrationSpanMs(steps)).toBe(3_500);
+  });
+
+  it("is zero without a stack or without resources", () => {
+    expect(registrationSpanMs([step("pulumi-nodejs:dynamic/fly:FlyApp", 1, 2)])).toBe(0);
+    expect(registrationSpanMs([step("pulumi:pulumi:Stack", 1, 2)])).toBe(0);
   });
 });

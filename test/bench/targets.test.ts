@@ -92,6 +92,7 @@ describe("withStartup", () => {
     const set = {
       regions: 3,
       state: undefined,
+      preview: undefined,
       scenarios: [
         result({ scenario: "fresh-up", pathMs: 9_360, boundMs: undefined }),
         result({ scenario: "refresh", pathMs: 40, boundMs: undefined }),
