@@ -2,10 +2,10 @@
  * The arguments of OpenClawGateway, each declared once: how its stack config value is read,
  * whether it is secret, its rule, its default and its documentation. The argument types, the
  * stack-config reader (`stack-config/`), the defaults and the README's configuration table
- * (`npm run readme:config`) are derived from this table; rules that span several arguments are
- * in `gateway-settings.ts`.
+ * (`npm run readme:config`) are derived from this table. The rules it is written with are in
+ * `gateway-argument-rules.ts`; rules that span several arguments are in `gateway-settings.ts`.
  */
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
   DEFAULT_HEALTH_CHECK,
@@ -15,7 +15,7 @@ import {
   DEFAULT_VOLUME_SIZE_GB,
   MAX_HEALTH_TIMEOUT_SECONDS,
 } from "../rules/deployment-defaults";
-import { appNameProblem, hostnameProblem, orgSlugProblem } from "../rules/fly-names";
+import { appNameProblem, orgSlugProblem } from "../rules/fly-names";
 import { regionProblem } from "../rules/fly-regions";
 import {
   MEMORY_STEP_MB,
@@ -23,7 +23,6 @@ import {
   VOLUME_SIZE_GB,
   type VmSizePreset,
 } from "../rules/fly-sizes";
-import { durationProblem } from "../rules/go-durations";
 import { FLY_API_TOKEN_ENV, FLY_API_TOKEN_KEY } from "../rules/provider-config-keys";
 import { DEFAULT_TOKEN_BYTES } from "../providers/token/generated-token";
 import {
@@ -32,105 +31,32 @@ import {
   schemaRule,
   settledArgument,
   type ArgumentsOf,
-  type Rule,
   type SettledArgumentsOf,
 } from "./argument-table";
+import {
+  DEFAULT_DOCKERFILE,
+  MIN_GATEWAY_TOKEN_LENGTH,
+  buildRule,
+  distinctList,
+  domainProblem,
+  duration,
+  meeting,
+  nonEmpty,
+  oneOf,
+  openclawRule,
+  secretValue,
+  wholeNumber,
+} from "./gateway-argument-rules";
 import { GATEWAY_MODES, GATEWAY_TOKEN_ENV, ROLLOUT_STRATEGIES } from "./gateway-constants";
-import { buildSourceProblem } from "./image-build";
 import { imageReferenceProblem } from "./image-reference";
-import { parseOpenClawSettings, type OpenClawSettings } from "./openclaw-settings";
-import { flagField, listOf, objectOf, recordOf, textField, typeRule } from "./validation";
+import type { OpenClawSettings } from "./openclaw-settings";
+import { flagField, objectOf, recordOf, textField, typeRule } from "./validation";
 import {
   DEFAULT_VM_SIZE,
   GATEWAY_MIN_MEMORY_MB,
   RECOMMENDED_MEMORY_MB,
   defaultMemoryMb,
 } from "./vm-sizes";
-
-const nonEmpty = textField().min(1, "must not be empty");
-
-// Rules written as "the reason a value breaks it, or undefined" (rules/), as zod refinements.
-// Only for names: the offending value may be quoted back, which no secret field may allow.
-const meeting = (problemOf: (text: string) => string | undefined) =>
-  textField().superRefine((text, ctx) => {
-    const problem = problemOf(text);
-    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
-  });
-
-// A list of distinct entries, each meeting `item`.
-const distinctList = (item: z.ZodString, emptyRule?: string) =>
-  listOf(item).superRefine((list, ctx) => {
-    if (emptyRule !== undefined && list.length === 0) {
-      ctx.addIssue({ code: "custom", message: emptyRule });
-    }
-    list.forEach((entry, index) => {
-      if (list.indexOf(entry) < index) {
-        ctx.addIssue({
-          code: "custom",
-          path: [index],
-          message: `"${entry}" is listed more than once`,
-        });
-      }
-    });
-  });
-
-// A secret may arrive as a Pulumi Output (from `config.requireSecret`, say): its text is unknown
-// until it resolves and was checked where it was read, so only plain text meets `rule` here. The
-// rule's messages never quote the value.
-const secretValue = (rule: z.ZodString) =>
-  z.custom<pulumi.Input<string>>().superRefine((value, ctx) => {
-    if (pulumi.Output.isInstance(value)) return;
-    for (const issue of rule.safeParse(value).error?.issues ?? []) {
-      ctx.addIssue({ code: "custom", message: issue.message });
-    }
-  });
-
-const wholeNumber = (kind: string, range: { min: number; max: number }, unit: string) => {
-  const text = `must be from ${range.min} to ${range.max} ${unit}`;
-  return z
-    .int({ error: typeRule(kind) })
-    .min(range.min, text)
-    .max(range.max, text);
-};
-
-const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
-  const quoted = values.map((value) => `"${value}"`);
-  const listed = `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}`;
-  return z.enum(values, { error: () => `must be ${listed}` });
-};
-
-const duration = meeting(durationProblem);
-
-// A custom domain is one host: the Control UI needs its exact origin, which a wildcard is not.
-const domainProblem = (domain: string) =>
-  domain.startsWith("*.")
-    ? `must name one host, not a wildcard (the Control UI needs its exact origin), got ${JSON.stringify(domain)}`
-    : hostnameProblem(domain);
-
-/** Shortest gateway token accepted: the minimum the OpenClaw docs give for the gateway token. */
-const MIN_GATEWAY_TOKEN_LENGTH = 24;
-
-/** Dockerfile used when a build names none. */
-const DEFAULT_DOCKERFILE = "Dockerfile";
-
-const buildRule = objectOf({ context: nonEmpty, dockerfile: nonEmpty.optional() })
-  .transform((build) => ({ ...build, dockerfile: build.dockerfile ?? DEFAULT_DOCKERFILE }))
-  .superRefine((build, ctx) => {
-    const problem = buildSourceProblem(build);
-    if (problem !== undefined) {
-      ctx.addIssue({ code: "custom", path: [problem.field], message: problem.reason });
-    }
-  });
-
-// Checked by its own parser, which reports every problem under `openclaw.<path>`.
-const openclawRule: Rule<OpenClawSettings, OpenClawSettings> = {
-  check(raw) {
-    const parsed = parseOpenClawSettings(raw);
-    return parsed.ok
-      ? { ok: true, value: parsed.settings }
-      : { ok: false, problems: parsed.problems };
-  },
-};
 
 /** Every argument of OpenClawGateway, in the README's order. */
 export const GATEWAY_ARGUMENTS = {

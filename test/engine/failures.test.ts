@@ -114,7 +114,7 @@ describe("failures", { timeout: 60_000 }, () => {
     const result = await subject.up();
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(
-      /^Running program '.+index\.ts' failed with an unhandled exception:\nError: the fixture program was told to explode\n/,
+      /^Running program '.+things-program\.ts' failed with an unhandled exception:\nError: the fixture program was told to explode\n/,
     );
     expect(describeCalls(store.calls.slice(before))).toEqual([]);
     expect(recordedThingIds(subject)).toEqual(recorded);

@@ -28,7 +28,7 @@ const FACTS: readonly [value: string | number, home: string][] = [
   ["flyApiUrl", "rules/provider-config-keys.ts"],
   ["providerTuning", "rules/provider-config-keys.ts"],
   ["FLY_API_TOKEN", "rules/provider-config-keys.ts"],
-  ["Dockerfile", "components/gateway-arguments.ts"],
+  ["Dockerfile", "components/gateway-argument-rules.ts"],
   ["openclaw-fly/managed", "providers/machine/machine-normal-form.ts"],
 ];
 
