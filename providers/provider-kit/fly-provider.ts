@@ -60,9 +60,9 @@ export abstract class FlyProvider {
  * An error telling Pulumi the resource exists (it has an id and these outputs) but did not
  * become ready: the engine records it, so the next `up` updates it instead of creating another.
  *
- * The dynamic-provider host stores these properties as given, and later loads the provider code
- * for Read and Delete from the `__provider` they hold. So it is copied here from the inputs the
- * host passed: without it, the stack could no longer refresh, destroy or replace the resource.
+ * The dynamic-provider host stores these properties as given, and later loads the provider for
+ * Read and Delete through the `__provider` stub they hold. So it is copied here from the inputs
+ * the host passed: without it, the stack could no longer refresh, destroy or replace the resource.
  */
 export function initFailure(inputs: object, id: string, outputs: object, reason: string): Error {
   const code = (inputs as { __provider?: unknown }).__provider;

@@ -13,17 +13,6 @@ export const FLY_STACK_DIR = join(__dirname, "fixtures", "fly-stack");
 /** The fixture's secret API key; it must never appear in the state or a log. */
 export const SECRET_VALUE = "sk-fixture-secret-value-7f3a91";
 
-/** Every dynamic resource type of the fixture, as `<module>:<type>`. */
-export const FLY_STACK_PROVIDERS = [
-  "fly:FlyApp",
-  "fly:FlyCertificate",
-  "fly:FlyIpAddress",
-  "fly:FlyMachine",
-  "fly:FlySecrets",
-  "fly:FlyVolume",
-  "openclaw:GeneratedToken",
-];
-
 /** Options of one fixture stack. */
 export interface FlyStackOptions {
   readonly fx: EmulatorFixture;
