@@ -3,10 +3,9 @@ import { configDefaults, defineConfig } from "vitest/config";
 /**
  * Tests that keep no state in their process between files, so a worker runs one file after
  * another without starting afresh: each would otherwise pay again for its worker and for loading
- * Pulumi, undici and zod (and, under Pulumi's mocks, for serializing the six dynamic providers),
- * seconds of CPU per file. Each component file installs its own mocks and recorder; emulator and
- * client files start their own servers and clients, and the clock drivers count only requests to
- * their own server. The provider, engine and end-to-end tests keep a process per file: they set
+ * Pulumi, undici and zod, seconds of CPU per file. Each component file installs its own mocks and
+ * recorder; emulator and client files start their own servers and clients, and the clock drivers
+ * count only requests to their own server. The provider, engine and end-to-end tests keep a process per file: they set
  * process-wide clocks, environment and child processes up.
  */
 const SHARED_PROCESS_TESTS = [

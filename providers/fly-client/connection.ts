@@ -38,8 +38,8 @@ export interface FlyClientOptions {
   onRetry?: (info: RetryInfo) => void;
   /**
    * Time for retry budgets, pauses, pacing, lease refreshes and polls. By default the process's
-   * test clock when one is set (see `process-state.ts`), else real time, built inline at call time
-   * so that a provider's serialized text carries no clock of its own.
+   * test clock when one is set (see `process-state.ts`), else real time, chosen at call time, so
+   * that a clock a test sets after the client was built still applies.
    */
   clock?: Clock;
 }

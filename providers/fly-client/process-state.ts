@@ -81,8 +81,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    // Declared before both callbacks: Pulumi's closure analysis rejects a read of a `const`
-    // declared further down the same scope.
+    // Declared before both callbacks, each of which reads it.
     let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const onAbort = (): void => {
       clearTimeout(timer);
