@@ -9,8 +9,8 @@ import { hostnameProblem } from "../rules/fly-names";
 import { durationProblem } from "../rules/go-durations";
 import type { Rule } from "./argument-table";
 import { buildSourceProblem } from "./image-build";
-import { parseOpenClawSettings, type OpenClawSettings } from "./openclaw-settings";
-import { listOf, objectOf, textField, typeRule } from "./validation";
+import type { OpenClawSettings } from "./openclaw-settings";
+import { isPlainRecord, listOf, objectOf, textField, typeRule } from "./validation";
 
 export const nonEmpty = textField().min(1, "must not be empty");
 
@@ -87,12 +87,13 @@ export const buildRule = objectOf({ context: nonEmpty, dockerfile: nonEmpty.opti
     }
   });
 
-// Checked by its own parser, which reports every problem under `openclaw.<path>`.
+// openclaw.json's sections. What they may hold depends on the image's OpenClaw version and on
+// other arguments, so the rest is a rule across arguments (`gateway-settings.ts`), which reports
+// every problem under `openclaw.<path>`.
 export const openclawRule: Rule<OpenClawSettings, OpenClawSettings> = {
-  check(raw) {
-    const parsed = parseOpenClawSettings(raw);
-    return parsed.ok
-      ? { ok: true, value: parsed.settings }
-      : { ok: false, problems: parsed.problems };
+  check(raw, key) {
+    return isPlainRecord(raw)
+      ? { ok: true, value: raw as OpenClawSettings }
+      : { ok: false, problems: [`${key}: must be an object (openclaw.json's sections)`] };
   },
 };

@@ -197,7 +197,7 @@ export const GATEWAY_ARGUMENTS = {
     type: "object",
     rule: openclawRule,
     default: {} as OpenClawSettings,
-    doc: "typed openclaw.json settings: `agents`, `bindings`, `channels`, `gateway.controlUi`",
+    doc: "openclaw.json: any section the image's OpenClaw version accepts, checked at preview (see [openclaw.json](#openclawjson))",
   }),
   extraEnv: defaultedArgument({
     kind: "json",

@@ -4,7 +4,7 @@ import { FlyVolume } from "../providers/volume/fly-volume";
 import type { RolloutStrategy } from "./gateway-constants";
 import { buildGatewayMachineSpec } from "./gateway-machine-spec";
 import type { GatewaySettings } from "./gateway-settings";
-import { renderCheckedOpenClawConfig, serializeOpenClawConfig } from "./openclaw-config";
+import { serializeOpenClawConfig } from "./openclaw-config";
 
 /** Name of each region's volume on Fly, as in OpenClaw's Fly template. */
 export const VOLUME_NAME = "openclaw_data";
@@ -66,13 +66,7 @@ export function createRegionGateways(
   shared: RegionSharedInputs,
 ): Record<string, RegionGateway> {
   const predecessors = rolloutPredecessors(settings.regions, settings.rollout);
-  const openclawConfigText = serializeOpenClawConfig(
-    renderCheckedOpenClawConfig(settings.openclaw, {
-      appName: settings.appName,
-      mode: settings.mode,
-      domains: settings.domains,
-    }),
-  );
+  const openclawConfigText = serializeOpenClawConfig(settings.openclawConfig);
   const gateways: Record<string, RegionGateway> = {};
   // Fly lets an app create one volume per second after a burst of three, so with many regions
   // the first machine could wait behind every other volume; it is the one the rollout waits

@@ -9,6 +9,8 @@ import { parseDurationMs } from "../rules/go-durations";
 import { DEFAULT_HEALTH_CHECK, DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../rules/deployment-defaults";
 import type { Checked } from "./argument-table";
 import { envNameProblems } from "./env-names";
+import { checkOpenClawArgument } from "./openclaw-args";
+import type { OpenClawConfigJson } from "./openclaw-config";
 import {
   GATEWAY_ARGUMENTS,
   GATEWAY_ARGUMENT_NAMES,
@@ -25,6 +27,10 @@ export type GatewaySettings = Readonly<
     primaryRegion: string;
     /** The machines' CPUs and memory, from `vmSize` and `memoryMb`. */
     guest: FlyGuest;
+    /** openclaw.json as it ships: `openclaw` converted, checked and merged with the gateway block. */
+    openclawConfig: OpenClawConfigJson;
+    /** What that check converted or found suspect, for Pulumi's log (one line each). */
+    openclawWarnings: readonly string[];
   }
 >;
 
@@ -88,10 +94,17 @@ function settle(checked: Readonly<Record<string, unknown>>): GatewaySettings {
   }
   const args = settled as SettledGatewayArguments;
   const { cpuKind, cpus } = VM_SIZE_PRESETS[args.vmSize];
+  // Already checked with the raw arguments (crossArgumentProblems); this returns that result.
+  const openclaw = checkOpenClawArgument(args as unknown as Record<string, unknown>);
+  if (openclaw.config === undefined) {
+    throw new ValidationError("OpenClawGateway arguments are invalid", openclaw.problems);
+  }
   const settings: GatewaySettings = Object.freeze({
     ...args,
     primaryRegion: args.regions[0],
     guest: { cpuKind, cpus, memoryMb: args.memoryMb },
+    openclawConfig: openclaw.config,
+    openclawWarnings: openclaw.warnings,
   });
   checkedSettings.add(settings);
   return settings;
@@ -143,5 +156,9 @@ function crossArgumentProblems(raw: Record<string, unknown>): string[] {
     );
   }
   problems.push(...envNameProblems(raw));
+  // A non-object `openclaw` already failed its own rule.
+  if (raw.openclaw === undefined || isPlainRecord(raw.openclaw)) {
+    problems.push(...checkOpenClawArgument(raw).problems);
+  }
   return problems;
 }

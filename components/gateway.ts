@@ -71,6 +71,8 @@ export class OpenClawGateway extends pulumi.ComponentResource {
     const settings = isGatewaySettings(args) ? args : validateGatewayArgs(args);
     super(GATEWAY_TYPE, name, {}, opts);
     const parent = { parent: this };
+    // At preview as at up: converted legacy forms and settings the gateway will ignore.
+    for (const warning of settings.openclawWarnings) void pulumi.log.warn(warning, this);
 
     // Secret either way: a generated value is an additional secret output of its resource, and
     // marking it here too keeps it secret wherever this output travels.

@@ -1,26 +1,7 @@
-import { appNameProblem } from "../rules/fly-names";
 import { GATEWAY_BIND, GATEWAY_PORT, flyDevOrigin, type GatewayMode } from "./gateway-constants";
-import {
-  parseOpenClawSettings,
-  type AgentEntrySettings,
-  type AgentModelSettings,
-  type BindingSettings,
-  type ChannelSettings,
-  type OpenClawSettings,
-} from "./openclaw-settings";
-import { ValidationError, isPlainRecord } from "./validation";
+import { isPlainRecord } from "./validation";
 
-export type {
-  AgentDefaultsSettings,
-  AgentEntrySettings,
-  AgentModelSettings,
-  AgentsSettings,
-  BindingMatchSettings,
-  BindingSettings,
-  ChannelSettings,
-  GatewaySettings,
-  OpenClawSettings,
-} from "./openclaw-settings";
+export type * from "./openclaw-settings";
 
 export type { GatewayMode } from "./gateway-constants";
 
@@ -33,91 +14,26 @@ export interface RenderOptions {
   domains?: readonly string[];
 }
 
-/** openclaw.json as rendered: OpenClaw's own key names, only the sections in use. */
+/** The gateway block the deployment writes (see `openclaw-owned-keys.ts` for why). */
+export interface DeploymentGatewayBlock {
+  mode: "local";
+  port: number;
+  bind: "lan";
+  /** The token itself comes from the OPENCLAW_GATEWAY_TOKEN secret, never from this file. */
+  auth: { mode: "token"; [key: string]: unknown };
+  /** The user's Control UI settings, with the app's origin merged into `allowedOrigins`. */
+  controlUi?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** openclaw.json as rendered: the user's settings with the deployment's gateway block merged in. */
 export interface OpenClawConfigJson {
-  agents?: {
-    defaults?: { model?: AgentModelSettings; maxConcurrent?: number };
-    entries?: Record<string, AgentEntrySettings>;
-  };
-  bindings?: BindingSettings[];
-  channels?: Record<string, ChannelSettings>;
-  gateway: {
-    mode: "local";
-    port: number;
-    bind: "lan";
-    /** The token itself comes from the OPENCLAW_GATEWAY_TOKEN secret, never from this file. */
-    auth: { mode: "token" };
-    controlUi?: { allowedOrigins: string[] };
-  };
+  gateway: DeploymentGatewayBlock;
+  [section: string]: unknown;
 }
 
-// Copies only the keys that are set, so absent settings never appear as `undefined` or `{}`.
-function definedOnly<T extends object>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length > 0 ? (Object.fromEntries(entries) as T) : undefined;
-}
-
-function renderModel(model: AgentModelSettings | undefined): AgentModelSettings | undefined {
-  if (model === undefined) return undefined;
-  return definedOnly({ primary: model.primary, fallbacks: model.fallbacks });
-}
-
-function renderAgents(settings: OpenClawSettings): OpenClawConfigJson["agents"] {
-  const { defaults, entries } = settings.agents ?? {};
-  const renderedEntries =
-    entries === undefined
-      ? undefined
-      : Object.fromEntries(
-          Object.entries(entries).map(([id, entry]) => [
-            id,
-            definedOnly({
-              default: entry.default,
-              model: renderModel(entry.model),
-              workspace: entry.workspace,
-            }) ?? {},
-          ]),
-        );
-  return definedOnly({
-    defaults:
-      defaults === undefined
-        ? undefined
-        : definedOnly({
-            model: renderModel(defaults.model),
-            maxConcurrent: defaults.maxConcurrent,
-          }),
-    entries:
-      renderedEntries !== undefined && Object.keys(renderedEntries).length > 0
-        ? renderedEntries
-        : undefined,
-  });
-}
-
-function renderBindings(bindings: BindingSettings[] | undefined): BindingSettings[] | undefined {
-  if (bindings === undefined || bindings.length === 0) return undefined;
-  return bindings.map(({ agentId, match }) => ({
-    agentId,
-    match: {
-      channel: match.channel,
-      ...definedOnly({
-        accountId: match.accountId,
-        peer: match.peer && { kind: match.peer.kind, id: match.peer.id },
-        guildId: match.guildId,
-        teamId: match.teamId,
-      }),
-    },
-  }));
-}
-
-function renderChannels(
-  channels: Record<string, ChannelSettings> | undefined,
-): Record<string, ChannelSettings> | undefined {
-  if (channels === undefined || Object.keys(channels).length === 0) return undefined;
-  return Object.fromEntries(
-    Object.entries(channels).map(([id, channel]) => [
-      id,
-      definedOnly({ enabled: channel.enabled, allowFrom: channel.allowFrom }) ?? {},
-    ]),
-  );
+function record(value: unknown): Record<string, unknown> {
+  return isPlainRecord(value) ? value : {};
 }
 
 /**
@@ -126,65 +42,63 @@ function renderChannels(
  * left out: the gateway then seeds origins from its own `--bind`/`--port`, which is what
  * `fly proxy 3000:3000` browsers need.
  */
-function allowedOrigins(settings: OpenClawSettings, options: RenderOptions): string[] {
-  const origins =
+function allowedOrigins(userOrigins: unknown, options: RenderOptions): unknown {
+  if (userOrigins !== undefined && !Array.isArray(userOrigins)) return userOrigins;
+  const origins: unknown[] =
     options.mode === "public"
       ? [flyDevOrigin(options.appName), ...(options.domains ?? []).map((d) => `https://${d}`)]
       : [];
-  for (const origin of settings.gateway?.controlUi?.allowedOrigins ?? []) {
+  for (const origin of userOrigins ?? []) {
     if (!origins.includes(origin)) origins.push(origin);
   }
-  return origins;
+  return origins.length > 0 ? origins : undefined;
 }
 
 /**
- * Renders validated openclaw.json content from typed settings. The gateway section is fixed:
- * local mode, port 3000, LAN bind and token auth, matching the machine's command line.
- *
- * @throws ValidationError listing every problem, one `openclaw.<path>: <rule>` line each
+ * Renders openclaw.json from `settings` (already converted from legacy forms): every section as
+ * given, plus the gateway block the machine's command line and checks depend on: local mode,
+ * port 3000, LAN bind and token auth. A value the settings give for one of those keys is
+ * replaced (and refused by `checkOpenClawSettings`, which says why); a user's other gateway keys
+ * stay, and their Control UI origins are merged with the app's. Empty results are left out, so
+ * absent settings never appear as `{}`.
  */
 export function renderOpenClawConfig(
-  settings: OpenClawSettings,
+  settings: Record<string, unknown>,
   options: RenderOptions,
 ): OpenClawConfigJson {
-  const problems: string[] = [];
-  const appName = appNameProblem(options.appName);
-  if (appName !== undefined) problems.push(`appName: ${appName}`);
-  if (options.mode !== "public" && options.mode !== "private") {
-    problems.push(`mode: must be "public" or "private", got ${JSON.stringify(options.mode)}`);
-  }
-  const parsed = parseOpenClawSettings(settings);
-  if (!parsed.ok) problems.push(...parsed.problems);
-  if (problems.length > 0 || !parsed.ok) {
-    throw new ValidationError("openclaw settings are invalid", problems);
-  }
-  return renderCheckedOpenClawConfig(parsed.settings, options);
-}
-
-/**
- * Renders openclaw.json from settings that already met every rule (the component's arguments
- * are checked once, where they come in), without checking them again.
- */
-export function renderCheckedOpenClawConfig(
-  valid: OpenClawSettings,
-  options: RenderOptions,
-): OpenClawConfigJson {
-  const origins = allowedOrigins(valid, options);
-  const config: OpenClawConfigJson = {
-    ...definedOnly({
-      agents: renderAgents(valid),
-      bindings: renderBindings(valid.bindings),
-      channels: renderChannels(valid.channels),
-    }),
+  const { gateway: userGateway, ...sections } = settings;
+  const gateway = record(userGateway);
+  const controlUi = record(gateway.controlUi);
+  const origins = allowedOrigins(controlUi.allowedOrigins, options);
+  const { allowedOrigins: _origins, ...otherUi } = controlUi;
+  const ui = { ...otherUi, ...(origins !== undefined ? { allowedOrigins: origins } : {}) };
+  const {
+    mode: _mode,
+    port: _port,
+    bind: _bind,
+    customBindHost: _host,
+    auth: userAuth,
+    controlUi: _ui,
+    ...otherGateway
+  } = gateway;
+  const {
+    mode: _authMode,
+    token: _token,
+    password: _password,
+    trustedProxy: _proxy,
+    ...otherAuth
+  } = record(userAuth);
+  return {
+    ...sections,
     gateway: {
+      ...otherGateway,
       mode: "local",
       port: GATEWAY_PORT,
       bind: GATEWAY_BIND,
-      auth: { mode: "token" },
-      ...(origins.length > 0 ? { controlUi: { allowedOrigins: origins } } : {}),
+      auth: { ...otherAuth, mode: "token" },
+      ...(Object.keys(ui).length > 0 ? { controlUi: ui } : {}),
     },
   };
-  return config;
 }
 
 function writeJson(value: unknown, indent: string, path: string): string {

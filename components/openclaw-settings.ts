@@ -1,229 +1,203 @@
-import { z } from "zod";
-import {
-  formatPath,
-  flagField,
-  isPlainRecord,
-  listOf,
-  objectOf,
-  recordOf,
-  textField,
-  typeRule,
-  zodIssueLines,
-} from "./validation";
-
 /**
- * The openclaw.json settings a deployment may declare, typed and strict. The gateway refuses a
- * config with unknown keys and will not start, so an unknown key here is an error at preview
- * time instead of a machine that never turns healthy. Only settings the OpenClaw 2026.9 docs
- * describe are modelled; anything else belongs in a later, documented extension.
+ * Types for the `openclaw` argument: openclaw.json as the gateway reads it, with the parts most
+ * deployments set typed and documented for autocompletion. Every other section and key of the
+ * pinned gateway version's schema passes through as written; preview checks all of it against
+ * that version's schema and rules (see `openclaw-validate.ts`). The keys the deployment owns
+ * (`openclaw-owned-keys.ts`) are refused with what to use instead.
+ *
+ * Names and doc lines follow the OpenClaw 2026.9 configuration reference and schema help.
  */
+import type { ChannelsSettings } from "./openclaw-channel-settings";
+
+export type {
+  ChannelAccountSettings,
+  ChannelSettings,
+  ChannelsSettings,
+  DiscordGuildSettings,
+  DmPolicy,
+  GroupPolicy,
+  GroupSettings,
+} from "./openclaw-channel-settings";
+
+/** openclaw.json settings. Any other top-level section of the schema may be given too. */
 export interface OpenClawSettings {
   /** Agent defaults and named agents (`agents`). */
   agents?: AgentsSettings;
-  /** Routing rules from channel traffic to agents (`bindings`). */
+  /** Model providers and their catalogs (`models`). */
+  models?: ModelsSettings;
+  /** Model-provider auth profiles and their order (`auth`). */
+  auth?: AuthSettings;
+  /** Routing rules from channel traffic to agents (`bindings`), first match wins. */
   bindings?: BindingSettings[];
   /**
-   * Channels by id (`channels.<id>`): channel id -> `{ enabled, allowFrom }`. Channel ids are
-   * open-ended (plugins add them), so any lowercase id is accepted. A channel's env token (for
-   * example `TELEGRAM_BOT_TOKEN`) only takes effect when its block exists here.
+   * Channels by id (`channels.<id>`): Discord, Telegram, Slack, WhatsApp, Signal and the others
+   * the gateway bundles. A channel's env token (e.g. `DISCORD_BOT_TOKEN`, given in
+   * `channelTokens`) only takes effect when its block exists here.
    */
-  channels?: Record<string, ChannelSettings>;
-  /** The few gateway settings a user controls; port, bind and auth are fixed by deployment. */
+  channels?: ChannelsSettings;
+  /** Gateway settings left to the user; port, bind, mode and auth belong to the deployment. */
   gateway?: GatewaySettings;
+  /** Plugins (`plugins`): which load, and each plugin's own settings. */
+  plugins?: PluginsSettings;
+  /** Any other section of openclaw.json (`session`, `cron`, `memory`, `tools`, `logging`, ...). */
+  [section: string]: unknown;
 }
 
-/** `agents`: defaults for every agent plus named entries. */
+/** A model: `provider/model` (e.g. `anthropic/claude-opus-4-6`), or primary plus fallbacks. */
+export type ModelChoice = string | { primary?: string; fallbacks?: string[] };
+
+/** `agents`. */
 export interface AgentsSettings {
-  /** `agents.defaults`. */
+  /**
+   * `"explicit"`: each surface names its agent (`agents.defaults.systemAgent.agentId`,
+   * `heartbeat.agentId`, `talk.agentId`, bindings). Required once there is more than one agent.
+   */
+  ownership?: "explicit";
+  /** Defaults every agent inherits (`agents.defaults`). */
   defaults?: AgentDefaultsSettings;
-  /** `agents.entries.<id>`; ids match {@link AGENT_ID_PATTERN}. */
+  /** Agents by id (`agents.entries.<id>`); ids are 1-64 of `a-z 0-9 _ -`. */
   entries?: Record<string, AgentEntrySettings>;
-}
-
-/**
- * A model choice: `primary` and ordered `fallbacks`, each `provider/model` (for example
- * `anthropic/claude-opus-4-6`). OpenClaw also accepts a bare string; the object form is used
- * everywhere so one shape covers both defaults and entries.
- */
-export interface AgentModelSettings {
-  primary: string;
-  fallbacks?: string[];
+  [key: string]: unknown;
 }
 
 /** `agents.defaults`. */
 export interface AgentDefaultsSettings {
-  /** `agents.defaults.model`. */
-  model?: AgentModelSettings;
-  /** `agents.defaults.maxConcurrent`: concurrent runs per agent (unlimited when absent). */
+  /** The model agents use, with fallbacks tried in order. */
+  model?: ModelChoice;
+  /** Model catalog entries by `provider/model`, e.g. an `alias` for the model picker. */
+  models?: Record<string, { alias?: string; [key: string]: unknown }>;
+  /** Concurrent runs per agent. */
   maxConcurrent?: number;
+  /** Workspace directory; keep it under /data so it survives machine replacement. */
+  workspace?: string;
+  /** Periodic heartbeat runs: `every` ("30m"), `target` channel, owning `agentId`. */
+  heartbeat?: { every?: string; target?: string; agentId?: string; [key: string]: unknown };
+  /** The agent that owns system work (maintenance, notices) in a multi-agent roster. */
+  systemAgent?: { agentId?: string };
+  [key: string]: unknown;
 }
 
-/** `agents.entries.<id>`: the documented minimal subset of an agent entry. */
+/** `agents.entries.<id>`. There is no `instructions` key: write them in the workspace's AGENTS.md. */
 export interface AgentEntrySettings {
-  /** Marks the agent that handles traffic no binding matches. */
-  default?: boolean;
+  /** Display name. */
+  name?: string;
   /** Overrides `agents.defaults.model` for this agent. */
-  model?: AgentModelSettings;
-  /** Workspace directory (instructions live in its `AGENTS.md`). */
+  model?: ModelChoice;
+  /** Workspace directory; keep it under /data so it survives machine replacement. */
   workspace?: string;
+  /** Name, emoji, theme and avatar (workspace-relative path, http(s) URL or data URI). */
+  identity?: { name?: string; emoji?: string; theme?: string; avatar?: string };
+  /** Per-agent heartbeat. */
+  heartbeat?: { every?: string; target?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** `models`. */
+export interface ModelsSettings {
+  /** `"merge"` (default) adds providers to the built-in catalog; `"replace"` replaces it. */
+  mode?: "merge" | "replace";
+  /** Providers by id: `baseUrl`, `api`, `apiKey` (a `${ENV}` reference, never the key), models. */
+  providers?: Record<
+    string,
+    { baseUrl?: string; api?: string; models?: unknown[]; [key: string]: unknown }
+  >;
+  [key: string]: unknown;
+}
+
+/** `auth`. */
+export interface AuthSettings {
+  /** Profiles by id such as `anthropic:default`; the credentials come from env or login. */
+  profiles?: Record<
+    string,
+    {
+      provider: string;
+      mode: "api_key" | "aws-sdk" | "oauth" | "token";
+      email?: string;
+      displayName?: string;
+    }
+  >;
+  /** Profile order per provider. */
+  order?: Record<string, string[]>;
+  [key: string]: unknown;
 }
 
 /** One routing rule (`bindings[]`): traffic matching `match` goes to `agentId`. */
 export interface BindingSettings {
-  /** Must name an entry in `agents.entries`. */
+  /** `"route"` (default) or `"acp"`. */
+  type?: "route" | "acp";
+  /** An agent in `agents.entries` (or `main`). */
   agentId: string;
   match: BindingMatchSettings;
+  comment?: string;
+  [key: string]: unknown;
 }
 
 /** `bindings[].match`; only `channel` is required. */
 export interface BindingMatchSettings {
   channel: string;
+  /** Omitted: the channel's default account; `"*"`: every account; else that account. */
   accountId?: string;
-  peer?: { kind: "dm" | "group" | "channel"; id: string };
+  peer?: { kind: "direct" | "group" | "channel"; id: string };
   guildId?: string;
   teamId?: string;
-}
-
-/** `channels.<id>`: whether the channel runs and who may talk to it. */
-export interface ChannelSettings {
-  enabled?: boolean;
-  /** Sender ids allowed to message the bot (for Telegram, numeric user ids as strings). */
-  allowFrom?: string[];
+  /** Discord role ids for role-based routing. */
+  roles?: string[];
 }
 
 /** `gateway` settings left to the user. */
 export interface GatewaySettings {
   /** `gateway.controlUi`. */
-  controlUi?: { allowedOrigins?: string[] };
+  controlUi?: ControlUiSettings;
+  [key: string]: unknown;
 }
 
-/** OpenClaw's rule for `agents.entries` ids. */
-export const AGENT_ID_PATTERN = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
-
-/** Channel ids: lowercase, as plugin ids are (`telegram`, `nextcloud-talk`). */
-export const CHANNEL_ID_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/;
-
-// Keys that sit beside channel ids in `channels` but hold other shapes.
-const RESERVED_CHANNEL_KEYS = new Set(["defaults", "modelByChannel"]);
-
-const ORIGIN_RULE =
-  "must be an origin such as https://example.com (lowercase scheme and host, optional port, " +
-  "no path or trailing slash)";
-
-/** True when `text` is exactly a canonical http(s) origin, as browsers send in `Origin`. */
-export function isOrigin(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === "https:" || url.protocol === "http:") && url.origin === text;
-  } catch {
-    return false;
-  }
+/** `gateway.controlUi`. */
+export interface ControlUiSettings {
+  /** Serve the Control UI (default true). */
+  enabled?: boolean;
+  /** Path prefix of the Control UI. */
+  basePath?: string;
+  /**
+   * Browser origins allowed to open the Control UI. Public mode adds `https://<app>.fly.dev`
+   * first; add custom domains or `http://localhost:3000` (for `fly proxy`) here.
+   */
+  allowedOrigins?: string[];
+  [key: string]: unknown;
 }
 
-const nonEmpty = textField().min(1, "must not be empty");
-const modelSchema = objectOf({ primary: nonEmpty, fallbacks: listOf(nonEmpty).optional() });
-const originSchema = textField().superRefine((text, ctx) => {
-  if (!isOrigin(text)) ctx.addIssue({ code: "custom", message: `${ORIGIN_RULE}, got "${text}"` });
-});
-
-// Annotated with the documented type so the compiler proves the two agree.
-const settingsSchema: z.ZodType<OpenClawSettings> = objectOf({
-  agents: objectOf({
-    defaults: objectOf({
-      model: modelSchema.optional(),
-      maxConcurrent: z
-        .int({ error: typeRule("a whole number") })
-        .min(1, "must be at least 1")
-        .optional(),
-    }).optional(),
-    entries: recordOf(
-      objectOf({
-        default: flagField().optional(),
-        model: modelSchema.optional(),
-        workspace: nonEmpty.optional(),
-      }),
-    ).optional(),
-  }).optional(),
-  bindings: listOf(
-    objectOf({
-      agentId: nonEmpty,
-      match: objectOf({
-        channel: nonEmpty,
-        accountId: nonEmpty.optional(),
-        peer: objectOf({
-          kind: z.enum(["dm", "group", "channel"], {
-            error: () => 'must be "dm", "group" or "channel"',
-          }),
-          id: nonEmpty,
-        }).optional(),
-        guildId: nonEmpty.optional(),
-        teamId: nonEmpty.optional(),
-      }),
-    }),
-  ).optional(),
-  channels: recordOf(
-    objectOf({ enabled: flagField().optional(), allowFrom: listOf(nonEmpty).optional() }),
-  ).optional(),
-  gateway: objectOf({
-    controlUi: objectOf({ allowedOrigins: listOf(originSchema).optional() }).optional(),
-  }).optional(),
-});
-
-// Rules zod cannot state per field: record key patterns and references between sections. They
-// read the raw input defensively so they still run when other parts fail, and every problem is
-// reported in one pass.
-function crossReferenceProblems(raw: Record<string, unknown>): string[] {
-  const problems: string[] = [];
-  const agents = isPlainRecord(raw.agents) ? raw.agents : {};
-  const entries = isPlainRecord(agents.entries) ? agents.entries : {};
-  const agentIds = Object.keys(entries);
-  for (const id of agentIds) {
-    if (!AGENT_ID_PATTERN.test(id)) {
-      problems.push(
-        `${formatPath("openclaw.agents.entries", [id])}: agent id must match ${AGENT_ID_PATTERN.source}`,
-      );
-    }
-  }
-  const bindings = Array.isArray(raw.bindings) ? raw.bindings : [];
-  bindings.forEach((binding, index) => {
-    const agentId = isPlainRecord(binding) ? binding.agentId : undefined;
-    // OpenClaw checks every binding's agentId against agents.entries; the docs give no
-    // exception for an implicit default agent, so neither does this check.
-    if (typeof agentId === "string" && agentId !== "" && !agentIds.includes(agentId)) {
-      const defined = agentIds.length > 0 ? agentIds.join(", ") : "none";
-      problems.push(
-        `openclaw.bindings[${index}].agentId: unknown agent "${agentId}" (defined agents: ${defined})`,
-      );
-    }
-  });
-  const channels = isPlainRecord(raw.channels) ? raw.channels : {};
-  for (const id of Object.keys(channels)) {
-    if (RESERVED_CHANNEL_KEYS.has(id)) {
-      problems.push(`openclaw.channels.${id}: reserved by OpenClaw for non-channel settings`);
-    } else if (!CHANNEL_ID_PATTERN.test(id)) {
-      problems.push(
-        `${formatPath("openclaw.channels", [id])}: channel id must match ${CHANNEL_ID_PATTERN.source}`,
-      );
-    }
-  }
-  return problems;
+/** `plugins`. */
+export interface PluginsSettings {
+  /** Load plugins at all (default true). */
+  enabled?: boolean;
+  /** Only these plugin ids may load. */
+  allow?: string[];
+  /** These plugin ids never load. */
+  deny?: string[];
+  /** Plugin ids owning a slot, e.g. `{ memory: "memory-core" }`. */
+  slots?: { memory?: string; contextEngine?: string };
+  /** Plugins by id: `enabled` and the plugin's own `config`. */
+  entries?: Record<string, PluginEntrySettings>;
+  [key: string]: unknown;
 }
 
-/** Parse result: the settings, or every problem as `openclaw.<path>: <rule>` lines. */
-export type OpenClawSettingsResult =
-  { ok: true; settings: OpenClawSettings } | { ok: false; problems: string[] };
+/** `plugins.entries.<id>`. */
+export interface PluginEntrySettings {
+  enabled?: boolean;
+  /** The plugin's own settings, checked against its schema when the gateway bundles it. */
+  config?: PluginConfigSettings;
+  [key: string]: unknown;
+}
 
-/** Validates untrusted settings (stack config, user code) and lists every problem at once. */
-export function parseOpenClawSettings(raw: unknown): OpenClawSettingsResult {
-  const parsed = settingsSchema.safeParse(raw);
-  const problems = parsed.success
-    ? []
-    : zodIssueLines(
-        "openclaw",
-        parsed.error.issues,
-        "unknown key (the gateway refuses unknown keys)",
-      );
-  if (isPlainRecord(raw)) problems.push(...crossReferenceProblems(raw));
-  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
-  return { ok: true, settings: parsed.data };
+/** A plugin's `config`; `tunnel` is the webhook tunnel of plugins such as `voice-call`. */
+export interface PluginConfigSettings {
+  /**
+   * How webhooks reach a private gateway (`voice-call`): `{ provider: "ngrok" }`,
+   * `"tailscale-serve"` or `"tailscale-funnel"`, run inside the machine, so the app needs no
+   * public IP (the private-mode recipe in the README).
+   */
+  tunnel?: {
+    provider: "ngrok" | "tailscale-serve" | "tailscale-funnel" | (string & {});
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
 }

@@ -51,6 +51,16 @@ const DEFAULTS: GatewaySettings = {
   snapshotBeforeDelete: true,
   extraEnv: {},
   openclaw: {},
+  openclawConfig: {
+    gateway: {
+      mode: "local",
+      port: 3000,
+      bind: "lan",
+      auth: { mode: "token" },
+      controlUi: { allowedOrigins: ["https://my-claw.fly.dev"] },
+    },
+  },
+  openclawWarnings: [],
   providerKeys: {},
   channelTokens: {},
 };
@@ -82,7 +92,7 @@ describe("validateGatewayArgs defaults", () => {
       memoryMb: 8192,
       allowLowMemory: false,
       volumeSizeGb: 20,
-      image: "ghcr.io/openclaw/openclaw@sha256:" + "a".repeat(64),
+      image: "ghcr.io/openclaw/openclaw:2026.9.6@sha256:" + "a".repeat(64),
       rollout: "serial",
       healthCheck: { interval: "30s" },
       healthTimeoutSeconds: 900,
@@ -110,6 +120,11 @@ describe("validateGatewayArgs defaults", () => {
       primaryRegion: "fra",
       guest: { cpuKind: "performance", cpus: 2, memoryMb: 8192 },
       healthCheck: { gracePeriod: "2m", interval: "30s", timeout: "5s" },
+      openclawConfig: {
+        channels: { telegram: { allowFrom: ["42"] } },
+        gateway: { mode: "local", port: 3000, bind: "lan", auth: { mode: "token" } },
+      },
+      openclawWarnings: [],
     });
     // Every secret argument becomes a secret, however it was passed; map names stay plain.
     const secret = (value: unknown) => unwrap(value as pulumi.Output<string>);
@@ -368,7 +383,7 @@ describe("validateGatewayArgs rules", () => {
     [
       "openclaw settings problems under the openclaw path",
       { openclaw: { bindings: [{ agentId: "x", match: { channel: "telegram" } }] } },
-      ['openclaw.bindings[0].agentId: unknown agent "x" (defined agents: none)'],
+      ['openclaw.bindings[0].agentId: unknown agent "x" (agents: main, implicit)'],
     ],
     ["unknown argument", { region: "iad" }, ["region: unknown argument"]],
   ])("reports %s", (_label, change, problems) => {

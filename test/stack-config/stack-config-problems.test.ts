@@ -114,8 +114,10 @@ describe("the stack config's problems", () => {
     ],
     [
       "an unknown openclaw setting",
-      { "openclaw-fly:openclaw": '{"multiAgent":true}' },
-      ["openclaw-fly:openclaw.multiAgent: unknown key (the gateway refuses unknown keys)"],
+      { "openclaw-fly:openclaw": '{"multiAgnet":true}' },
+      [
+        "openclaw-fly:openclaw.multiAgnet: unknown key (the gateway refuses keys its schema does not name)",
+      ],
     ],
     [
       "health check timing without units",

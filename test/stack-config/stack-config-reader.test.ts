@@ -41,6 +41,16 @@ describe("readGatewayStackConfig", () => {
       snapshotBeforeDelete: true,
       extraEnv: {},
       openclaw: {},
+      openclawConfig: {
+        gateway: {
+          mode: "local",
+          port: 3000,
+          bind: "lan",
+          auth: { mode: "token" },
+          controlUi: { allowedOrigins: ["https://my-openclaw-dev.fly.dev"] },
+        },
+      },
+      openclawWarnings: [],
       providerKeys: {},
       channelTokens: {},
     });

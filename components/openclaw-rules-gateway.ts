@@ -1,0 +1,256 @@
+/**
+ * The gateway's cross-field and value rules for `gateway`, `talk`, `mcp` and `hooks`, ported
+ * from OpenClaw 2026.9.6 (dist/zod-schema-*.mjs; sources in src/config/). These are zod
+ * refinements, which the printed JSON Schema leaves out.
+ */
+import { isIP } from "node:net";
+import type { ConfigIssue } from "./openclaw-issue";
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown): Json {
+  return isRecord(value) ? value : {};
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** `validateHttpOrigin`: an http(s) URL with no path, query, fragment or credentials. */
+function isHttpOrigin(text: string): boolean {
+  const url = parseUrl(text);
+  return (
+    url !== undefined &&
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    url.pathname === "/" &&
+    !url.search &&
+    !url.hash &&
+    !url.username &&
+    !url.password
+  );
+}
+
+/** `validateGatewayPublicOrigin`: HTTPS, or HTTP on a loopback host. */
+export function publicOriginIssues(config: Json): ConfigIssue[] {
+  const origin = record(config.gateway).publicOrigin;
+  if (typeof origin !== "string" || !URL.canParse(origin.trim())) return [];
+  const url = new URL(origin.trim());
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  return isHttpOrigin(origin) && (url.protocol === "https:" || loopback)
+    ? []
+    : [
+        {
+          path: ["gateway", "publicOrigin"],
+          rule: "must be a bare HTTPS origin such as https://claw.example.com (HTTP only for localhost, 127.0.0.1 or [::1])",
+        },
+      ];
+}
+
+/** `mcp.apps.sandboxOrigin` refine: an HTTP(S) origin without path, query or credentials. */
+export function sandboxOriginIssues(config: Json): ConfigIssue[] {
+  const origin = record(record(config.mcp).apps).sandboxOrigin;
+  return typeof origin === "string" && URL.canParse(origin.trim()) && !isHttpOrigin(origin)
+    ? [
+        {
+          path: ["mcp", "apps", "sandboxOrigin"],
+          rule: "must be an HTTP(S) origin without a path, query, or credentials",
+        },
+      ]
+    : [];
+}
+
+function isPortalDomain(domain: string): boolean {
+  const url = parseUrl(`https://portal.${domain}`);
+  return (
+    url !== undefined &&
+    url.hostname === `portal.${domain.toLowerCase()}` &&
+    domain.length <= 220 &&
+    domain.includes(".") &&
+    isIP(domain) === 0 &&
+    domain.split(".").every((label) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/iu.test(label))
+  );
+}
+
+/**
+ * `GatewayConfigSchema.superRefine` and `isValidPortalIngressDomain`: portals live on a domain
+ * of their own, apart from the Gateway's and Control UI's origins, and on another port.
+ */
+export function portalIssues(config: Json): ConfigIssue[] {
+  const gateway = record(config.gateway);
+  const ingress = record(record(gateway.portals).ingress);
+  const domain = ingress.domain;
+  if (typeof domain !== "string") return [];
+  if (!isPortalDomain(domain)) {
+    return [
+      { path: ["gateway", "portals", "ingress", "domain"], rule: "must be a bare DNS domain" },
+    ];
+  }
+  const issues: ConfigIssue[] = [];
+  const origins = [
+    gateway.publicOrigin,
+    ...(Array.isArray(record(gateway.controlUi).allowedOrigins)
+      ? (record(gateway.controlUi).allowedOrigins as unknown[])
+      : []),
+  ];
+  const conflicts = origins.some((origin) => {
+    const host = typeof origin === "string" ? parseUrl(origin)?.hostname.toLowerCase() : undefined;
+    return (
+      host !== undefined &&
+      (host === domain.toLowerCase() || host.endsWith(`.${domain.toLowerCase()}`))
+    );
+  });
+  if (conflicts)
+    issues.push({
+      path: ["gateway", "portals", "ingress", "domain"],
+      rule: "must be a domain apart from the Gateway's and the Control UI's origins",
+    });
+  if (ingress.port === (gateway.port ?? 18789)) {
+    issues.push({
+      path: ["gateway", "portals", "ingress", "port"],
+      rule: `must differ from the gateway's port (${String(gateway.port ?? 18789)})`,
+    });
+  }
+  return issues;
+}
+
+/** `gateway.roles`: at least one definition, and the default names one of them. */
+export function gatewayRoleIssues(config: Json): ConfigIssue[] {
+  const roles = record(config.gateway).roles;
+  if (!isRecord(roles) || !isRecord(roles.definitions)) return [];
+  if (Object.keys(roles.definitions).length === 0) {
+    return [{ path: ["gateway", "roles", "definitions"], rule: "must define at least one role" }];
+  }
+  return typeof roles.default === "string" && !Object.hasOwn(roles.definitions, roles.default)
+    ? [
+        {
+          path: ["gateway", "roles", "default"],
+          rule: `must name a role in gateway.roles.definitions (${Object.keys(roles.definitions).join(", ")})`,
+        },
+      ]
+    : [];
+}
+
+/**
+ * `TalkSchema.superRefine` and `TalkRealtimeSchema.superRefine`: the selected provider is one of
+ * the configured ones, and must be chosen when there are several.
+ */
+export function talkProviderIssues(config: Json): ConfigIssue[] {
+  const check = (scope: Json, path: string[]): ConfigIssue[] => {
+    const provider = String(scope.provider ?? "").toLowerCase();
+    const providers = Object.keys(record(scope.providers));
+    if (provider && providers.length > 0 && !providers.includes(provider)) {
+      return [
+        {
+          path: [...path, "provider"],
+          rule: `must be one of the configured providers (${providers.join(", ")})`,
+        },
+      ];
+    }
+    if (!provider && providers.length > 1) {
+      return [
+        {
+          path: [...path, "provider"],
+          rule: `is required when several providers are configured (${providers.join(", ")})`,
+        },
+      ];
+    }
+    return [];
+  };
+  const talk = config.talk;
+  if (!isRecord(talk)) return [];
+  return [
+    ...check(talk, ["talk"]),
+    ...(isRecord(talk.realtime) ? check(talk.realtime, ["talk", "realtime"]) : []),
+  ];
+}
+
+const MCP_LEGACY_KEYS = [
+  "connectTimeout",
+  "connect_timeout",
+  "timeout",
+  "workingDirectory",
+  "supports_parallel_tool_calls",
+  "ssl_verify",
+  "client_cert",
+  "client_key",
+];
+
+/**
+ * `McpServerNameSchema`, `NodeHostMcpServerNameSchema` and `McpServerSchema.superRefine`: server
+ * names are not `__proto__` (node host names are also trimmed and non-empty), the legacy
+ * snake-case keys and `disabled` are refused with their current form.
+ */
+export function mcpServerIssues(config: Json): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const scopes: [string[], unknown, boolean][] = [
+    [["mcp", "servers"], record(config.mcp).servers, false],
+    [["nodeHost", "mcp", "servers"], record(record(config.nodeHost).mcp).servers, true],
+  ];
+  for (const [base, servers, strictNames] of scopes) {
+    for (const [name, server] of Object.entries(record(servers))) {
+      if (name === "__proto__" || (strictNames && (name === "" || name !== name.trim()))) {
+        issues.push({
+          path: [...base, name],
+          rule:
+            name === "__proto__"
+              ? 'server name "__proto__" is reserved; rename the server'
+              : "server names must be non-empty, without surrounding whitespace",
+        });
+      }
+      if (!isRecord(server)) continue;
+      for (const key of MCP_LEGACY_KEYS) {
+        if (Object.hasOwn(server, key))
+          issues.push({
+            path: [...base, name, key],
+            rule: "a retired key; use connectionTimeoutMs and requestTimeoutMs, cwd, and the camelCase spellings",
+          });
+      }
+      if (Object.hasOwn(record(server.codex), "default_tools_approval_mode")) {
+        issues.push({
+          path: [...base, name, "codex", "default_tools_approval_mode"],
+          rule: "a retired key; use codex.defaultToolsApprovalMode",
+        });
+      }
+      if (Object.hasOwn(server, "disabled")) {
+        const disabled = server.disabled;
+        issues.push({
+          path: [...base, name, "disabled"],
+          rule:
+            typeof disabled === "boolean"
+              ? `not supported; write enabled: ${!disabled} instead`
+              : 'not supported; use the "enabled" boolean instead',
+        });
+      }
+    }
+  }
+  return issues;
+}
+
+/** `hooks.superRefine`: a persistent agent mapping needs a session key or a transform. */
+export function hookMappingIssues(config: Json): ConfigIssue[] {
+  const hooks = record(config.hooks);
+  const hasDefault =
+    typeof hooks.defaultSessionKey === "string" && hooks.defaultSessionKey.trim() !== "";
+  const mappings = Array.isArray(hooks.mappings) ? hooks.mappings : [];
+  return mappings.flatMap((mapping, index) => {
+    const m = record(mapping);
+    const persistentAgent = (m.action ?? "agent") === "agent" && m.sessionMode === "persistent";
+    const keyed = typeof m.sessionKey === "string" && m.sessionKey.trim() !== "";
+    return persistentAgent && !keyed && !hasDefault && !m.transform
+      ? [
+          {
+            path: ["hooks", "mappings", index, "sessionKey"],
+            rule: "persistent hook mappings need sessionKey, hooks.defaultSessionKey, or a transform",
+          },
+        ]
+      : [];
+  });
+}

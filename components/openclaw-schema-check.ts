@@ -1,0 +1,75 @@
+/**
+ * Checks an openclaw.json document against the committed JSON Schema of a gateway version.
+ *
+ * The schema is read and parsed on first use (one file per version, about 15 ms), cut down to
+ * the parts the document reaches (`openclaw-schema-prune.ts`) and compiled by Ajv. Whole-schema
+ * compilation takes Ajv about 2.6 s and a precompiled standalone validator is 10.9 MB of code
+ * that V8 needs some 0.6 s to load and compile on first call; the pruned schema of a typical
+ * config is a few KB and compiles in milliseconds.
+ *
+ * Like the gateway, it fills schema defaults before checking (the gateway's TypeBox check of
+ * channel and plugin settings runs on defaulted values, so a channel key that is `required` but
+ * has a default may be left out), and checks `uri` the way each part of the gateway does.
+ */
+import { readFileSync } from "node:fs";
+import type { ErrorObject, Options } from "ajv";
+import { pruneSchema, type SchemaNode } from "./openclaw-schema-prune";
+import { schemaFile } from "./openclaw-version";
+
+/** One schema violation: Ajv's own error, on the document as checked. */
+export type SchemaError = ErrorObject;
+
+const schemas = new Map<string, SchemaNode>();
+
+/** The committed schema of `version`, parsed once per process. */
+export function committedSchema(version: string): SchemaNode {
+  let schema = schemas.get(version);
+  if (schema === undefined) {
+    schema = JSON.parse(readFileSync(schemaFile(version), "utf8")) as SchemaNode;
+    schemas.set(version, schema);
+  }
+  return schema;
+}
+
+function canParseUrl(text: string): boolean {
+  return URL.canParse(text);
+}
+
+/**
+ * Format semantics by owner (see scripts/openclaw-schema/schema-normalize.ts): zod's `z.url()`
+ * trims before it parses; TypeBox, as the gateway configures it for plugin settings, parses
+ * the text as it is.
+ */
+const FORMATS: NonNullable<Options["formats"]> = {
+  uri: { type: "string", validate: (text: string) => canParseUrl(text.trim()) },
+  "plugin-uri": { type: "string", validate: canParseUrl },
+};
+
+/** The outcome of a schema check: Ajv's errors, empty when the document is valid. */
+export interface SchemaCheck {
+  errors: SchemaError[];
+  /** The document as checked, with schema defaults filled in (errors point into it). */
+  checked: unknown;
+}
+
+/**
+ * Checks `document` against the schema of `version`. The document is not modified.
+ *
+ * @throws Error when no schema is committed for `version` (callers check first)
+ */
+export function checkAgainstSchema(document: unknown, version: string): SchemaCheck {
+  // Ajv is loaded only when there is something to check: its own start-up is ~40 ms.
+  const { default: Ajv } = require("ajv") as typeof import("ajv");
+  const checked = structuredClone(document);
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    useDefaults: true,
+    formats: FORMATS,
+    // The gateway compiles patterns with the `u` flag too.
+    unicodeRegExp: true,
+  });
+  const validate = ajv.compile(pruneSchema(committedSchema(version), [document]));
+  validate(checked);
+  return { errors: [...(validate.errors ?? [])], checked };
+}

@@ -1,0 +1,103 @@
+/**
+ * Settings the gateway accepts but that will not do what they seem to, ported from the warnings
+ * OpenClaw 2026.9.6 prints when it reads a config (dist/validation-core-*.mjs and
+ * dist/io.snapshot-preparation-*.mjs). They never fail a preview; they reach the user through
+ * Pulumi's log.
+ */
+import { agentEntryIds } from "./openclaw-agent-ids";
+import type { ConfigIssue } from "./openclaw-issue";
+
+type Json = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function record(value: unknown): Json {
+  return isRecord(value) ? value : {};
+}
+
+/**
+ * `collectChannelDmPolicyDependencyWarnings`: `dmPolicy: "open"` without `"*"` in `allowFrom`,
+ * or `"allowlist"` with an empty `allowFrom`, drops every DM. Accounts inherit the channel's
+ * `allowFrom` when they set none.
+ */
+export function dmPolicyWarnings(config: Json): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  const check = (scope: Json, parent: Json | undefined, path: (string | number)[]) => {
+    if (scope.enabled === false) return;
+    const policy =
+      scope.dmPolicy ?? record(scope.dm).policy ?? parent?.dmPolicy ?? record(parent?.dm).policy;
+    const own = scope.allowFrom ?? record(scope.dm).allowFrom;
+    const allowFrom = own ?? parent?.allowFrom ?? record(parent?.dm).allowFrom;
+    const list = Array.isArray(allowFrom) ? allowFrom.map(String) : [];
+    if (policy === "open" && !list.includes("*")) {
+      warnings.push({
+        path: [...path, "allowFrom"],
+        rule: 'dmPolicy is "open" but allowFrom does not include "*": every DM will be dropped; add "*" or set dmPolicy to "pairing" or "allowlist"',
+      });
+    } else if (policy === "allowlist" && list.length === 0) {
+      warnings.push({
+        path: [...path, "allowFrom"],
+        rule: 'dmPolicy is "allowlist" but allowFrom is empty: every DM will be dropped; add a sender id or change dmPolicy',
+      });
+    }
+  };
+  for (const [id, channel] of Object.entries(record(config.channels))) {
+    if (["defaults", "modelByChannel", "tools"].includes(id) || !isRecord(channel)) continue;
+    check(channel, undefined, ["channels", id]);
+    if (channel.enabled === false) continue;
+    for (const [accountId, account] of Object.entries(record(channel.accounts))) {
+      if (isRecord(account)) check(account, channel, ["channels", id, "accounts", accountId]);
+    }
+  }
+  return warnings;
+}
+
+/**
+ * `collectHeartbeatOwnerWarnings`: with several agents and nobody named to own heartbeats (no
+ * agent heartbeat, no `agents.defaults.heartbeat`, no system agent), heartbeats stay off.
+ */
+export function heartbeatOwnerWarnings(config: Json): ConfigIssue[] {
+  const agents = record(config.agents);
+  const defaults = record(agents.defaults);
+  const entries = Object.values(record(agents.entries));
+  if (agentEntryIds(config).length < 2) return [];
+  if (
+    entries.some((entry) => isRecord(entry) && entry.heartbeat) ||
+    defaults.heartbeat !== undefined
+  )
+    return [];
+  if (typeof record(defaults.systemAgent).agentId === "string") return [];
+  return [
+    {
+      path: ["agents", "defaults", "heartbeat", "agentId"],
+      rule: "several agents and no heartbeat owner: heartbeats stay off until agents.defaults.heartbeat.agentId or agents.defaults.systemAgent.agentId is set",
+    },
+  ];
+}
+
+/**
+ * Env references (`"${NAME}"`) the machine's environment does not set: the gateway reads them as
+ * missing and turns the feature off ("Missing env var ... feature using this value will be
+ * unavailable").
+ */
+export function missingEnvWarnings(config: Json, envNames: ReadonlySet<string>): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === "string") {
+      for (const [, name] of value.matchAll(/(?<!\$)\$\{([A-Z_][A-Z0-9_]*)\}/g)) {
+        if (!envNames.has(name)) {
+          warnings.push({
+            path,
+            rule: `refers to \${${name}}, which the machine's environment does not set (add it to providerKeys, channelTokens or extraEnv); the gateway turns the feature off without it`,
+          });
+        }
+      }
+    } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...path, i]));
+    else if (isRecord(value))
+      for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
+  };
+  visit(config, []);
+  return warnings;
+}
