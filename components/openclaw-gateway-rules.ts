@@ -27,6 +27,7 @@ import {
   pluginReferenceIssues,
   secretProviderSourceIssues,
   unknownChannelIssues,
+  webSearchIssues,
 } from "./openclaw-rules-channels";
 import {
   gatewayRoleIssues,
@@ -37,6 +38,14 @@ import {
   sandboxOriginIssues,
   talkProviderIssues,
 } from "./openclaw-rules-gateway";
+import {
+  activeHoursIssues,
+  byteSizeIssues,
+  durationIssues,
+  modelMapIssues,
+  sandboxSecurityIssues,
+  toolPolicyIssues,
+} from "./openclaw-rules-values";
 import { dmPolicyWarnings, heartbeatOwnerWarnings } from "./openclaw-warnings";
 
 /** What the gateway would refuse (`issues`) and what it would warn about (`warnings`). */
@@ -67,6 +76,7 @@ export function gatewayVerdict(document: Record<string, unknown>, version: strin
   const { errors, checked } = checkAgainstSchema(document, version);
   const channels = unknownChannelIssues(document, bundled);
   const plugins = pluginReferenceIssues(document, bundled, version);
+  const search = webSearchIssues(document, schema);
   const issues = [
     ...schemaIssues(errors, checked),
     ...agentRosterIssues(document),
@@ -87,6 +97,13 @@ export function gatewayVerdict(document: Record<string, unknown>, version: strin
     ...talkProviderIssues(document),
     ...mcpServerIssues(document),
     ...hookMappingIssues(document),
+    ...search.issues,
+    ...durationIssues(document),
+    ...activeHoursIssues(document),
+    ...byteSizeIssues(document),
+    ...toolPolicyIssues(document),
+    ...sandboxSecurityIssues(document),
+    ...modelMapIssues(document),
   ];
   const warnings = [
     ...channels.warnings,

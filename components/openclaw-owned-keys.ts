@@ -16,6 +16,8 @@ import type { ConfigIssue } from "./openclaw-issue";
 
 interface OwnedKey {
   path: readonly string[];
+  /** The value the deployment writes; the same value given by the user only draws a warning. */
+  written?: unknown;
   /** Why the deployment owns it. */
   why: string;
   /** What to do instead. */
@@ -29,17 +31,20 @@ const TOKEN_INSTEAD =
 export const OWNED_KEYS: readonly OwnedKey[] = [
   {
     path: ["gateway", "mode"],
+    written: "local",
     why: 'the machine runs a local gateway, and the deployment writes "local"',
     instead: "leave it out",
   },
   {
     path: ["gateway", "port"],
+    written: GATEWAY_PORT,
     why: `the machine's command sets --port ${GATEWAY_PORT}, the port Fly's services and checks use`,
     instead:
       "leave it out; reach the gateway through the url, privateAddress or proxyCommand output",
   },
   {
     path: ["gateway", "bind"],
+    written: GATEWAY_BIND,
     why: `the machine's command sets --bind ${GATEWAY_BIND}, so that Fly's proxy and Flycast reach the gateway`,
     instead: "leave it out; mode: private keeps the gateway off the internet",
   },
@@ -50,6 +55,7 @@ export const OWNED_KEYS: readonly OwnedKey[] = [
   },
   {
     path: ["gateway", "auth", "mode"],
+    written: "token",
     why: "the gateway uses token auth with the deployment's gateway token",
     instead: TOKEN_INSTEAD,
   },
@@ -95,10 +101,31 @@ function valueAt(root: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-/** A problem for each owned key the user's settings set. */
-export function ownedKeyIssues(settings: unknown): ConfigIssue[] {
-  return OWNED_KEYS.filter((key) => valueAt(settings, key.path) !== undefined).map((key) => ({
-    path: [...key.path],
-    rule: `set by the deployment: ${key.why}; ${key.instead}`,
-  }));
+/**
+ * The owned keys the user's settings set: a problem for each value the deployment would replace,
+ * a warning for each that only repeats what the deployment writes (as the Fly guide's example
+ * does with gateway.mode "local").
+ */
+export function ownedKeyIssues(settings: unknown): {
+  issues: ConfigIssue[];
+  warnings: ConfigIssue[];
+} {
+  const issues: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+  for (const key of OWNED_KEYS) {
+    const value = valueAt(settings, key.path);
+    if (value === undefined) continue;
+    if (key.written !== undefined && value === key.written) {
+      warnings.push({
+        path: [...key.path],
+        rule: `already written by the deployment; leave it out (${key.why})`,
+      });
+    } else {
+      issues.push({
+        path: [...key.path],
+        rule: `set by the deployment: ${key.why}; ${key.instead}`,
+      });
+    }
+  }
+  return { issues, warnings };
 }

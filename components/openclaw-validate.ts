@@ -23,7 +23,7 @@ import { ownedKeyIssues } from "./openclaw-owned-keys";
 import { committedSchema } from "./openclaw-schema-check";
 import { secretLiteralIssues } from "./openclaw-secret-literals";
 import { isSupportedVersion, supportedVersions, type GatewayVersion } from "./openclaw-version";
-import { missingEnvWarnings } from "./openclaw-warnings";
+import { missingEnvWarnings, originWarnings } from "./openclaw-warnings";
 import { isPlainRecord } from "./validation";
 
 /** What the check needs besides the settings. */
@@ -40,7 +40,10 @@ export interface OpenClawCheckOptions {
 
 /** The outcome: the document to ship (when there is no problem), problems and warnings as lines. */
 export interface OpenClawCheck {
+  /** The document that ships: set only when there is no problem. */
   config?: OpenClawConfigJson;
+  /** The document as rendered, problems or not (for tests that compare verdicts). */
+  rendered?: OpenClawConfigJson;
   /** `openclaw.<path>: <rule>` lines; any one stops the preview. */
   problems: string[];
   /** `openclaw.<path>: <what and why>` lines for Pulumi's log. */
@@ -88,7 +91,7 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
       warnings: [],
     };
   }
-  const owned = ownedKeyIssues(settings);
+  const { issues: owned, warnings: repeated } = ownedKeyIssues(settings);
   const legacy = convertLegacyForms(settings);
   const config = renderOpenClawConfig(legacy.config, {
     appName: options.appName,
@@ -104,6 +107,7 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
     return empty
       ? {
           config,
+          rendered: config,
           problems: [],
           warnings: [
             versionProblem(
@@ -113,12 +117,13 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
           ],
         }
       : {
+          rendered: config,
           problems: [
             ...lines(owned),
             ...lines(legacy.issues),
             versionProblem(options.version, "cannot be checked"),
           ],
-          warnings: legacy.warnings,
+          warnings: [...lines(repeated), ...legacy.warnings],
         };
   }
   const verdict = gatewayVerdict(config, version);
@@ -134,9 +139,13 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
     ...lines(verdict.issues.filter(fresh)),
   ];
   const warnings = [
+    ...lines(repeated),
     ...legacy.warnings,
     ...lines(verdict.warnings),
     ...lines(missingEnvWarnings(config, new Set(options.envNames))),
+    ...lines(originWarnings(config)),
   ];
-  return problems.length > 0 ? { problems, warnings } : { config, problems, warnings };
+  return problems.length > 0
+    ? { rendered: config, problems, warnings }
+    : { config, rendered: config, problems, warnings };
 }

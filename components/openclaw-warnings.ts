@@ -101,3 +101,25 @@ export function missingEnvWarnings(config: Json, envNames: ReadonlySet<string>):
   visit(config, []);
   return warnings;
 }
+
+/**
+ * Control UI origins that no browser sends: a browser's `Origin` is scheme, host and port only,
+ * so an entry with a path, a trailing slash or capitals never matches ("origin not allowed").
+ * The gateway accepts any string here; only `*` is a wildcard.
+ */
+export function originWarnings(config: Json): ConfigIssue[] {
+  const origins = record(record(config.gateway).controlUi).allowedOrigins;
+  if (!Array.isArray(origins)) return [];
+  return origins.flatMap((origin, index) => {
+    if (typeof origin !== "string" || origin === "*") return [];
+    const canonical = URL.canParse(origin) && new URL(origin).origin === origin;
+    return canonical
+      ? []
+      : [
+          {
+            path: ["gateway", "controlUi", "allowedOrigins", index],
+            rule: `${JSON.stringify(origin)} never matches a browser's Origin header, which is scheme, host and port only (e.g. https://claw.example.com)`,
+          },
+        ];
+  });
+}

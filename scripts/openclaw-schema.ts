@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { schemaFile } from "../components/openclaw-version";
 import { findGatewayPackage, GATEWAY_PACKAGES_ENV } from "./openclaw-schema/gateway-package";
 import { printGatewaySchema } from "./openclaw-schema/print-gateway-schema";
+import { probeGatewayFacts } from "./openclaw-schema/probe-gateway-facts";
 import {
   normalizeGatewaySchema,
   serializeNormalizedSchema,
@@ -43,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const printed = await printGatewaySchema(gateway);
-  const normalized = normalizeGatewaySchema(printed, version);
+  const normalized = normalizeGatewaySchema(printed, version, await probeGatewayFacts(gateway));
   const target = schemaFile(version);
   writeFileSync(target, serializeNormalizedSchema(normalized));
   console.log(

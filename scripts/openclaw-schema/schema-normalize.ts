@@ -17,7 +17,11 @@
  * The output is deterministic: the same printed schema always gives the same bytes, so the
  * committed file and a fresh print can be compared exactly.
  */
+import type { GatewayFacts } from "./probe-gateway-facts";
 import { applySchemaCorrections } from "./schema-corrections";
+
+/** Root key of the committed file that holds what the gateway said besides its schema. */
+export const FACTS_KEY = "x-openclaw-facts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -144,17 +148,22 @@ function normalizeNode(node: Json, pointer: string, refBase: string | undefined)
 }
 
 /**
- * The normalized schema for `version`, from the JSON text the gateway printed.
+ * The normalized schema for `version`, from the JSON text the gateway printed, with the facts
+ * probed from the same gateway under {@link FACTS_KEY} (validators ignore the key).
  *
  * @throws Error when the schema uses a format whose semantics are not known, or a correction
  *   no longer finds what it corrects (the gateway changed: review the correction)
  */
-export function normalizeGatewaySchema(printed: string, version: string): JsonObject {
+export function normalizeGatewaySchema(
+  printed: string,
+  version: string,
+  facts: GatewayFacts,
+): JsonObject {
   const parsed = JSON.parse(printed) as Json;
   if (!isObject(parsed)) throw new Error("the printed schema is not a JSON object");
   const normalized = normalizeNode(parsed, "", undefined);
   if (!isObject(normalized)) throw new Error("the printed schema is not a JSON object");
-  return applySchemaCorrections(normalized, version);
+  return { ...applySchemaCorrections(normalized, version), [FACTS_KEY]: facts as unknown as Json };
 }
 
 /** The committed file's text: one line per schema node keeps diffs between versions readable. */
