@@ -108,6 +108,7 @@ export function gatewayVerdict(document: Record<string, unknown>, version: strin
   const warnings = [
     ...channels.warnings,
     ...plugins.warnings,
+    ...search.warnings,
     ...dmPolicyWarnings(document),
     ...heartbeatOwnerWarnings(document),
   ];

@@ -210,9 +210,13 @@ export function modelPolicyIssues(config: Json): ConfigIssue[] {
       ["openrouter:auto", "openrouter:free"].includes(text.toLowerCase())
     )
       return true;
+    // parseModelPolicyWildcardRef trims each segment; parseProviderModelRef trims provider and model only.
     const parts = text.split("/").map((p) => p.trim());
     if (parts.at(-1) === "*") return parts.length >= 2 && parts.slice(0, -1).every(segmentOk);
-    return parts.length >= 2 && parts.every(segmentOk);
+    const slash = text.indexOf("/");
+    if (slash <= 0) return false;
+    const [provider, model] = [text.slice(0, slash).trim(), text.slice(slash + 1).trim()];
+    return provider !== "" && model !== "" && [provider, ...model.split("/")].every(segmentOk);
   };
   const check = (allow: unknown, path: (string | number)[], aliases: Set<string>): ConfigIssue[] =>
     Array.isArray(allow)

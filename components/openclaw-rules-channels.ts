@@ -167,8 +167,16 @@ export function pluginReferenceIssues(
     memory !== "none" &&
     !bundled.plugins.has(memory)
   ) {
-    const target = memory === "memory-lancedb" ? warnings : issues;
-    target.push({ path: ["plugins", "slots", "memory"], rule: `plugin "${memory}" ${notBundled}` });
+    const path = ["plugins", "slots", "memory"];
+    if (memory === "memory-lancedb")
+      warnings.push({ path, rule: `plugin "${memory}" ${notBundled}` });
+    else {
+      const memoryPlugins = [...bundled.plugins].filter((id) => id.startsWith("memory-"));
+      issues.push({
+        path,
+        rule: `plugin "${memory}" is not bundled with OpenClaw ${version}; name one the image has (${memoryPlugins.join(", ")}) or "none"`,
+      });
+    }
   }
   return { issues, warnings };
 }

@@ -9,7 +9,7 @@
  *
  * Like the gateway, it fills schema defaults before checking (the gateway's TypeBox check of
  * channel and plugin settings runs on defaulted values, so a channel key that is `required` but
- * has a default may be left out), and checks `uri` the way each part of the gateway does.
+ * has a default may be left out), and checks `uri` as the gateway does, by parsing it.
  */
 import { readFileSync } from "node:fs";
 import type { ErrorObject, Options } from "ajv";
@@ -31,18 +31,12 @@ export function committedSchema(version: string): SchemaNode {
   return schema;
 }
 
-function canParseUrl(text: string): boolean {
-  return URL.canParse(text);
-}
-
 /**
- * Format semantics by owner (see scripts/openclaw-schema/schema-normalize.ts): zod's `z.url()`
- * trims before it parses; TypeBox, as the gateway configures it for plugin settings, parses
- * the text as it is.
+ * The one format the committed schemas keep (see scripts/openclaw-schema/schema-normalize.ts):
+ * zod's `z.url()` and TypeBox as the gateway configures it both accept what `URL` parses.
  */
 const FORMATS: NonNullable<Options["formats"]> = {
-  uri: { type: "string", validate: (text: string) => canParseUrl(text.trim()) },
-  "plugin-uri": { type: "string", validate: canParseUrl },
+  uri: { type: "string", validate: (text: string) => URL.canParse(text) },
 };
 
 /** The outcome of a schema check: Ajv's errors, empty when the document is valid. */

@@ -53,16 +53,28 @@ function quoteList(values: readonly unknown[]): string {
     : shown.join(", ");
 }
 
-/** What a failing branch of an alternative would have accepted, in words. */
-function branchWords(errors: readonly SchemaError[], where: string): string | undefined {
+/** What a failing branch of an alternative would have accepted: a type, or constant values. */
+type BranchShape = { type: string } | { values: unknown[] };
+
+function branchShape(errors: readonly SchemaError[], where: string): BranchShape | undefined {
   const own = errors.filter((e) => e.instancePath === where);
   const type = own.find((e) => e.keyword === "type");
-  if (type) return typeWords(type.params.type);
+  if (type) return { type: typeWords(type.params.type) };
   const constant = own.find((e) => e.keyword === "const");
-  if (constant) return JSON.stringify(constant.params.allowedValue);
+  if (constant) return { values: [constant.params.allowedValue] };
   const choice = own.find((e) => e.keyword === "enum");
-  if (choice) return quoteList(choice.params.allowedValues as unknown[]);
+  if (choice) return { values: choice.params.allowedValues as unknown[] };
   return undefined;
+}
+
+/** "must be one of "a", "b"" when every branch is a constant, else "must be a string or ...". */
+function alternativesRule(shapes: readonly BranchShape[]): string {
+  if (shapes.length === 0) return "does not match any of the shapes the schema allows here";
+  if (shapes.every((shape) => "values" in shape)) {
+    return `must be one of ${quoteList(shapes.flatMap((shape) => ("values" in shape ? shape.values : [])))}`;
+  }
+  const words = shapes.map((shape) => ("type" in shape ? shape.type : quoteList(shape.values)));
+  return `must be ${[...new Set(words)].join(" or ")}`;
 }
 
 function ruleOf(error: SchemaError): string {
@@ -150,21 +162,16 @@ function reduceAlternatives(input: readonly SchemaError[]): SchemaError[] {
     );
     const inBranches = new Set(branches.flat());
     const typed = branches.filter(
-      (b) => b.length > 0 && branchWords(b, alternative.instancePath) === undefined,
+      (b) => b.length > 0 && branchShape(b, alternative.instancePath) === undefined,
     );
     const rest = errors.filter((e) => e !== alternative && !inBranches.has(e));
     if (typed.length > 0) {
       const best = typed.reduce((a, b) => (b.length < a.length ? b : a));
       errors = [...rest, ...best];
     } else {
-      const words = [
-        ...new Set(
-          branches
-            .map((b) => branchWords(b, alternative.instancePath))
-            .filter((w) => w !== undefined),
-        ),
-      ];
-      errors = [...rest, { ...alternative, keyword: "alternatives", params: { words } }];
+      const shapes = branches.flatMap((b) => branchShape(b, alternative.instancePath) ?? []);
+      const rule = alternativesRule(shapes);
+      errors = [...rest, { ...alternative, keyword: "alternatives", params: { rule } }];
     }
   }
   return errors;
@@ -180,10 +187,7 @@ export function schemaIssues(errors: readonly SchemaError[], checked: unknown): 
     const p = error.params as Record<string, unknown>;
     if (error.keyword === "additionalProperties") path.push(String(p.additionalProperty));
     if (error.keyword === "required") path.push(String(p.missingProperty));
-    let rule =
-      error.keyword === "alternatives"
-        ? `must be ${(p.words as string[]).join(" or ")}`
-        : ruleOf(error);
+    let rule = error.keyword === "alternatives" ? String(p.rule) : ruleOf(error);
     if (error.propertyName !== undefined) {
       path.push(error.propertyName);
       rule = `key ${rule}`;

@@ -8,9 +8,10 @@
  *   against that plugin schema alone; they are rewritten to pointers from the document root;
  * - patterns that a Unicode RegExp cannot compile are repaired the way the gateway repairs them;
  * - `format` follows the validator that owns each part: the gateway checks openclaw.json's core
- *   with zod (`z.url()` parses the trimmed text with `URL`) and channel and plugin settings with
- *   TypeBox (`uri` is `URL.canParse`, other formats are annotations); the formats zod emits next
- *   to an equivalent `pattern` (email, date-time, starts_with) are annotations too;
+ *   with zod and channel and plugin settings with TypeBox. Both check `uri` by parsing with
+ *   `URL` (zod trims first, which the URL parser does anyway), so `uri` stays; TypeBox treats
+ *   the other formats as annotations, and the formats zod emits next to an equivalent `pattern`
+ *   (email, date-time, starts_with) are annotations too, so those go;
  * - the corrections in `schema-corrections.ts`, where the printed schema is stricter than the
  *   gateway's own check.
  *
@@ -25,11 +26,6 @@ export const FACTS_KEY = "x-openclaw-facts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
-
-/** Format names in the normalized schema; `components/openclaw-schema-check.ts` defines them. */
-export const CORE_URI_FORMAT = "uri";
-/** See {@link CORE_URI_FORMAT}: the TypeBox semantics used for channel and plugin settings. */
-export const PLUGIN_URI_FORMAT = "plugin-uri";
 
 // zod emits these beside a `pattern` that already states the rule.
 const CORE_ANNOTATION_FORMATS = new Set(["email", "date-time", "starts_with"]);
@@ -102,13 +98,9 @@ function isPluginOwned(pointer: string): boolean {
 }
 
 function normalizeFormat(format: string, pointer: string): string | undefined {
-  if (isPluginOwned(pointer)) {
-    if (format === "uri") return PLUGIN_URI_FORMAT;
-    if (PLUGIN_ANNOTATION_FORMATS.has(format)) return undefined;
-  } else {
-    if (format === "uri") return CORE_URI_FORMAT;
-    if (CORE_ANNOTATION_FORMATS.has(format)) return undefined;
-  }
+  if (format === "uri") return format;
+  const annotations = isPluginOwned(pointer) ? PLUGIN_ANNOTATION_FORMATS : CORE_ANNOTATION_FORMATS;
+  if (annotations.has(format)) return undefined;
   throw new Error(
     `${pointer}: format "${format}" has no known semantics; decide how the gateway checks it ` +
       "and teach scripts/openclaw-schema/schema-normalize.ts",
