@@ -1,12 +1,11 @@
 /**
  * Runs `openclaw config schema` of an installed gateway package, isolated from the machine it
- * runs on: an empty home, state directory and config path, and none of the caller's OPENCLAW_*
- * variables. The gateway merges the schemas of installed plugins into what it prints, so only an
+ * runs on: an empty home, state directory and config path, and none of the caller's environment. The gateway merges the schemas of installed plugins into what it prints, so only an
  * empty state gives the schema of the package as published (its bundled channels and plugins),
  * which is what the image runs.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -21,15 +20,16 @@ export interface GatewayPackage {
   node: string;
 }
 
-/** Environment for a gateway CLI call that reads nothing of the caller's OpenClaw setup. */
+/**
+ * Environment for a gateway CLI call that reads nothing of the caller's setup: only PATH comes
+ * along. (The caller's environment can change what the gateway prints: under a test runner,
+ * VITEST=true silences `config schema` altogether.)
+ */
 export function isolatedGatewayEnv(scratch: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith("OPENCLAW_") && name !== "HOME") env[name] = value;
-  }
   return {
-    ...env,
+    PATH: process.env.PATH,
     HOME: join(scratch, "home"),
+    TMPDIR: join(scratch, "tmp"),
     OPENCLAW_STATE_DIR: join(scratch, "state"),
     OPENCLAW_CONFIG_PATH: join(scratch, "openclaw.json"),
     OPENCLAW_OFFLINE: "1",
@@ -44,6 +44,7 @@ export function isolatedGatewayEnv(scratch: string): NodeJS.ProcessEnv {
  */
 export async function printGatewaySchema(gateway: GatewayPackage): Promise<string> {
   const scratch = mkdtempSync(join(tmpdir(), "openclaw-schema-"));
+  mkdirSync(join(scratch, "tmp"));
   try {
     const { stdout } = await run(gateway.node, ["openclaw.mjs", "config", "schema"], {
       cwd: gateway.packageDir,

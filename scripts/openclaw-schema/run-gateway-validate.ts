@@ -56,6 +56,7 @@ export async function gatewayValidate(
   try {
     const dir = join(scratch, "configs");
     mkdirSync(dir);
+    mkdirSync(join(scratch, "tmp"));
     const files = documents.map((document, index) => {
       const file = join(dir, `config-${index}.json`);
       writeFileSync(file, JSON.stringify(document));
