@@ -22,6 +22,28 @@ const TYPE = {
   machine: "pulumi-nodejs:dynamic/fly:FlyMachine",
 };
 
+// docs/platforms/fly.md for 2026.1: agents.list and a guild channel's allow, both earlier forms.
+const LEGACY_GUIDE = {
+  agents: {
+    defaults: { model: { primary: "anthropic/claude-opus-4-6" }, maxConcurrent: 4 },
+    list: [{ id: "main", default: true }],
+  },
+  bindings: [{ agentId: "main", match: { channel: "discord" } }],
+  channels: {
+    discord: {
+      enabled: true,
+      groupPolicy: "allowlist",
+      guilds: { "123": { channels: { general: { allow: true } }, requireMention: false } },
+    },
+  },
+};
+
+const REFUSED = {
+  gateway: { port: 8080 },
+  bindings: [{ agentId: "ghost", match: { channel: "telegram" } }],
+  channels: { telegarm: {} },
+};
+
 let emulator: EmulatorHandle;
 let stateDirectory: string;
 const results: Record<string, OperationResult> = {};
@@ -55,6 +77,9 @@ beforeAll(async () => {
     prod: engine("prod").preview(),
     local: engine("local").preview(),
     invalid: engine("dev", { memoryMb: "512", rollout: "blue-green" }).preview(),
+    // The Fly guide's example for OpenClaw 2026.1, with a port the deployment owns.
+    guide: engine("dev", { openclaw: JSON.stringify(LEGACY_GUIDE) }).preview(),
+    refused: engine("dev", { openclaw: JSON.stringify(REFUSED) }).preview(),
   };
   for (const [name, run] of Object.entries(runs)) results[name] = await run;
 }, 180_000);
@@ -168,6 +193,39 @@ describe("index.ts previewed for each stack against the emulator", () => {
         '- openclaw-fly:rollout: must be "canary", "serial" or "parallel"',
         "- openclaw-fly:memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; " +
           "2048 MB is recommended (set allowLowMemory: true to accept the risk), got 512",
+      ].join("\n"),
+    );
+  });
+
+  it("converts the guide's 2026.1 openclaw settings and says so in Pulumi's log", () => {
+    const result = results.guide;
+    expect(result.error).toBeUndefined();
+    expect(result.ok).toBe(true);
+    const warnings = result.logs
+      .filter((log) => log.severity === "warning" && log.source === "program")
+      .map((log) => log.message.trim());
+    expect(warnings).toEqual([
+      'openclaw.agents.list: the 2026.1 form; converted to openclaw.agents.entries: {"main":{"default":true}} (write it so to silence this warning)',
+      "openclaw.agents.entries.main.default: default markers are retired and mean nothing here; removed (leave them out to silence this warning)",
+      "openclaw.channels.discord.guilds.123.channels.general.allow: the 2026.1 form; converted to openclaw.channels.discord.guilds.123.channels.general.enabled: true (write it so to silence this warning)",
+    ]);
+    // The warnings are about the component, where the settings were given.
+    const gateway = result.steps.find((step) => step.type === TYPE.gateway);
+    expect(result.logs.filter((log) => log.severity === "warning").map((log) => log.urn)).toEqual(
+      warnings.map(() => gateway?.urn),
+    );
+  });
+
+  it("refuses openclaw settings with every problem under openclaw-fly:openclaw, before any resource", () => {
+    const result = results.refused;
+    expect(result.ok).toBe(false);
+    expect(plan(result.steps)).toEqual(creates(["stack", "openclaw-fly-dev"]));
+    expect(result.error).toBe(
+      [
+        "Stack config is invalid (3 problems):",
+        "- openclaw-fly:openclaw.gateway.port: set by the deployment: the machine's command sets --port 3000, the port Fly's services and checks use; leave it out; reach the gateway through the url, privateAddress or proxyCommand output",
+        '- openclaw-fly:openclaw.bindings[0].agentId: unknown agent "ghost" (agents: main, implicit)',
+        '- openclaw-fly:openclaw.channels.telegarm: unknown channel id "telegarm" (channels: a2a, buzz, clickclack, discord, feishu, googlechat, imessage, irc, line, matrix, mattermost, msteams, nextcloud-talk, nostr, qa-channel, raft, reef, signal, slack, sms, synology-chat, telegram, tlon, twitch, whatsapp, zalo, zalouser)',
       ].join("\n"),
     );
   });
