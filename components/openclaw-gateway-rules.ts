@@ -39,6 +39,17 @@ import {
   talkProviderIssues,
 } from "./openclaw-rules-gateway";
 import {
+  agentModelIssues,
+  broadcastShapeIssues,
+  browserProfileIssues,
+  cloudWorkerIssues,
+  execPolicyIssues,
+  fileSecretRefIssues,
+  httpUrlIssues,
+  modelProviderIssues,
+  pathIssues,
+} from "./openclaw-rules-refinements";
+import {
   activeHoursIssues,
   byteSizeIssues,
   durationIssues,
@@ -104,6 +115,15 @@ export function gatewayVerdict(document: Record<string, unknown>, version: strin
     ...toolPolicyIssues(document),
     ...sandboxSecurityIssues(document),
     ...modelMapIssues(document),
+    ...modelProviderIssues(document, schema),
+    ...broadcastShapeIssues(document),
+    ...fileSecretRefIssues(document),
+    ...execPolicyIssues(document),
+    ...httpUrlIssues(document),
+    ...pathIssues(document),
+    ...agentModelIssues(document),
+    ...browserProfileIssues(document),
+    ...cloudWorkerIssues(document),
   ];
   const warnings = [
     ...channels.warnings,
