@@ -12,51 +12,15 @@
 import type { ConfigIssue } from "./openclaw-issue";
 import { checkAgainstSchema, committedSchema } from "./openclaw-schema-check";
 import { schemaIssues } from "./openclaw-schema-issues";
-import {
-  acpBindingIssues,
-  agentReferenceIssues,
-  agentRosterIssues,
-  avatarIssues,
-  modelPolicyIssues,
-  sandboxEnvIssues,
-} from "./openclaw-rules-agents";
-import {
-  bundledNames,
-  channelAcpBindingIssues,
-  heartbeatTargetIssues,
-  pluginReferenceIssues,
-  secretProviderSourceIssues,
-  unknownChannelIssues,
-  webSearchIssues,
-} from "./openclaw-rules-channels";
-import {
-  gatewayRoleIssues,
-  hookMappingIssues,
-  mcpServerIssues,
-  portalIssues,
-  publicOriginIssues,
-  sandboxOriginIssues,
-  talkProviderIssues,
-} from "./openclaw-rules-gateway";
-import {
-  agentModelIssues,
-  broadcastShapeIssues,
-  browserProfileIssues,
-  cloudWorkerIssues,
-  execPolicyIssues,
-  fileSecretRefIssues,
-  httpUrlIssues,
-  modelProviderIssues,
-  pathIssues,
-} from "./openclaw-rules-refinements";
-import {
-  activeHoursIssues,
-  byteSizeIssues,
-  durationIssues,
-  modelMapIssues,
-  sandboxSecurityIssues,
-  toolPolicyIssues,
-} from "./openclaw-rules-values";
+import * as agents from "./openclaw-rules-agents";
+import * as channels from "./openclaw-rules-channels";
+import * as gateway from "./openclaw-rules-gateway";
+import * as integrations from "./openclaw-rules-integrations";
+import * as models from "./openclaw-rules-models";
+import * as sandbox from "./openclaw-rules-sandbox";
+import * as secrets from "./openclaw-rules-secrets";
+import * as values from "./openclaw-rules-values";
+import * as web from "./openclaw-rules-web";
 import { dmPolicyWarnings, heartbeatOwnerWarnings } from "./openclaw-warnings";
 
 /** What the gateway would refuse (`issues`) and what it would warn about (`warnings`). */
@@ -83,50 +47,50 @@ function comparePaths(a: ConfigIssue, b: ConfigIssue): number {
  */
 export function gatewayVerdict(document: Record<string, unknown>, version: string): GatewayVerdict {
   const schema = committedSchema(version);
-  const bundled = bundledNames(schema);
+  const bundled = channels.bundledNames(schema);
   const { errors, checked } = checkAgainstSchema(document, version);
-  const channels = unknownChannelIssues(document, bundled);
-  const plugins = pluginReferenceIssues(document, bundled, version);
-  const search = webSearchIssues(document, schema);
+  const unknownChannels = channels.unknownChannelIssues(document, bundled);
+  const plugins = channels.pluginReferenceIssues(document, bundled, version);
+  const search = web.webSearchIssues(document, schema);
   const issues = [
     ...schemaIssues(errors, checked),
-    ...agentRosterIssues(document),
-    ...agentReferenceIssues(document),
-    ...acpBindingIssues(document),
-    ...avatarIssues(document),
-    ...modelPolicyIssues(document),
-    ...sandboxEnvIssues(document),
-    ...channels.issues,
-    ...channelAcpBindingIssues(document),
-    ...heartbeatTargetIssues(document, bundled),
+    ...agents.agentRosterIssues(document),
+    ...agents.agentReferenceIssues(document),
+    ...agents.acpBindingIssues(document),
+    ...agents.broadcastShapeIssues(document),
+    ...agents.avatarIssues(document),
+    ...models.modelPolicyIssues(document),
+    ...models.modelMapIssues(document),
+    ...models.agentModelIssues(document),
+    ...models.modelProviderIssues(document, schema),
+    ...sandbox.sandboxEnvIssues(document),
+    ...sandbox.sandboxSecurityIssues(document),
+    ...sandbox.toolPolicyIssues(document),
+    ...sandbox.execPolicyIssues(document),
+    ...unknownChannels.issues,
+    ...channels.channelAcpBindingIssues(document),
+    ...channels.heartbeatTargetIssues(document, bundled),
     ...plugins.issues,
-    ...secretProviderSourceIssues(document),
-    ...publicOriginIssues(document),
-    ...sandboxOriginIssues(document),
-    ...portalIssues(document),
-    ...gatewayRoleIssues(document),
-    ...talkProviderIssues(document),
-    ...mcpServerIssues(document),
-    ...hookMappingIssues(document),
+    ...secrets.secretProviderSourceIssues(document),
+    ...secrets.fileSecretRefIssues(document),
     ...search.issues,
-    ...durationIssues(document),
-    ...activeHoursIssues(document),
-    ...byteSizeIssues(document),
-    ...toolPolicyIssues(document),
-    ...sandboxSecurityIssues(document),
-    ...modelMapIssues(document),
-    ...modelProviderIssues(document, schema),
-    ...broadcastShapeIssues(document),
-    ...fileSecretRefIssues(document),
-    ...execPolicyIssues(document),
-    ...httpUrlIssues(document),
-    ...pathIssues(document),
-    ...agentModelIssues(document),
-    ...browserProfileIssues(document),
-    ...cloudWorkerIssues(document),
+    ...web.httpUrlIssues(document),
+    ...gateway.publicOriginIssues(document),
+    ...gateway.sandboxOriginIssues(document),
+    ...gateway.portalIssues(document),
+    ...gateway.gatewayRoleIssues(document),
+    ...gateway.talkProviderIssues(document),
+    ...integrations.mcpServerIssues(document),
+    ...integrations.hookMappingIssues(document),
+    ...integrations.browserProfileIssues(document),
+    ...values.durationIssues(document),
+    ...values.activeHoursIssues(document),
+    ...values.byteSizeIssues(document),
+    ...values.pathIssues(document),
+    ...values.cloudWorkerIssues(document),
   ];
   const warnings = [
-    ...channels.warnings,
+    ...unknownChannels.warnings,
     ...plugins.warnings,
     ...search.warnings,
     ...dmPolicyWarnings(document),

@@ -13,16 +13,7 @@ import {
   normalizeAgentId,
 } from "./openclaw-agent-ids";
 import type { ConfigIssue } from "./openclaw-issue";
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
-}
+import { isRecord, record, type Json } from "./openclaw-json";
 
 /**
  * zod-schema.agents.ts `AgentsSchema.superRefine`: entry ids unique after normalization, at most
@@ -149,6 +140,24 @@ export function acpBindingIssues(config: Json): ConfigIssue[] {
   });
 }
 
+/** `BroadcastSchema.superRefine`: group options need a `<channel>:<peer>` key; threads take 16 agents. */
+export function broadcastShapeIssues(config: Json): ConfigIssue[] {
+  return Object.entries(record(config.broadcast)).flatMap(([peer, entry]): ConfigIssue[] => {
+    if (typeof entry !== "object" || entry === null) return [];
+    const qualified = /^[a-z][a-z0-9_-]*:.+$/i.test(peer);
+    if (!Array.isArray(entry) && !qualified)
+      return [
+        {
+          path: ["broadcast", peer],
+          rule: "group options need a channel-qualified key (<channel>:<peerId>)",
+        },
+      ];
+    if (Array.isArray(entry) && qualified && entry.length > 16)
+      return [{ path: ["broadcast", peer], rule: "an agent group thread takes at most 16 agents" }];
+    return [];
+  });
+}
+
 /**
  * validation-core.ts `validateIdentityAvatar`: an avatar is an http(s) URL, a data URI, or a
  * path inside the agent's workspace. The workspace is the entry's, else agents.defaults
@@ -176,111 +185,5 @@ export function avatarIssues(config: Json): ConfigIssue[] {
     const inside =
       resolved === posix.resolve(workspace) || resolved.startsWith(`${posix.resolve(workspace)}/`);
     return inside ? [] : [{ path, rule: `must stay within the agent's workspace (${workspace})` }];
-  });
-}
-
-/**
- * validation-core.ts `collectModelPolicyAllowIssues` with agent-scope-config.ts
- * `createModelPolicyRefValidator`: each allow entry is a configured alias, an exact
- * `provider/model`, `provider/*` (or `provider/namespace/*`), or an OpenRouter selector.
- */
-export function modelPolicyIssues(config: Json): ConfigIssue[] {
-  const defaults = record(record(config.agents).defaults);
-  const aliasesOf = (...maps: unknown[]) =>
-    new Set(
-      maps
-        .flatMap((map) =>
-          Object.values(record(map)).map((m) =>
-            String(record(m).alias ?? "")
-              .trim()
-              .toLowerCase(),
-          ),
-        )
-        .filter(Boolean),
-    );
-  const segmentOk = (s: string) =>
-    s.length > 0 &&
-    !s.includes("*") &&
-    !/\s/u.test(s) &&
-    ![...s].some((c) => (c.codePointAt(0) ?? 0) <= 31 || c.codePointAt(0) === 127);
-  const valid = (raw: string, aliases: Set<string>) => {
-    const text = raw.trim();
-    if (
-      aliases.has(text.toLowerCase()) ||
-      ["openrouter:auto", "openrouter:free"].includes(text.toLowerCase())
-    )
-      return true;
-    // parseModelPolicyWildcardRef trims each segment; parseProviderModelRef trims provider and model only.
-    const parts = text.split("/").map((p) => p.trim());
-    if (parts.at(-1) === "*") return parts.length >= 2 && parts.slice(0, -1).every(segmentOk);
-    const slash = text.indexOf("/");
-    if (slash <= 0) return false;
-    const [provider, model] = [text.slice(0, slash).trim(), text.slice(slash + 1).trim()];
-    return provider !== "" && model !== "" && [provider, ...model.split("/")].every(segmentOk);
-  };
-  const check = (allow: unknown, path: (string | number)[], aliases: Set<string>): ConfigIssue[] =>
-    Array.isArray(allow)
-      ? allow.flatMap((raw, index) =>
-          typeof raw === "string" && !valid(raw, aliases)
-            ? [
-                {
-                  path: [...path, index],
-                  rule: `${JSON.stringify(raw)} is not a model policy ref: use a configured alias, an exact "provider/model", or a prefix wildcard such as "provider/*"`,
-                },
-              ]
-            : [],
-        )
-      : [];
-  const issues = check(
-    record(defaults.modelPolicy).allow,
-    ["agents", "defaults", "modelPolicy", "allow"],
-    aliasesOf(defaults.models),
-  );
-  for (const [id, entry] of Object.entries(record(record(config.agents).entries))) {
-    const agent = record(entry);
-    issues.push(
-      ...check(
-        record(agent.modelPolicy).allow,
-        ["agents", "entries", id, "modelPolicy", "allow"],
-        aliasesOf(defaults.models, agent.models),
-      ),
-    );
-  }
-  return issues;
-}
-
-/**
- * validation-core.ts `collectSandboxContainerEnvIssues` (container-env-file.ts): Docker and
- * Podman sandboxes pass env through a line-based file, so names must be portable and values one
- * line without NUL.
- */
-export function sandboxEnvIssues(config: Json): ConfigIssue[] {
-  const scopes: [(string | number)[], unknown][] = [
-    [["agents", "defaults", "sandbox"], record(record(config.agents).defaults).sandbox],
-  ];
-  for (const [id, entry] of Object.entries(record(record(config.agents).entries))) {
-    scopes.push([["agents", "entries", id, "sandbox"], record(entry).sandbox]);
-  }
-  return scopes.flatMap(([path, sandbox]) => {
-    const backend = String(record(sandbox).backend ?? "docker").trim() || "docker";
-    if (backend !== "docker" && backend !== "podman") return [];
-    return Object.entries(record(record(record(sandbox).docker).env)).flatMap(([name, value]) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        return [
-          {
-            path: [...path, "docker", "env", name],
-            rule: "must be a portable variable name (letters, digits and underscores, not starting with a digit)",
-          },
-        ];
-      }
-      return typeof value === "string" && /[\n\r\0]/.test(value)
-        ? [
-            {
-              path: [...path, "docker", "env", name],
-              rule: "must be one line without NUL: the sandbox's env file is line-based",
-            },
-          ]
-        : [];
-    });
   });
 }

@@ -1,21 +1,12 @@
 /**
- * The gateway's rules for channels, plugins and secret references, ported from OpenClaw
- * 2026.9.6 (dist/io.snapshot-preparation-*.mjs `validatePreparedConfigWithPlugins`, and
+ * The gateway's rules for channels and plugins, ported from OpenClaw 2026.9.6
+ * (dist/io.snapshot-preparation-*.mjs `validatePreparedConfigWithPlugins`, and
  * dist/zod-schema-*.mjs `ChannelsSchema`). The gateway decides them against its plugin registry;
  * for the image that registry is the package's bundled channels and plugins, which are exactly
  * the channels and plugin entries the version's schema names.
  */
 import type { ConfigIssue } from "./openclaw-issue";
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
-}
+import { isRecord, record, type Json } from "./openclaw-json";
 
 /** What the version bundles, read from its schema. */
 export interface BundledNames {
@@ -35,7 +26,7 @@ export function bundledNames(schema: unknown): BundledNames {
   return { channels: new Set(channels), plugins: new Set(Object.keys(entries)) };
 }
 
-function mentionsPlugin(config: Json, id: string): boolean {
+export function mentionsPlugin(config: Json, id: string): boolean {
   const plugins = record(config.plugins);
   const lower = id.toLowerCase();
   const listed = (list: unknown) =>
@@ -177,116 +168,6 @@ export function pluginReferenceIssues(
         rule: `plugin "${memory}" is not bundled with OpenClaw ${version}; name one the image has (${memoryPlugins.join(", ")}) or "none"`,
       });
     }
-  }
-  return { issues, warnings };
-}
-
-/**
- * `collectSecretRefProviderSourceIssues` (strict validation, which `openclaw config validate`
- * runs): a SecretRef must ask a configured provider for the source that provider has.
- */
-export function secretProviderSourceIssues(config: Json): ConfigIssue[] {
-  const providers = record(record(config.secrets).providers);
-  if (Object.keys(providers).length === 0) return [];
-  const issues: ConfigIssue[] = [];
-  const visit = (value: unknown, path: (string | number)[]) => {
-    if (Array.isArray(value)) return value.forEach((item, i) => visit(item, [...path, i]));
-    if (!isRecord(value)) return;
-    const { source, provider, id } = value;
-    if (
-      typeof source === "string" &&
-      typeof provider === "string" &&
-      typeof id === "string" &&
-      ["env", "file", "exec", "store"].includes(source)
-    ) {
-      const configured = record(providers[provider]).source;
-      if (typeof configured === "string" && configured !== source) {
-        issues.push({
-          path,
-          rule: `secret provider "${provider}" has source "${configured}", but this reference asks for "${source}"`,
-        });
-      }
-      return;
-    }
-    for (const [key, child] of Object.entries(value))
-      if (!(path.length === 0 && key === "secrets")) visit(child, [...path, key]);
-  };
-  visit(config, []);
-  return issues;
-}
-
-/** `x-openclaw-facts` of the committed schema (scripts/openclaw-schema/probe-gateway-facts.ts). */
-interface SchemaFacts {
-  webSearchProviders?: { active?: string[]; installable?: Record<string, string> };
-}
-
-// web-search-legacy-provider-keys.ts: provider blocks that moved to plugins.entries.<plugin>.config.webSearch.
-const LEGACY_SEARCH_KEYS = new Set([
-  "brave",
-  "duckduckgo",
-  "exa",
-  "firecrawl",
-  "gemini",
-  "grok",
-  "kimi",
-  "minimax",
-  "ollama",
-  "perplexity",
-  "searxng",
-  "tavily",
-]);
-
-/**
- * `validateWebSearchProvider` and `ToolsWebSearchSchema.superRefine`: the provider is one the
- * bundled plugins serve. One whose plugin is not bundled is refused ("not available"), or only
- * warned about when plugins config mentions it (the gateway then ignores the setting). Provider
- * blocks under tools.web.search are the retired form of plugin settings.
- */
-export function webSearchIssues(
-  config: Json,
-  schema: unknown,
-): { issues: ConfigIssue[]; warnings: ConfigIssue[] } {
-  const issues: ConfigIssue[] = [];
-  const warnings: ConfigIssue[] = [];
-  const search = record(record(record(config.tools).web).search);
-  for (const [key, value] of Object.entries(search)) {
-    if (key === "apiKey" || (LEGACY_SEARCH_KEYS.has(key) && isRecord(value))) {
-      issues.push({
-        path: ["tools", "web", "search", key],
-        rule: "the retired form of provider settings; use plugins.entries.<plugin>.config.webSearch",
-      });
-    }
-  }
-  const provider = search.provider;
-  if (typeof provider !== "string") return { issues, warnings };
-  const path = ["tools", "web", "search", "provider"];
-  const id = provider.trim();
-  const facts = record(record(schema)["x-openclaw-facts"]) as SchemaFacts;
-  const active = facts.webSearchProviders?.active ?? [];
-  const installable = facts.webSearchProviders?.installable ?? {};
-  const known = [...active, ...Object.keys(installable)].sort();
-  if (id === "") issues.push({ path, rule: "must not be empty" });
-  else if (active.includes(id) || known.length === 0) return { issues, warnings };
-  else if (installable[id] !== undefined) {
-    const plugin = installable[id];
-    const evidence = mentionsPlugin(config, id) || mentionsPlugin(config, plugin);
-    const rule = `web search provider "${id}" needs the plugin "${plugin}", which the image does not bundle`;
-    (evidence ? warnings : issues).push({
-      path,
-      rule: evidence
-        ? `${rule}; the gateway ignores this setting until it is installed`
-        : `${rule} (available: ${active.join(", ")})`,
-    });
-  } else if (mentionsPlugin(config, id)) {
-    warnings.push({
-      path,
-      rule: `unknown web search provider "${id}": its plugin is not installed, so the gateway ignores this setting`,
-    });
-  } else {
-    issues.push({
-      path,
-      rule: `unknown web search provider "${id}" (providers: ${known.join(", ")})`,
-    });
   }
   return { issues, warnings };
 }

@@ -1,20 +1,11 @@
 /**
- * The gateway's cross-field and value rules for `gateway`, `talk`, `mcp` and `hooks`, ported
- * from OpenClaw 2026.9.6 (dist/zod-schema-*.mjs; sources in src/config/). These are zod
- * refinements, which the printed JSON Schema leaves out.
+ * The gateway's rules for `gateway` and `talk`, ported from OpenClaw 2026.9.6
+ * (dist/zod-schema-*.mjs; sources in src/config/). These are zod refinements, which the printed
+ * JSON Schema leaves out.
  */
 import { isIP } from "node:net";
 import type { ConfigIssue } from "./openclaw-issue";
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
-}
+import { isRecord, record, type Json } from "./openclaw-json";
 
 function parseUrl(text: string): URL | undefined {
   try {
@@ -170,87 +161,4 @@ export function talkProviderIssues(config: Json): ConfigIssue[] {
     ...check(talk, ["talk"]),
     ...(isRecord(talk.realtime) ? check(talk.realtime, ["talk", "realtime"]) : []),
   ];
-}
-
-const MCP_LEGACY_KEYS = [
-  "connectTimeout",
-  "connect_timeout",
-  "timeout",
-  "workingDirectory",
-  "supports_parallel_tool_calls",
-  "ssl_verify",
-  "client_cert",
-  "client_key",
-];
-
-/**
- * `McpServerNameSchema`, `NodeHostMcpServerNameSchema` and `McpServerSchema.superRefine`: server
- * names are not `__proto__` (node host names are also trimmed and non-empty), the legacy
- * snake-case keys and `disabled` are refused with their current form.
- */
-export function mcpServerIssues(config: Json): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const scopes: [string[], unknown, boolean][] = [
-    [["mcp", "servers"], record(config.mcp).servers, false],
-    [["nodeHost", "mcp", "servers"], record(record(config.nodeHost).mcp).servers, true],
-  ];
-  for (const [base, servers, strictNames] of scopes) {
-    for (const [name, server] of Object.entries(record(servers))) {
-      if (name === "__proto__" || (strictNames && (name === "" || name !== name.trim()))) {
-        issues.push({
-          path: [...base, name],
-          rule:
-            name === "__proto__"
-              ? 'server name "__proto__" is reserved; rename the server'
-              : "server names must be non-empty, without surrounding whitespace",
-        });
-      }
-      if (!isRecord(server)) continue;
-      for (const key of MCP_LEGACY_KEYS) {
-        if (Object.hasOwn(server, key))
-          issues.push({
-            path: [...base, name, key],
-            rule: "a retired key; use connectionTimeoutMs and requestTimeoutMs, cwd, and the camelCase spellings",
-          });
-      }
-      if (Object.hasOwn(record(server.codex), "default_tools_approval_mode")) {
-        issues.push({
-          path: [...base, name, "codex", "default_tools_approval_mode"],
-          rule: "a retired key; use codex.defaultToolsApprovalMode",
-        });
-      }
-      if (Object.hasOwn(server, "disabled")) {
-        const disabled = server.disabled;
-        issues.push({
-          path: [...base, name, "disabled"],
-          rule:
-            typeof disabled === "boolean"
-              ? `not supported; write enabled: ${!disabled} instead`
-              : 'not supported; use the "enabled" boolean instead',
-        });
-      }
-    }
-  }
-  return issues;
-}
-
-/** `hooks.superRefine`: a persistent agent mapping needs a session key or a transform. */
-export function hookMappingIssues(config: Json): ConfigIssue[] {
-  const hooks = record(config.hooks);
-  const hasDefault =
-    typeof hooks.defaultSessionKey === "string" && hooks.defaultSessionKey.trim() !== "";
-  const mappings = Array.isArray(hooks.mappings) ? hooks.mappings : [];
-  return mappings.flatMap((mapping, index) => {
-    const m = record(mapping);
-    const persistentAgent = (m.action ?? "agent") === "agent" && m.sessionMode === "persistent";
-    const keyed = typeof m.sessionKey === "string" && m.sessionKey.trim() !== "";
-    return persistentAgent && !keyed && !hasDefault && !m.transform
-      ? [
-          {
-            path: ["hooks", "mappings", index, "sessionKey"],
-            rule: "persistent hook mappings need sessionKey, hooks.defaultSessionKey, or a transform",
-          },
-        ]
-      : [];
-  });
 }

@@ -1,21 +1,12 @@
 /**
  * The gateway's rules for values the schema types as plain strings or numbers: durations, byte
- * sizes, clock times, tool policies and sandbox security, ported from OpenClaw 2026.9.6
- * (dist/zod-schema-*.mjs and dist/zod-schema.agent-runtime-*.mjs; the parsers are
+ * sizes, clock times and paths, ported from OpenClaw 2026.9.6 (dist/zod-schema-*.mjs,
+ * dist/zod-schema.agent-runtime-*.mjs and dist/zod-schema.cloud-workers-*.mjs; the parsers are
  * src/cli/parse-duration.ts and src/cli/parse-bytes.ts).
  */
+import { posix } from "node:path";
 import type { ConfigIssue } from "./openclaw-issue";
-
-type Json = Record<string, unknown>;
-type Path = (string | number)[];
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
-}
+import { isRecord, record, type Json, type JsonPath } from "./openclaw-json";
 
 const DURATION_UNITS: Record<string, number> = {
   ms: 1,
@@ -117,9 +108,9 @@ export function durationIssues(config: Json): ConfigIssue[] {
   return issues;
 }
 
-function heartbeats(config: Json): [Path, unknown][] {
+function heartbeats(config: Json): [JsonPath, unknown][] {
   const agents = record(config.agents);
-  const list: [Path, unknown][] = [
+  const list: [JsonPath, unknown][] = [
     [["agents", "defaults", "heartbeat"], record(agents.defaults).heartbeat],
   ];
   for (const [id, entry] of Object.entries(record(agents.entries)))
@@ -153,7 +144,7 @@ export function activeHoursIssues(config: Json): ConfigIssue[] {
 export function byteSizeIssues(config: Json): ConfigIssue[] {
   const compaction = record(record(record(config.agents).defaults).compaction);
   const maintenance = record(record(config.session).maintenance);
-  const candidates: [Path, unknown][] = [
+  const candidates: [JsonPath, unknown][] = [
     [
       ["session", "maintenance", "maxDiskBytes"],
       maintenance.maxDiskBytes === false ? undefined : maintenance.maxDiskBytes,
@@ -176,104 +167,69 @@ export function byteSizeIssues(config: Json): ConfigIssue[] {
 }
 
 /**
- * `ToolPolicySchema`, `AgentToolsSchema` and `ToolsSchema` refinements: a tool policy scope sets
- * `allow` or `alsoAllow`, not both.
+ * JsonPath refinements: `worktreeRoot` is absolute or under `~`; the desktop VNC `passwordFile` is
+ * absolute; a hook transform `module` is a safe relative path.
  */
-export function toolPolicyIssues(config: Json): ConfigIssue[] {
+export function pathIssues(config: Json): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const visit = (value: unknown, path: Path) => {
-    if (!isRecord(value)) return;
-    const both = [value.allow, value.alsoAllow].every(
-      (list) => Array.isArray(list) && list.length > 0,
-    );
-    if (both)
+  const root = config.worktreeRoot;
+  if (
+    typeof root === "string" &&
+    root.trim() !== "" &&
+    !(posix.isAbsolute(root.trim()) || root.trim() === "~" || root.trim().startsWith("~/"))
+  ) {
+    issues.push({ path: ["worktreeRoot"], rule: "must be an absolute path or start with ~" });
+  }
+  const passwordFile = record(record(config.desktop).host).passwordFile;
+  if (
+    typeof passwordFile === "string" &&
+    passwordFile.trim() !== "" &&
+    !posix.isAbsolute(passwordFile.trim())
+  ) {
+    issues.push({ path: ["desktop", "host", "passwordFile"], rule: "must be an absolute path" });
+  }
+  const mappings = record(config.hooks).mappings;
+  (Array.isArray(mappings) ? mappings : []).forEach((mapping, index) => {
+    const module = record(record(mapping).transform).module;
+    if (typeof module !== "string") return;
+    const text = module.trim();
+    const safe =
+      text !== "" &&
+      !posix.isAbsolute(text) &&
+      !text.startsWith("~") &&
+      !text.includes(":") &&
+      !text.split(/[\\/]+/).includes("..");
+    if (!safe)
       issues.push({
-        path: [...path, "alsoAllow"],
-        rule: "a tool policy cannot set both allow and alsoAllow (merge alsoAllow into allow, or drop allow and use profile + alsoAllow)",
+        path: ["hooks", "mappings", index, "transform", "module"],
+        rule: "must be a safe relative path (no absolute path, ~, drive or ..)",
       });
-    for (const [key, child] of Object.entries(value)) visit(child, [...path, key]);
-  };
-  visit(config.tools, ["tools"]);
-  for (const [id, entry] of Object.entries(record(record(config.agents).entries)))
-    visit(record(entry).tools, ["agents", "entries", id, "tools"]);
+  });
   return issues;
 }
 
-/** `SandboxDockerSchema` and `SandboxBrowserSchema` refinements: no host network, no unconfined profiles. */
-export function sandboxSecurityIssues(config: Json): ConfigIssue[] {
-  const agents = record(config.agents);
-  const sandboxes: [Path, unknown][] = [
-    [["agents", "defaults", "sandbox"], record(agents.defaults).sandbox],
-  ];
-  for (const [id, entry] of Object.entries(record(agents.entries)))
-    sandboxes.push([["agents", "entries", id, "sandbox"], record(entry).sandbox]);
-  return sandboxes.flatMap(([path, sandbox]) => {
-    const docker = record(record(sandbox).docker);
-    const browser = record(record(sandbox).browser);
-    const issues: ConfigIssue[] = [];
-    const network = String(docker.network ?? "")
-      .trim()
-      .toLowerCase();
-    const joinAllowed = docker.dangerouslyAllowContainerNamespaceJoin === true;
-    if (network === "host")
-      issues.push({
-        path: [...path, "docker", "network"],
-        rule: 'network mode "host" is blocked; use "bridge" or "none"',
-      });
-    if (network.startsWith("container:") && !joinAllowed)
-      issues.push({
-        path: [...path, "docker", "network"],
-        rule: 'network mode "container:*" is blocked unless docker.dangerouslyAllowContainerNamespaceJoin is true',
-      });
-    for (const key of ["seccompProfile", "apparmorProfile"]) {
-      if (
-        String(docker[key] ?? "")
-          .trim()
-          .toLowerCase() === "unconfined"
-      )
+/** Cloud worker refinements: profile ids without outer spaces; suspendAfter at least 1m, with a unit. */
+export function cloudWorkerIssues(config: Json): ConfigIssue[] {
+  return Object.entries(record(record(config.cloudWorkers).profiles)).flatMap(
+    ([id, value]): ConfigIssue[] => {
+      const issues: ConfigIssue[] = [];
+      if (id !== id.trim())
         issues.push({
-          path: [...path, "docker", key],
-          rule: 'profile "unconfined" is blocked; name a profile or leave it out',
+          path: ["cloudWorkers", "profiles", id],
+          rule: "profile ids must not have surrounding spaces",
         });
-    }
-    const browserNetwork = String(browser.network ?? "")
-      .trim()
-      .toLowerCase();
-    if (browserNetwork === "host")
-      issues.push({
-        path: [...path, "browser", "network"],
-        rule: 'browser network mode "host" is blocked; use "bridge" or a custom bridge network',
-      });
-    if (browserNetwork.startsWith("container:") && !joinAllowed)
-      issues.push({
-        path: [...path, "browser", "network"],
-        rule: 'browser network mode "container:*" is blocked unless docker.dangerouslyAllowContainerNamespaceJoin is true',
-      });
-    return issues;
-  });
-}
-
-/** `AgentModelMapSchema.superRefine`: picker runtimes and Code Mode need an exact provider/model key. */
-export function modelMapIssues(config: Json): ConfigIssue[] {
-  const agents = record(config.agents);
-  const maps: [Path, unknown][] = [
-    [["agents", "defaults", "models"], record(agents.defaults).models],
-  ];
-  for (const [id, entry] of Object.entries(record(agents.entries)))
-    maps.push([["agents", "entries", id, "models"], record(entry).models]);
-  const exact = (ref: string) => !ref.includes("*") && /^[^/\s]+\/\S+$/.test(ref.trim());
-  return maps.flatMap(([path, models]) =>
-    Object.entries(record(models)).flatMap(([ref, entry]): ConfigIssue[] =>
-      ["pickerRuntimes", "codeMode"].flatMap((key) =>
-        record(entry)[key] !== undefined && !exact(ref)
-          ? [
-              {
-                path: [...path, ref, key],
-                rule: "needs an exact provider/model entry (no wildcard, no bare model id)",
-              },
-            ]
-          : [],
-      ),
-    ),
+      const suspendAfter = record(value).suspendAfter;
+      if (typeof suspendAfter === "string") {
+        const ms = /(?:ms|s|m|h|d)$/i.test(suspendAfter)
+          ? parseDurationMs(suspendAfter, "ms")
+          : undefined;
+        if (ms === undefined || ms < 60_000)
+          issues.push({
+            path: ["cloudWorkers", "profiles", id, "suspendAfter"],
+            rule: "must be a duration of at least 1m (e.g. 45m, 2h)",
+          });
+      }
+      return issues;
+    },
   );
 }

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { normalizeAgentId } from "../../components/openclaw-agent-ids";
 import {
   acpBindingIssues,
   agentReferenceIssues,
   agentRosterIssues,
   avatarIssues,
-  modelPolicyIssues,
-  sandboxEnvIssues,
+  broadcastShapeIssues,
 } from "../../components/openclaw-rules-agents";
+import { normalizeAgentId } from "../../components/openclaw-agent-ids";
 
 describe("normalizeAgentId (packages/normalization-core/src/agent-id.ts)", () => {
   it.each([
@@ -244,79 +243,25 @@ describe("avatarIssues (validation-core.ts validateIdentityAvatar)", () => {
   });
 });
 
-describe("modelPolicyIssues (validation-core.ts collectModelPolicyAllowIssues)", () => {
-  it("accepts aliases, exact refs, prefix wildcards and OpenRouter selectors", () => {
+describe("broadcastShapeIssues (zod-schema.core.ts BroadcastSchema.superRefine)", () => {
+  it("needs channel-qualified keys for group options and caps threads at 16 agents", () => {
+    const many = Array.from({ length: 17 }, (_, i) => `a${i}`);
     expect(
-      modelPolicyIssues({
-        agents: {
-          defaults: {
-            models: { "anthropic/claude-opus-4-6": { alias: "Opus" } },
-            modelPolicy: {
-              allow: ["opus", "openai/gpt-5.4", " x / y ", "openrouter/meta/*", "openrouter:auto"],
-            },
-          },
-          entries: {
-            work: {
-              models: { "x/y": { alias: "fast" } },
-              modelPolicy: { allow: ["fast", "opus"] },
-            },
-          },
-        },
-      }),
-    ).toEqual([]);
-  });
-
-  it("refuses anything else, per scope", () => {
-    expect(
-      modelPolicyIssues({
-        agents: {
-          defaults: { modelPolicy: { allow: ["claude", "a/*/b", "a/b /c"] } },
-          entries: { work: { modelPolicy: { allow: ["*"] } } },
+      broadcastShapeIssues({
+        broadcast: {
+          strategy: "all",
+          family: { agents: ["main"] },
+          "telegram:1": many,
+          list: many,
+          "slack:C1": { agents: ["main"] },
         },
       }),
     ).toEqual([
       {
-        path: ["agents", "defaults", "modelPolicy", "allow", 0],
-        rule: '"claude" is not a model policy ref: use a configured alias, an exact "provider/model", or a prefix wildcard such as "provider/*"',
+        path: ["broadcast", "family"],
+        rule: "group options need a channel-qualified key (<channel>:<peerId>)",
       },
-      {
-        path: ["agents", "defaults", "modelPolicy", "allow", 1],
-        rule: '"a/*/b" is not a model policy ref: use a configured alias, an exact "provider/model", or a prefix wildcard such as "provider/*"',
-      },
-      {
-        path: ["agents", "defaults", "modelPolicy", "allow", 2],
-        rule: '"a/b /c" is not a model policy ref: use a configured alias, an exact "provider/model", or a prefix wildcard such as "provider/*"',
-      },
-      {
-        path: ["agents", "entries", "work", "modelPolicy", "allow", 0],
-        rule: '"*" is not a model policy ref: use a configured alias, an exact "provider/model", or a prefix wildcard such as "provider/*"',
-      },
-    ]);
-  });
-});
-
-describe("sandboxEnvIssues (validation-core.ts collectSandboxContainerEnvIssues)", () => {
-  it("needs portable names and one-line values for Docker and Podman, not for other backends", () => {
-    expect(
-      sandboxEnvIssues({
-        agents: {
-          defaults: {
-            sandbox: { docker: { env: { GOOD_NAME: "x", "BAD-NAME": "x", MULTI: "a\nb" } } },
-          },
-          entries: {
-            ssh: { sandbox: { backend: "ssh", docker: { env: { "ANY-NAME": "a\nb" } } } },
-          },
-        },
-      }),
-    ).toEqual([
-      {
-        path: ["agents", "defaults", "sandbox", "docker", "env", "BAD-NAME"],
-        rule: "must be a portable variable name (letters, digits and underscores, not starting with a digit)",
-      },
-      {
-        path: ["agents", "defaults", "sandbox", "docker", "env", "MULTI"],
-        rule: "must be one line without NUL: the sandbox's env file is line-based",
-      },
+      { path: ["broadcast", "telegram:1"], rule: "an agent group thread takes at most 16 agents" },
     ]);
   });
 });

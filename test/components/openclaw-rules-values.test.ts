@@ -2,19 +2,12 @@ import { describe, expect, it } from "vitest";
 import {
   activeHoursIssues,
   byteSizeIssues,
+  cloudWorkerIssues,
   durationIssues,
-  modelMapIssues,
   parseByteSize,
   parseDurationMs,
-  sandboxSecurityIssues,
-  toolPolicyIssues,
+  pathIssues,
 } from "../../components/openclaw-rules-values";
-import {
-  dmPolicyWarnings,
-  heartbeatOwnerWarnings,
-  missingEnvWarnings,
-  originWarnings,
-} from "../../components/openclaw-warnings";
 
 describe("parseDurationMs (src/cli/parse-duration.ts)", () => {
   it.each<[string, string, number | undefined]>([
@@ -140,163 +133,64 @@ describe("byteSizeIssues (session maintenance refinement, NonNegativeByteSizeSch
   });
 });
 
-describe("toolPolicyIssues (ToolPolicySchema, AgentToolsSchema, ToolsSchema refinements)", () => {
-  it("refuses allow beside alsoAllow in any tool policy scope", () => {
-    const rule =
-      "a tool policy cannot set both allow and alsoAllow (merge alsoAllow into allow, or drop allow and use profile + alsoAllow)";
+describe("pathIssues (worktreeRoot, desktop passwordFile, hook transform module refinements)", () => {
+  it("refuses relative roots and files, and unsafe modules", () => {
     expect(
-      toolPolicyIssues({
-        tools: {
-          allow: ["read"],
-          alsoAllow: ["exec"],
-          byProvider: { openai: { allow: ["a"], alsoAllow: [] } },
-        },
-        agents: {
-          entries: { a: { tools: { sandbox: { tools: { allow: ["x"], alsoAllow: ["y"] } } } } },
-        },
-      }),
-    ).toEqual([
-      { path: ["tools", "alsoAllow"], rule },
-      { path: ["agents", "entries", "a", "tools", "sandbox", "tools", "alsoAllow"], rule },
-    ]);
-  });
-});
-
-describe("sandboxSecurityIssues (SandboxDockerSchema, SandboxBrowserSchema refinements)", () => {
-  it("blocks the host network, container joins unless allowed, and unconfined profiles", () => {
-    expect(
-      sandboxSecurityIssues({
-        agents: {
-          defaults: {
-            sandbox: {
-              docker: { network: "host", seccompProfile: "Unconfined" },
-              browser: { network: "container:x" },
-            },
-          },
-          entries: {
-            a: {
-              sandbox: {
-                docker: { network: "container:db", dangerouslyAllowContainerNamespaceJoin: true },
-              },
-            },
-          },
-        },
-      }),
-    ).toEqual([
-      {
-        path: ["agents", "defaults", "sandbox", "docker", "network"],
-        rule: 'network mode "host" is blocked; use "bridge" or "none"',
-      },
-      {
-        path: ["agents", "defaults", "sandbox", "docker", "seccompProfile"],
-        rule: 'profile "unconfined" is blocked; name a profile or leave it out',
-      },
-      {
-        path: ["agents", "defaults", "sandbox", "browser", "network"],
-        rule: 'browser network mode "container:*" is blocked unless docker.dangerouslyAllowContainerNamespaceJoin is true',
-      },
-    ]);
-  });
-});
-
-describe("modelMapIssues (AgentModelMapSchema.superRefine)", () => {
-  it("needs exact provider/model keys for picker runtimes and Code Mode", () => {
-    expect(
-      modelMapIssues({
-        agents: {
-          defaults: {
-            models: {
-              "openai/gpt-5.4": { codeMode: true },
-              "openai/*": { codeMode: true },
-              opus: { pickerRuntimes: ["x"] },
-              "a/b": { alias: "b" },
-            },
-          },
-        },
-      }),
-    ).toEqual([
-      {
-        path: ["agents", "defaults", "models", "openai/*", "codeMode"],
-        rule: "needs an exact provider/model entry (no wildcard, no bare model id)",
-      },
-      {
-        path: ["agents", "defaults", "models", "opus", "pickerRuntimes"],
-        rule: "needs an exact provider/model entry (no wildcard, no bare model id)",
-      },
-    ]);
-  });
-});
-
-describe("warnings the gateway prints for settings it accepts", () => {
-  it("dmPolicyWarnings: open DMs without a wildcard, allowlists without entries, accounts inheriting", () => {
-    expect(
-      dmPolicyWarnings({
-        channels: {
-          telegram: { dmPolicy: "open", allowFrom: ["1"] },
-          slack: { dmPolicy: "allowlist", accounts: { work: {}, home: { allowFrom: ["u1"] } } },
-          discord: { enabled: false, dmPolicy: "allowlist" },
-          signal: { dmPolicy: "open", allowFrom: ["*"] },
-        },
-      }),
-    ).toEqual([
-      {
-        path: ["channels", "telegram", "allowFrom"],
-        rule: 'dmPolicy is "open" but allowFrom does not include "*": every DM will be dropped; add "*" or set dmPolicy to "pairing" or "allowlist"',
-      },
-      {
-        path: ["channels", "slack", "allowFrom"],
-        rule: 'dmPolicy is "allowlist" but allowFrom is empty: every DM will be dropped; add a sender id or change dmPolicy',
-      },
-      {
-        path: ["channels", "slack", "accounts", "work", "allowFrom"],
-        rule: 'dmPolicy is "allowlist" but allowFrom is empty: every DM will be dropped; add a sender id or change dmPolicy',
-      },
-    ]);
-  });
-
-  it("heartbeatOwnerWarnings: several agents and nobody owning heartbeats", () => {
-    const agents = { ownership: "explicit", entries: { a: {}, b: {} } };
-    expect(heartbeatOwnerWarnings({ agents })).toEqual([
-      {
-        path: ["agents", "defaults", "heartbeat", "agentId"],
-        rule: "several agents and no heartbeat owner: heartbeats stay off until agents.defaults.heartbeat.agentId or agents.defaults.systemAgent.agentId is set",
-      },
-    ]);
-    expect(
-      heartbeatOwnerWarnings({
-        agents: { ...agents, defaults: { systemAgent: { agentId: "a" } } },
+      pathIssues({
+        worktreeRoot: "~/trees",
+        desktop: { host: { passwordFile: "/data/vnc" } },
+        hooks: { mappings: [{ transform: { module: "hooks/gh.js" } }] },
       }),
     ).toEqual([]);
-  });
-
-  it("missingEnvWarnings: references to variables the machine lacks, not escaped ones", () => {
     expect(
-      missingEnvWarnings({ a: "${ONE}", b: ["x ${TWO} y", "$${THREE}"] }, new Set(["ONE"])),
+      pathIssues({
+        worktreeRoot: "trees",
+        desktop: { host: { passwordFile: "vnc" } },
+        hooks: {
+          mappings: [{ transform: { module: "../x.js" } }, { transform: { module: "/x.js" } }],
+        },
+      }),
     ).toEqual([
+      { path: ["worktreeRoot"], rule: "must be an absolute path or start with ~" },
+      { path: ["desktop", "host", "passwordFile"], rule: "must be an absolute path" },
       {
-        path: ["b", 0],
-        rule: "refers to ${TWO}, which the machine's environment does not set (add it to providerKeys, channelTokens or extraEnv); the gateway turns the feature off without it",
+        path: ["hooks", "mappings", 0, "transform", "module"],
+        rule: "must be a safe relative path (no absolute path, ~, drive or ..)",
+      },
+      {
+        path: ["hooks", "mappings", 1, "transform", "module"],
+        rule: "must be a safe relative path (no absolute path, ~, drive or ..)",
       },
     ]);
   });
+});
 
-  it("originWarnings: origins no browser sends", () => {
+describe("cloudWorkerIssues (zod-schema.cloud-workers.ts refinements)", () => {
+  it("needs trimmed profile ids and a suspendAfter of at least a minute, with its unit", () => {
     expect(
-      originWarnings({
-        gateway: {
-          controlUi: {
-            allowedOrigins: [
-              "*",
-              "https://a.example.com",
-              "https://a.example.com/",
-              "HTTPS://B.example.com",
-            ],
+      cloudWorkerIssues({
+        cloudWorkers: {
+          profiles: {
+            ok: { suspendAfter: "45m" },
+            " x": {},
+            y: { suspendAfter: "30s" },
+            z: { suspendAfter: "90" },
           },
         },
-      }).map((w) => w.path),
+      }),
     ).toEqual([
-      ["gateway", "controlUi", "allowedOrigins", 2],
-      ["gateway", "controlUi", "allowedOrigins", 3],
+      {
+        path: ["cloudWorkers", "profiles", " x"],
+        rule: "profile ids must not have surrounding spaces",
+      },
+      {
+        path: ["cloudWorkers", "profiles", "y", "suspendAfter"],
+        rule: "must be a duration of at least 1m (e.g. 45m, 2h)",
+      },
+      {
+        path: ["cloudWorkers", "profiles", "z", "suspendAfter"],
+        rule: "must be a duration of at least 1m (e.g. 45m, 2h)",
+      },
     ]);
   });
 });
