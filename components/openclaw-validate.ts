@@ -14,6 +14,7 @@
  * own gateway block is all that ships; it is the same for every version, so the preview goes on
  * and says the document was not checked.
  */
+import { STATE_DIR } from "./gateway-constants";
 import type { GatewayMode, OpenClawConfigJson } from "./openclaw-config";
 import { renderOpenClawConfig } from "./openclaw-config";
 import { gatewayVerdict } from "./openclaw-gateway-rules";
@@ -23,7 +24,7 @@ import { ownedKeyIssues } from "./openclaw-owned-keys";
 import { committedSchema } from "./openclaw-schema-check";
 import { secretLiteralIssues } from "./openclaw-secret-literals";
 import { isSupportedVersion, supportedVersions, type GatewayVersion } from "./openclaw-version";
-import { missingEnvWarnings, originWarnings } from "./openclaw-warnings";
+import { missingEnvWarnings, originWarnings, volumePathWarnings } from "./openclaw-warnings";
 import { isPlainRecord } from "./validation";
 
 /** What the check needs besides the settings. */
@@ -144,6 +145,7 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
     ...lines(verdict.warnings),
     ...lines(missingEnvWarnings(config, new Set(options.envNames))),
     ...lines(originWarnings(config)),
+    ...lines(volumePathWarnings(config, STATE_DIR)),
   ];
   return problems.length > 0
     ? { rendered: config, problems, warnings }

@@ -123,3 +123,31 @@ export function originWarnings(config: Json): ConfigIssue[] {
         ];
   });
 }
+
+/**
+ * State the gateway keeps outside the volume: a workspace, agent directory or session store at
+ * an absolute path not under the state directory lives on the machine's root filesystem, which
+ * Fly replaces with the machine (every update, every image change).
+ */
+export function volumePathWarnings(config: Json, stateDir: string): ConfigIssue[] {
+  const candidates: [(string | number)[], unknown][] = [
+    [["agents", "defaults", "workspace"], record(record(config.agents).defaults).workspace],
+    [["session", "store"], record(config.session).store],
+  ];
+  for (const [id, entry] of Object.entries(record(record(config.agents).entries))) {
+    candidates.push([["agents", "entries", id, "workspace"], record(entry).workspace]);
+    candidates.push([["agents", "entries", id, "agentDir"], record(entry).agentDir]);
+  }
+  return candidates.flatMap(([path, value]) => {
+    if (typeof value !== "string" || !value.startsWith("/")) return [];
+    const inside = value === stateDir || value.startsWith(`${stateDir}/`);
+    return inside
+      ? []
+      : [
+          {
+            path,
+            rule: `${value} is outside the volume at ${stateDir}: what the gateway writes there is lost when the machine is replaced`,
+          },
+        ];
+  });
+}

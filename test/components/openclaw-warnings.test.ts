@@ -4,6 +4,7 @@ import {
   heartbeatOwnerWarnings,
   missingEnvWarnings,
   originWarnings,
+  volumePathWarnings,
 } from "../../components/openclaw-warnings";
 
 describe("warnings the gateway prints for settings it accepts", () => {
@@ -76,6 +77,32 @@ describe("warnings the gateway prints for settings it accepts", () => {
     ).toEqual([
       ["gateway", "controlUi", "allowedOrigins", 2],
       ["gateway", "controlUi", "allowedOrigins", 3],
+    ]);
+  });
+});
+
+describe("volumePathWarnings (the deployment's volume at /data)", () => {
+  it("warns about state kept outside the volume, not about relative paths or paths under it", () => {
+    expect(
+      volumePathWarnings(
+        {
+          agents: {
+            defaults: { workspace: "/data/workspace" },
+            entries: { a: { workspace: "/home/node/w", agentDir: "rel/dir" } },
+          },
+          session: { store: "/tmp/sessions" },
+        },
+        "/data",
+      ),
+    ).toEqual([
+      {
+        path: ["session", "store"],
+        rule: "/tmp/sessions is outside the volume at /data: what the gateway writes there is lost when the machine is replaced",
+      },
+      {
+        path: ["agents", "entries", "a", "workspace"],
+        rule: "/home/node/w is outside the volume at /data: what the gateway writes there is lost when the machine is replaced",
+      },
     ]);
   });
 });
