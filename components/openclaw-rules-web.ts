@@ -95,31 +95,44 @@ const isHttp = (text: string, loopbackOnlyHttp = false) => {
 };
 
 /**
- * `HttpUrlSchema` (MCP server URLs), `proxy.proxyUrl` and `models.catalogRefresh.url`
- * refinements: http(s) only, the catalog over HTTPS (HTTP on loopback).
+ * `HttpUrlSchema` (MCP server URLs), `McpOAuthClientMetadataUrlSchema`, `proxy.proxyUrl` and
+ * `models.catalogRefresh.url` refinements: http(s) only, OAuth client metadata over HTTPS at a
+ * path, the catalog over HTTPS (HTTP on loopback).
  */
 export function httpUrlIssues(config: Json): ConfigIssue[] {
   const checks: [JsonPath, unknown, boolean][] = [
     [["proxy", "proxyUrl"], record(config.proxy).proxyUrl, false],
     [["models", "catalogRefresh", "url"], record(record(config.models).catalogRefresh).url, true],
   ];
+  const issues: ConfigIssue[] = [];
   for (const [base, servers] of [
     [["mcp", "servers"], record(config.mcp).servers],
     [["nodeHost", "mcp", "servers"], record(record(config.nodeHost).mcp).servers],
   ] as const) {
-    for (const [name, server] of Object.entries(record(servers)))
+    for (const [name, server] of Object.entries(record(servers))) {
       checks.push([[...base, name, "url"], record(server).url, false]);
+      // McpOAuthClientMetadataUrlSchema: an HTTPS URL with a path of its own.
+      const metadata = record(record(server).oauth).clientMetadataUrl;
+      if (typeof metadata === "string" && URL.canParse(metadata)) {
+        const url = new URL(metadata);
+        if (url.protocol !== "https:" || url.pathname === "/") {
+          issues.push({
+            path: [...base, name, "oauth", "clientMetadataUrl"],
+            rule: "must be an https:// URL with a path (not just /)",
+          });
+        }
+      }
+    }
   }
-  return checks.flatMap(([path, value, loopbackOnlyHttp]) =>
-    typeof value === "string" && !isHttp(value.trim(), loopbackOnlyHttp)
-      ? [
-          {
-            path,
-            rule: loopbackOnlyHttp
-              ? "must use https (http only on localhost)"
-              : "must use http:// or https://",
-          },
-        ]
-      : [],
-  );
+  for (const [path, value, loopbackOnlyHttp] of checks) {
+    if (typeof value === "string" && !isHttp(value.trim(), loopbackOnlyHttp)) {
+      issues.push({
+        path,
+        rule: loopbackOnlyHttp
+          ? "must use https (http only on localhost)"
+          : "must use http:// or https://",
+      });
+    }
+  }
+  return issues;
 }

@@ -10,6 +10,12 @@ import type { ConfigIssue } from "./openclaw-issue";
 
 type Schema = { [keyword: string]: unknown };
 
+const SECRET_RULE =
+  "a secret written here would sit in plain text in the Pulumi state and the machine " +
+  "config; give the value in providerKeys or channelTokens (delivered as a Fly secret) and " +
+  'write its environment name here as "${NAME}", or leave the key out where the gateway ' +
+  "reads the variable by itself (e.g. DISCORD_BOT_TOKEN)";
+
 /** `${NAME}`: the gateway's env template form of a secret reference. */
 const ENV_TEMPLATE = /^\$\{[A-Z][A-Z0-9_]{0,127}\}$/;
 
@@ -65,14 +71,7 @@ function walk(
   const schema = resolve(root, node);
   if (schema === undefined) return;
   if (typeof value === "string" && isSecretInputSchema(schema) && !ENV_TEMPLATE.test(value)) {
-    found.set(JSON.stringify(path), {
-      path,
-      rule:
-        "a secret written here would sit in plain text in the Pulumi state and the machine " +
-        "config; give the value in providerKeys or channelTokens (delivered as a Fly secret) and " +
-        'write its environment name here as "${NAME}", or leave the key out where the gateway ' +
-        "reads the variable by itself (e.g. DISCORD_BOT_TOKEN)",
-    });
+    found.set(JSON.stringify(path), { path, rule: SECRET_RULE });
     return;
   }
   for (const keyword of ["anyOf", "oneOf", "allOf"]) {
@@ -89,9 +88,56 @@ function walk(
   }
 }
 
+// Secrets the schema types as plain strings (zod `.register(sensitive)` on a string): only an
+// env template keeps them out of the file.
+const PLAIN_SECRET_PATHS: readonly (readonly string[])[] = [
+  ["hooks", "token"],
+  ["hooks", "gmail", "pushToken"],
+];
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) node = isRecord(node) ? node[key] : undefined;
+  return node;
+}
+
 /** A problem for each literal secret in `document`, found through `schema`'s secret inputs. */
 export function secretLiteralIssues(document: unknown, schema: Schema): ConfigIssue[] {
   const found = new Map<string, ConfigIssue>();
   walk(schema, schema, document, [], found);
+  for (const path of PLAIN_SECRET_PATHS) {
+    const value = valueAt(document, path);
+    if (typeof value === "string" && !ENV_TEMPLATE.test(value)) {
+      found.set(JSON.stringify(path), { path: [...path], rule: SECRET_RULE });
+    }
+  }
   return [...found.values()];
+}
+
+/**
+ * MCP servers' `env` and `headers` (sensitive in the gateway's schema, but often plain): a
+ * warning for each literal string, which sits in the file as written.
+ */
+export function plainSecretWarnings(document: unknown): ConfigIssue[] {
+  const warnings: ConfigIssue[] = [];
+  for (const base of [
+    ["mcp", "servers"],
+    ["nodeHost", "mcp", "servers"],
+  ]) {
+    const servers = valueAt(document, base);
+    for (const [name, server] of Object.entries(isRecord(servers) ? servers : {})) {
+      for (const key of ["env", "headers"]) {
+        const values = isRecord(server) ? server[key] : undefined;
+        for (const [entry, value] of Object.entries(isRecord(values) ? values : {})) {
+          if (typeof value === "string" && !ENV_TEMPLATE.test(value)) {
+            warnings.push({
+              path: [...base, name, key, entry],
+              rule: 'sits in plain text in the Pulumi state and the machine config; if it is a secret, give it in providerKeys and write "${NAME}" here',
+            });
+          }
+        }
+      }
+    }
+  }
+  return warnings;
 }

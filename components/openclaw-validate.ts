@@ -22,7 +22,7 @@ import { issueLine, settingsPath, type ConfigIssue } from "./openclaw-issue";
 import { convertLegacyForms } from "./openclaw-legacy";
 import { ownedKeyIssues } from "./openclaw-owned-keys";
 import { committedSchema } from "./openclaw-schema-check";
-import { secretLiteralIssues } from "./openclaw-secret-literals";
+import { plainSecretWarnings, secretLiteralIssues } from "./openclaw-secret-literals";
 import { isSupportedVersion, supportedVersions, type GatewayVersion } from "./openclaw-version";
 import { missingEnvWarnings, originWarnings, volumePathWarnings } from "./openclaw-warnings";
 import { isPlainRecord } from "./validation";
@@ -145,6 +145,7 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
     ...lines(verdict.warnings),
     ...lines(missingEnvWarnings(config, new Set(options.envNames))),
     ...lines(originWarnings(config)),
+    ...lines(plainSecretWarnings(config)),
     ...lines(volumePathWarnings(config, STATE_DIR)),
   ];
   return problems.length > 0

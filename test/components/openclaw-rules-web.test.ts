@@ -80,3 +80,21 @@ describe("httpUrlIssues (HttpUrlSchema, proxyUrl, catalogRefresh.url refinements
     ]);
   });
 });
+
+describe("MCP OAuth client metadata (McpOAuthClientMetadataUrlSchema)", () => {
+  it("needs an https URL with a path", () => {
+    const of = (clientMetadataUrl: string) =>
+      httpUrlIssues({
+        mcp: { servers: { x: { url: "https://a.example.com/mcp", oauth: { clientMetadataUrl } } } },
+      });
+    expect(of("https://a.example.com/oauth/client.json")).toEqual([]);
+    for (const bad of ["https://a.example.com", "http://a.example.com/client.json"]) {
+      expect(of(bad)).toEqual([
+        {
+          path: ["mcp", "servers", "x", "oauth", "clientMetadataUrl"],
+          rule: "must be an https:// URL with a path (not just /)",
+        },
+      ]);
+    }
+  });
+});

@@ -156,6 +156,32 @@ describe("checkOpenClawSettings: secrets", () => {
     expect(result.problems.join("\n")).not.toContain("MTIz");
   });
 
+  it("refuses a literal hook token, and only warns about literal MCP env and headers", () => {
+    const result = check({
+      hooks: { token: "hook-secret" },
+      mcp: {
+        servers: {
+          docs: {
+            command: "docs-mcp",
+            env: { DOCS_KEY: "k-1", DEBUG: "${DEBUG_DOCS}" },
+            headers: { "X-Org": "acme" },
+          },
+        },
+      },
+    });
+    expect(result.problems).toEqual([`openclaw.hooks.token: ${SECRET_RULE}`]);
+    const plain =
+      'sits in plain text in the Pulumi state and the machine config; if it is a secret, give it in providerKeys and write "${NAME}" here';
+    expect(result.warnings).toEqual([
+      "openclaw.mcp.servers.docs.env.DEBUG_DOCS: refers to ${DEBUG_DOCS}, which the machine's environment does not set (add it to providerKeys, channelTokens or extraEnv); the gateway turns the feature off without it".replace(
+        "env.DEBUG_DOCS",
+        "env.DEBUG",
+      ),
+      `openclaw.mcp.servers.docs.env.DOCS_KEY: ${plain}`,
+      `openclaw.mcp.servers.docs.headers.X-Org: ${plain}`,
+    ]);
+  });
+
   it("accepts env references, as a template or a SecretRef", () => {
     const result = check({
       channels: {
