@@ -27,7 +27,9 @@ export const PROD = {
   providerKey: "sk-ant-e2e-prod-9d2f7c41b8a6e053",
 };
 const APP = PROD.app;
-const BROKEN_IMAGE = "ghcr.io/openclaw/openclaw:2026.9.7";
+// The emulator makes this image fail its checks. It is a supported release, so that preview can
+// check the stack's openclaw settings against its schema and the update reaches the machines.
+const BROKEN_IMAGE = "ghcr.io/openclaw/openclaw:2026.9.5";
 
 /** The lease taken for one machine update: its nonce, the updates it covered, its release. */
 function leasedUpdate(requests: readonly ProxiedRequest[], id: string) {
