@@ -13,7 +13,7 @@ import {
   normalizeAgentId,
 } from "./openclaw-agent-ids";
 import type { ConfigIssue } from "./openclaw-issue";
-import { isRecord, record, type Json } from "./openclaw-json";
+import { HEARTBEAT_OWNER_PATH, isRecord, record, type Json } from "./openclaw-json";
 
 /**
  * zod-schema.agents.ts `AgentsSchema.superRefine`: entry ids unique after normalization, at most
@@ -82,7 +82,7 @@ export function agentReferenceIssues(config: Json): ConfigIssue[] {
   const ids = effectiveAgentIds(config);
   const defaults = record(record(config.agents).defaults);
   const targets: [(string | number)[], unknown][] = [
-    [["agents", "defaults", "heartbeat", "agentId"], record(defaults.heartbeat).agentId],
+    [HEARTBEAT_OWNER_PATH, record(defaults.heartbeat).agentId],
     [["agents", "defaults", "systemAgent", "agentId"], record(defaults.systemAgent).agentId],
     [["talk", "agentId"], record(config.talk).agentId],
   ];

@@ -5,7 +5,7 @@
  */
 import { isIP } from "node:net";
 import type { ConfigIssue } from "./openclaw-issue";
-import { isRecord, record, type Json } from "./openclaw-json";
+import { LOOPBACK_HOSTS, isRecord, record, type Json } from "./openclaw-json";
 
 function parseUrl(text: string): URL | undefined {
   try {
@@ -34,7 +34,7 @@ export function publicOriginIssues(config: Json): ConfigIssue[] {
   const origin = record(config.gateway).publicOrigin;
   if (typeof origin !== "string" || !URL.canParse(origin.trim())) return [];
   const url = new URL(origin.trim());
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+  const loopback = LOOPBACK_HOSTS.includes(url.hostname);
   return isHttpOrigin(origin) && (url.protocol === "https:" || loopback)
     ? []
     : [
@@ -76,13 +76,12 @@ function isPortalDomain(domain: string): boolean {
  */
 export function portalIssues(config: Json): ConfigIssue[] {
   const gateway = record(config.gateway);
+  const domainPath = ["gateway", "portals", "ingress", "domain"];
   const ingress = record(record(gateway.portals).ingress);
   const domain = ingress.domain;
   if (typeof domain !== "string") return [];
   if (!isPortalDomain(domain)) {
-    return [
-      { path: ["gateway", "portals", "ingress", "domain"], rule: "must be a bare DNS domain" },
-    ];
+    return [{ path: domainPath, rule: "must be a bare DNS domain" }];
   }
   const issues: ConfigIssue[] = [];
   const origins = [
@@ -100,7 +99,7 @@ export function portalIssues(config: Json): ConfigIssue[] {
   });
   if (conflicts)
     issues.push({
-      path: ["gateway", "portals", "ingress", "domain"],
+      path: domainPath,
       rule: "must be a domain apart from the Gateway's and the Control UI's origins",
     });
   if (ingress.port === (gateway.port ?? 18789)) {

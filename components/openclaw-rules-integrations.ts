@@ -3,7 +3,7 @@
  * profiles, ported from OpenClaw 2026.9.6 (dist/zod-schema-*.mjs; sources in src/config/).
  */
 import type { ConfigIssue } from "./openclaw-issue";
-import { isRecord, record, type Json } from "./openclaw-json";
+import { isRecord, mcpServerScopes, record, type Json } from "./openclaw-json";
 
 const MCP_LEGACY_KEYS = [
   "connectTimeout",
@@ -23,12 +23,10 @@ const MCP_LEGACY_KEYS = [
  */
 export function mcpServerIssues(config: Json): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  const scopes: [string[], unknown, boolean][] = [
-    [["mcp", "servers"], record(config.mcp).servers, false],
-    [["nodeHost", "mcp", "servers"], record(record(config.nodeHost).mcp).servers, true],
-  ];
-  for (const [base, servers, strictNames] of scopes) {
-    for (const [name, server] of Object.entries(record(servers))) {
+  // Node host server names are also trimmed and non-empty (NodeHostMcpServerNameSchema).
+  for (const [base, servers] of mcpServerScopes(config)) {
+    const strictNames = base[0] === "nodeHost";
+    for (const [name, server] of Object.entries(servers)) {
       if (name === "__proto__" || (strictNames && (name === "" || name !== name.trim()))) {
         issues.push({
           path: [...base, name],

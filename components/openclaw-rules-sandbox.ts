@@ -4,7 +4,14 @@
  * dist/zod-schema.agent-runtime-*.mjs; sources in src/config/).
  */
 import type { ConfigIssue } from "./openclaw-issue";
-import { entriesOf, isRecord, record, type Json, type JsonPath } from "./openclaw-json";
+import {
+  entriesOf,
+  isRecord,
+  record,
+  sandboxScopes,
+  type Json,
+  type JsonPath,
+} from "./openclaw-json";
 
 /**
  * validation-core.ts `collectSandboxContainerEnvIssues` (container-env-file.ts): Docker and
@@ -12,13 +19,7 @@ import { entriesOf, isRecord, record, type Json, type JsonPath } from "./opencla
  * line without NUL.
  */
 export function sandboxEnvIssues(config: Json): ConfigIssue[] {
-  const scopes: [(string | number)[], unknown][] = [
-    [["agents", "defaults", "sandbox"], record(record(config.agents).defaults).sandbox],
-  ];
-  for (const [id, entry] of Object.entries(record(record(config.agents).entries))) {
-    scopes.push([["agents", "entries", id, "sandbox"], record(entry).sandbox]);
-  }
-  return scopes.flatMap(([path, sandbox]) => {
+  return sandboxScopes(config).flatMap(([path, sandbox]) => {
     const backend = String(record(sandbox).backend ?? "docker").trim() || "docker";
     if (backend !== "docker" && backend !== "podman") return [];
     return Object.entries(record(record(record(sandbox).docker).env)).flatMap(([name, value]) => {
@@ -44,13 +45,7 @@ export function sandboxEnvIssues(config: Json): ConfigIssue[] {
 
 /** `SandboxDockerSchema` and `SandboxBrowserSchema` refinements: no host network, no unconfined profiles. */
 export function sandboxSecurityIssues(config: Json): ConfigIssue[] {
-  const agents = record(config.agents);
-  const sandboxes: [JsonPath, unknown][] = [
-    [["agents", "defaults", "sandbox"], record(agents.defaults).sandbox],
-  ];
-  for (const [id, entry] of Object.entries(record(agents.entries)))
-    sandboxes.push([["agents", "entries", id, "sandbox"], record(entry).sandbox]);
-  return sandboxes.flatMap(([path, sandbox]) => {
+  return sandboxScopes(config).flatMap(([path, sandbox]) => {
     const docker = record(record(sandbox).docker);
     const browser = record(record(sandbox).browser);
     const issues: ConfigIssue[] = [];

@@ -4,7 +4,7 @@
  * dist/zod-schema.core-*.mjs `FileSecretRefSchema`).
  */
 import type { ConfigIssue } from "./openclaw-issue";
-import { isRecord, record, type Json, type JsonPath } from "./openclaw-json";
+import { SECRET_REF_SOURCES, isRecord, record, type Json, type JsonPath } from "./openclaw-json";
 
 /**
  * `collectSecretRefProviderSourceIssues` (strict validation, which `openclaw config validate`
@@ -22,7 +22,7 @@ export function secretProviderSourceIssues(config: Json): ConfigIssue[] {
       typeof source === "string" &&
       typeof provider === "string" &&
       typeof id === "string" &&
-      ["env", "file", "exec", "store"].includes(source)
+      SECRET_REF_SOURCES.includes(source)
     ) {
       const configured = record(providers[provider]).source;
       if (typeof configured === "string" && configured !== source) {

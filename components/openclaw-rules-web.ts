@@ -5,7 +5,14 @@
  * dist/zod-schema.core-*.mjs refinements).
  */
 import type { ConfigIssue } from "./openclaw-issue";
-import { isRecord, record, type Json, type JsonPath } from "./openclaw-json";
+import {
+  LOOPBACK_HOSTS,
+  isRecord,
+  mcpServerScopes,
+  record,
+  type Json,
+  type JsonPath,
+} from "./openclaw-json";
 import { mentionsPlugin } from "./openclaw-rules-channels";
 
 /** `x-openclaw-facts` of the committed schema (scripts/openclaw-schema/probe-gateway-facts.ts). */
@@ -88,10 +95,7 @@ const isHttp = (text: string, loopbackOnlyHttp = false) => {
   if (!URL.canParse(text)) return true; // not a URL at all: the schema's format says so
   const url = new URL(text);
   if (url.protocol === "https:") return true;
-  return (
-    url.protocol === "http:" &&
-    (!loopbackOnlyHttp || ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname))
-  );
+  return url.protocol === "http:" && (!loopbackOnlyHttp || LOOPBACK_HOSTS.includes(url.hostname));
 };
 
 /**
@@ -105,11 +109,8 @@ export function httpUrlIssues(config: Json): ConfigIssue[] {
     [["models", "catalogRefresh", "url"], record(record(config.models).catalogRefresh).url, true],
   ];
   const issues: ConfigIssue[] = [];
-  for (const [base, servers] of [
-    [["mcp", "servers"], record(config.mcp).servers],
-    [["nodeHost", "mcp", "servers"], record(record(config.nodeHost).mcp).servers],
-  ] as const) {
-    for (const [name, server] of Object.entries(record(servers))) {
+  for (const [base, servers] of mcpServerScopes(config)) {
+    for (const [name, server] of Object.entries(servers)) {
       checks.push([[...base, name, "url"], record(server).url, false]);
       // McpOAuthClientMetadataUrlSchema: an HTTPS URL with a path of its own.
       const metadata = record(record(server).oauth).clientMetadataUrl;

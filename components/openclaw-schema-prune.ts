@@ -14,6 +14,9 @@
  * `test/components/openclaw-schema-prune.test.ts` checks this against the whole schema.
  */
 
+/** The keywords whose subschemas all apply to the value itself. */
+export const SCHEMA_ALTERNATIVES = ["anyOf", "oneOf", "allOf"] as const;
+
 /** A JSON Schema node (object or boolean schema). */
 export type SchemaNode = boolean | { [keyword: string]: unknown };
 
@@ -114,7 +117,7 @@ export function pruneSchema(schema: SchemaNode, values: readonly unknown[]): Sch
   }
   const contains = asSchema(schema.contains);
   if (isRecord(contains)) out.contains = pruneSchema(contains, arrays.flat());
-  for (const keyword of ["anyOf", "oneOf", "allOf"]) {
+  for (const keyword of SCHEMA_ALTERNATIVES) {
     const list = schema[keyword];
     if (Array.isArray(list))
       out[keyword] = list.map((sub) => pruneSchema(asSchema(sub) ?? true, values));

@@ -7,6 +7,8 @@
  * resolves from its environment, where providerKeys and channelTokens put the value.
  */
 import type { ConfigIssue } from "./openclaw-issue";
+import { SECRET_REF_SOURCES, isRecord, mcpServerScopes } from "./openclaw-json";
+import { SCHEMA_ALTERNATIVES } from "./openclaw-schema-prune";
 
 type Schema = { [keyword: string]: unknown };
 
@@ -19,14 +21,10 @@ const SECRET_RULE =
 /** `${NAME}`: the gateway's env template form of a secret reference. */
 const ENV_TEMPLATE = /^\$\{[A-Z][A-Z0-9_]{0,127}\}$/;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isSecretRefShape(node: unknown): boolean {
   if (!isRecord(node)) return false;
   const source = isRecord(node.properties) ? node.properties.source : undefined;
-  return isRecord(source) && ["env", "file", "exec", "store"].includes(String(source.const));
+  return isRecord(source) && SECRET_REF_SOURCES.includes(String(source.const));
 }
 
 /** True for the schema of a secret input: anyOf [string, oneOf [SecretRef shapes]]. */
@@ -74,7 +72,7 @@ function walk(
     found.set(JSON.stringify(path), { path, rule: SECRET_RULE });
     return;
   }
-  for (const keyword of ["anyOf", "oneOf", "allOf"]) {
+  for (const keyword of SCHEMA_ALTERNATIVES) {
     const branches = schema[keyword];
     if (Array.isArray(branches))
       for (const branch of branches) walk(root, branch, value, path, found);
@@ -120,12 +118,8 @@ export function secretLiteralIssues(document: unknown, schema: Schema): ConfigIs
  */
 export function plainSecretWarnings(document: unknown): ConfigIssue[] {
   const warnings: ConfigIssue[] = [];
-  for (const base of [
-    ["mcp", "servers"],
-    ["nodeHost", "mcp", "servers"],
-  ]) {
-    const servers = valueAt(document, base);
-    for (const [name, server] of Object.entries(isRecord(servers) ? servers : {})) {
+  for (const [base, servers] of mcpServerScopes(isRecord(document) ? document : {})) {
+    for (const [name, server] of Object.entries(servers)) {
       for (const key of ["env", "headers"]) {
         const values = isRecord(server) ? server[key] : undefined;
         for (const [entry, value] of Object.entries(isRecord(values) ? values : {})) {

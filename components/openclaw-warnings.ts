@@ -6,16 +6,7 @@
  */
 import { agentEntryIds } from "./openclaw-agent-ids";
 import type { ConfigIssue } from "./openclaw-issue";
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown): Json {
-  return isRecord(value) ? value : {};
-}
+import { HEARTBEAT_OWNER_PATH, isRecord, record, type Json } from "./openclaw-json";
 
 /**
  * `collectChannelDmPolicyDependencyWarnings`: `dmPolicy: "open"` without `"*"` in `allowFrom`,
@@ -71,7 +62,7 @@ export function heartbeatOwnerWarnings(config: Json): ConfigIssue[] {
   if (typeof record(defaults.systemAgent).agentId === "string") return [];
   return [
     {
-      path: ["agents", "defaults", "heartbeat", "agentId"],
+      path: HEARTBEAT_OWNER_PATH,
       rule: "several agents and no heartbeat owner: heartbeats stay off until agents.defaults.heartbeat.agentId or agents.defaults.systemAgent.agentId is set",
     },
   ];
