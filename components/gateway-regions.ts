@@ -4,7 +4,6 @@ import { FlyVolume } from "../providers/volume/fly-volume";
 import type { RolloutStrategy } from "./gateway-constants";
 import { buildGatewayMachineSpec } from "./gateway-machine-spec";
 import type { GatewaySettings } from "./gateway-settings";
-import { serializeOpenClawConfig } from "./openclaw-config";
 
 /** Name of each region's volume on Fly, as in OpenClaw's Fly template. */
 export const VOLUME_NAME = "openclaw_data";
@@ -50,6 +49,8 @@ export interface RegionSharedInputs {
   readonly secretsVersion: pulumi.Output<number>;
   /** The image build, when there is one: machines start only after it pushed the image. */
   readonly build?: pulumi.Resource;
+  /** openclaw.json as it ships, once the app's addresses it trusts are known. */
+  readonly openclawConfigText: pulumi.Output<string>;
 }
 
 /**
@@ -66,7 +67,6 @@ export function createRegionGateways(
   shared: RegionSharedInputs,
 ): Record<string, RegionGateway> {
   const predecessors = rolloutPredecessors(settings.regions, settings.rollout);
-  const openclawConfigText = serializeOpenClawConfig(settings.openclawConfig);
   const gateways: Record<string, RegionGateway> = {};
   // Fly lets an app create one volume per second after a burst of three, so with many regions
   // the first machine could wait behind every other volume; it is the one the rollout waits
@@ -86,7 +86,7 @@ export function createRegionGateways(
       },
       { parent: shared.parent, dependsOn: firstVolume },
     );
-    const specFor = (volumeId: string, volumeRegion: string) =>
+    const specFor = (volumeId: string, volumeRegion: string, openclawConfigText = "") =>
       buildGatewayMachineSpec({
         app: settings.appName,
         region,
@@ -100,16 +100,18 @@ export function createRegionGateways(
         extraEnv: settings.extraEnv,
         healthCheck: settings.healthCheck,
       });
-    // Only the mount needs the volume's id; every other field is known now, so a preview shows
-    // each as a value (`guest.memoryMb: 1024 => 2048`) even before the volume exists. The id
-    // given here is replaced by the real mount below.
-    const { mounts: _replaced, ...spec } = specFor("", region);
+    // Only the mount needs the volume's id, and the config file the app's addresses; every
+    // other field is known now, so a preview shows each as a value (`guest.memoryMb: 1024 =>
+    // 2048`) even before the volume and addresses exist. The values given here are replaced by
+    // the real mount and file below.
+    const { mounts: _mounts, files: _files, ...spec } = specFor("", region);
     // The volume's id, not its `volumeId` output (the same value): a preview of an update to the
     // volume leaves every output that is not an input unknown, which would make the mount, and
     // so the machine, look replaced; the id is known through updates.
     const mounts = pulumi
       .all([volume.id, volume.region])
       .apply(([volumeId, volumeRegion]) => specFor(volumeId, volumeRegion).mounts ?? []);
+    const files = shared.openclawConfigText.apply((text) => specFor("", region, text).files);
     const predecessor = predecessors[region];
     const dependsOn = [
       ...(predecessor !== undefined ? [gateways[predecessor].machine] : []),
@@ -123,6 +125,7 @@ export function createRegionGateways(
         region,
         ...spec,
         mounts,
+        files,
         minSecretsVersion: shared.secretsVersion,
         healthTimeoutSeconds: settings.healthTimeoutSeconds,
       },

@@ -11,6 +11,8 @@ import { gatewayConnection } from "./gateway-outputs";
 import { createRegionGateways, type RegionGateway } from "./gateway-regions";
 import { isGatewaySettings, validateGatewayArgs, type GatewaySettings } from "./gateway-settings";
 import { createImageBuild, flyctlToken } from "./image-build";
+import { serializeOpenClawConfig } from "./openclaw-config";
+import { withAppAddresses } from "./openclaw-trusted-proxies";
 import { estimateMonthlyCost, type MonthlyCostEstimate } from "./prices";
 
 export type { OpenClawGatewayArgs } from "./gateway-arguments";
@@ -120,11 +122,25 @@ export class OpenClawGateway extends pulumi.ComponentResource {
           );
     const image = build?.image ?? publishedImage(settings);
 
+    // The gateway trusts the app's own addresses as proxy hops (openclaw-trusted-proxies.ts).
+    // Each address's id is the address itself, and stays known in a preview that updates it.
+    const openclawConfigText = pulumi
+      .all(this.ipAddresses.map((ip) => ip.id))
+      .apply((appAddresses) =>
+        serializeOpenClawConfig(
+          withAppAddresses(settings.openclawConfig, {
+            mode: settings.mode,
+            flycast: settings.flycast,
+            appAddresses,
+          }),
+        ),
+      );
     this.regions = createRegionGateways(name, settings, {
       parent: this,
       appName,
       image,
       secretsVersion: this.secrets.version,
+      openclawConfigText,
       ...(build !== undefined ? { build: build.command } : {}),
     });
 

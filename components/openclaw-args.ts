@@ -44,6 +44,7 @@ export function checkOpenClawArgument(
     appName: typeof raw.appName === "string" ? raw.appName : "",
     mode,
     domains,
+    flycast: raw.flycast === true,
     version: versionOf(raw, cwd),
     envNames: envNames(raw),
   });

@@ -1,4 +1,5 @@
 import { GATEWAY_BIND, GATEWAY_PORT, flyDevOrigin, type GatewayMode } from "./gateway-constants";
+import { mergeTrustedProxies } from "./openclaw-trusted-proxies";
 import { isPlainRecord } from "./validation";
 
 export type * from "./openclaw-settings";
@@ -12,6 +13,8 @@ export interface RenderOptions {
   mode: GatewayMode;
   /** Custom domains; in public mode `https://<domain>` becomes an allowed UI origin for each. */
   domains?: readonly string[];
+  /** Private mode with a Flycast address: Fly's proxy forwards its requests, as in public mode. */
+  flycast?: boolean;
 }
 
 /** The gateway block the deployment writes (see `openclaw-owned-keys.ts` for why). */
@@ -59,8 +62,10 @@ function allowedOrigins(userOrigins: unknown, options: RenderOptions): unknown {
  * given, plus the gateway block the machine's command line and checks depend on: local mode,
  * port 3000, LAN bind and token auth. A value the settings give for one of those keys is
  * replaced (and refused by `checkOpenClawSettings`, which says why); a user's other gateway keys
- * stay, and their Control UI origins are merged with the app's. Empty results are left out, so
- * absent settings never appear as `{}`.
+ * stay, their Control UI origins are merged with the app's, and their trusted proxies with
+ * Fly's proxy range when Fly's proxy forwards requests (`openclaw-trusted-proxies.ts`; the app's
+ * own addresses join when allocated). Empty results are left out, so absent settings never
+ * appear as `{}`.
  */
 export function renderOpenClawConfig(
   settings: Record<string, unknown>,
@@ -72,6 +77,7 @@ export function renderOpenClawConfig(
   const origins = allowedOrigins(controlUi.allowedOrigins, options);
   const { allowedOrigins: _origins, ...otherUi } = controlUi;
   const ui = { ...otherUi, ...(origins !== undefined ? { allowedOrigins: origins } : {}) };
+  const trustedProxies = mergeTrustedProxies(options, gateway.trustedProxies);
   const {
     mode: _mode,
     port: _port,
@@ -79,6 +85,7 @@ export function renderOpenClawConfig(
     customBindHost: _host,
     auth: userAuth,
     controlUi: _ui,
+    trustedProxies: _proxies,
     ...otherGateway
   } = gateway;
   const {
@@ -97,6 +104,7 @@ export function renderOpenClawConfig(
       bind: GATEWAY_BIND,
       auth: { ...otherAuth, mode: "token" },
       ...(Object.keys(ui).length > 0 ? { controlUi: ui } : {}),
+      ...(trustedProxies !== undefined ? { trustedProxies } : {}),
     },
   };
 }

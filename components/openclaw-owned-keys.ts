@@ -7,7 +7,10 @@
  * Decided not to own:
  * - `gateway.controlUi.allowedOrigins` is merged: public mode puts `https://<app>.fly.dev` first
  *   and keeps the user's origins (custom domains, `http://localhost:3000` for `fly proxy`).
- * - `gateway.trustedProxies`, `gateway.publicOrigin`, `gateway.controlUi.*`, `gateway.http`,
+ * - `gateway.trustedProxies` is merged: where Fly's proxy forwards requests, its range and the
+ *   app's addresses come first and the user's entries (a CDN in front of Fly) follow
+ *   (`openclaw-trusted-proxies.ts`).
+ * - `gateway.publicOrigin`, `gateway.controlUi.*`, `gateway.http`,
  *   `gateway.reload` and the rest of `gateway.auth` (`rateLimit`, `allowTailscale`) pass through:
  *   they tune a gateway this deployment reaches the same way whatever they say.
  */

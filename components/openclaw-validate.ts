@@ -33,6 +33,8 @@ export interface OpenClawCheckOptions {
   mode: GatewayMode;
   /** Custom domains (public mode): their origins are allowed in the Control UI. */
   domains?: readonly string[];
+  /** Private mode with a Flycast address (Fly's proxy forwards its requests). */
+  flycast?: boolean;
   /** The OpenClaw version the image runs, or why it is not known. */
   version: GatewayVersion;
   /** Environment names the machine will have (provider keys, channel tokens, extra env, the gateway's own). */
@@ -98,6 +100,7 @@ function check(settings: unknown, options: OpenClawCheckOptions): OpenClawCheck 
     appName: options.appName,
     mode: options.mode,
     domains: options.domains,
+    flycast: options.flycast,
   });
   const version =
     "version" in options.version && isSupportedVersion(options.version.version)

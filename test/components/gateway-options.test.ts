@@ -93,11 +93,13 @@ describe("rollout order", () => {
     ).toEqual([["parallel-app"], ["parallel-app"], ["parallel-app"]]);
   });
 
-  it("parallel: no machine waits for another, each still waits for its volume and secrets", async () => {
+  it("parallel: no machine waits for another, each still waits for its volume, secrets and addresses", async () => {
     await build("parallel", base({ rollout: "parallel" }));
     expect(machineOrder("parallel", ["iad", "ams", "sin"])).toEqual({ iad: [], ams: [], sin: [] });
     expect(recorder().get("parallel-sin-machine").dependencies).toEqual([
       "parallel-app",
+      "parallel-ipv4",
+      "parallel-ipv6",
       "parallel-secrets",
       "parallel-sin-volume",
     ]);
@@ -114,6 +116,9 @@ describe("modes", () => {
       `${IP}::switch-ipv4`,
       `${IP}::switch-ipv6`,
     ]);
+    // Nothing reaches a private machine through Fly's proxy, so it trusts no proxy.
+    const privateConfig = JSON.parse(decodedConfigFile(recorder().get("switch-iad-machine")));
+    expect(privateConfig.gateway.trustedProxies).toBeUndefined();
   });
 
   it("private with Flycast: a private_v6 address and one plain HTTP service on port 80", async () => {
@@ -144,6 +149,9 @@ describe("modes", () => {
         flycast: true,
       }),
     );
+    // Flycast requests come through Fly's proxy, with the Flycast address as their last hop.
+    const config = JSON.parse(decodedConfigFile(recorder().get("flycast-iad-machine")));
+    expect(config.gateway.trustedProxies).toEqual(["172.16.0.0/12", "address-of-private_v6"]);
     expect(await unwrap(gateway.privateAddress!)).toEqual({
       value: "http://my-claw.flycast",
       secret: false,
@@ -171,6 +179,7 @@ describe("modes", () => {
         controlUi: { allowedOrigins: ["https://my-claw.fly.dev", "https://claw.example.com"] },
         mode: "local",
         port: 3000,
+        trustedProxies: ["172.16.0.0/12", "address-of-shared_v4", "address-of-v6"],
       },
     });
   });

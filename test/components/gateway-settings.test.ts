@@ -58,6 +58,7 @@ const DEFAULTS: GatewaySettings = {
       bind: "lan",
       auth: { mode: "token" },
       controlUi: { allowedOrigins: ["https://my-claw.fly.dev"] },
+      trustedProxies: ["172.16.0.0/12"],
     },
   },
   openclawWarnings: [],
@@ -122,7 +123,14 @@ describe("validateGatewayArgs defaults", () => {
       healthCheck: { gracePeriod: "2m", interval: "30s", timeout: "5s" },
       openclawConfig: {
         channels: { telegram: { allowFrom: ["42"] } },
-        gateway: { mode: "local", port: 3000, bind: "lan", auth: { mode: "token" } },
+        // Flycast requests come through Fly's proxy.
+        gateway: {
+          mode: "local",
+          port: 3000,
+          bind: "lan",
+          auth: { mode: "token" },
+          trustedProxies: ["172.16.0.0/12"],
+        },
       },
       openclawWarnings: [],
     });

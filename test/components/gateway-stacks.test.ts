@@ -128,6 +128,8 @@ describe("the local stack (emulator, two regions, canary)", () => {
       "local-ams-volume",
       "local-app",
       "local-iad-machine",
+      "local-ipv4",
+      "local-ipv6",
       "local-secrets",
     ]);
     expect(recorder().get("local-iad-volume").inputs.deleteOnDestroy).toBe(true);

@@ -52,11 +52,18 @@ describe("the dev stack (one region, public, small)", () => {
         edges("dev-ipv4", "dev", ["dev-app"], { app: ["dev-app"] }),
         edges("dev-ipv6", "dev", ["dev-app"], { app: ["dev-app"] }),
         edges("dev-iad-volume", "dev", ["dev-app"], { app: ["dev-app"] }),
-        edges("dev-iad-machine", "dev", ["dev-app", "dev-iad-volume", "dev-secrets"], {
-          app: ["dev-app"],
-          mounts: ["dev-iad-volume"],
-          minSecretsVersion: ["dev-secrets"],
-        }),
+        edges(
+          "dev-iad-machine",
+          "dev",
+          ["dev-app", "dev-iad-volume", "dev-ipv4", "dev-ipv6", "dev-secrets"],
+          {
+            app: ["dev-app"],
+            mounts: ["dev-iad-volume"],
+            // openclaw.json trusts the app's own addresses as Fly's proxy hops.
+            files: ["dev-ipv4", "dev-ipv6"],
+            minSecretsVersion: ["dev-secrets"],
+          },
+        ),
       ].sort(byName),
     );
     for (const resource of recorder().resources) {
@@ -94,7 +101,7 @@ describe("the dev stack (one region, public, small)", () => {
     });
   });
 
-  it("gives the machine the full gateway spec, public services and the app's origin", async () => {
+  it("gives the machine the full gateway spec, public services, the app's origin and addresses", async () => {
     await buildStack("dev");
     const machine = recorder().get("dev-iad-machine");
     expect(machine.inputs).toEqual(
@@ -120,7 +127,12 @@ describe("the dev stack (one region, public, small)", () => {
         "      ]",
         "    },",
         '    "mode": "local",',
-        '    "port": 3000',
+        '    "port": 3000,',
+        '    "trustedProxies": [',
+        '      "172.16.0.0/12",',
+        '      "address-of-shared_v4",',
+        '      "address-of-v6"',
+        "    ]",
         "  }",
         "}",
         "",

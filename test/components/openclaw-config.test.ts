@@ -10,6 +10,8 @@ const PUBLIC: RenderOptions = { appName: "my-claw", mode: "public" };
 const PRIVATE: RenderOptions = { appName: "my-claw", mode: "private" };
 
 const GATEWAY_BASE = { mode: "local", port: 3000, bind: "lan", auth: { mode: "token" } };
+/** Public mode is reached through Fly's proxy, whose forwarded headers the gateway must trust. */
+const PUBLIC_GATEWAY = { ...GATEWAY_BASE, trustedProxies: ["172.16.0.0/12"] };
 
 /** Settings from the typed helpers: agents, models, bindings, channels, control UI and plugins. */
 const FULL: OpenClawSettings = {
@@ -42,7 +44,7 @@ const render = (settings: OpenClawSettings, options = PUBLIC) =>
 describe("renderOpenClawConfig", () => {
   it("renders empty settings in public mode as the fixed gateway block plus the app origin", () => {
     expect(render({})).toEqual({
-      gateway: { ...GATEWAY_BASE, controlUi: { allowedOrigins: ["https://my-claw.fly.dev"] } },
+      gateway: { ...PUBLIC_GATEWAY, controlUi: { allowedOrigins: ["https://my-claw.fly.dev"] } },
     });
   });
 
@@ -56,7 +58,7 @@ describe("renderOpenClawConfig", () => {
     expect(render(FULL)).toEqual({
       ...FULL,
       gateway: {
-        ...GATEWAY_BASE,
+        ...PUBLIC_GATEWAY,
         controlUi: { allowedOrigins: ["https://my-claw.fly.dev", "https://claw.example.com"] },
       },
     });
@@ -75,14 +77,14 @@ describe("renderOpenClawConfig", () => {
   it("keeps the user's other gateway and Control UI keys beside the deployment's", () => {
     const config = render({
       gateway: {
-        trustedProxies: ["172.16.0.0/12"],
+        trustedProxies: ["203.0.113.0/24"],
         auth: { rateLimit: { maxAttempts: 5 } },
         controlUi: { basePath: "/ui", allowedOrigins: ["http://localhost:3000"] },
       },
     });
     expect(config.gateway).toEqual({
       ...GATEWAY_BASE,
-      trustedProxies: ["172.16.0.0/12"],
+      trustedProxies: ["172.16.0.0/12", "203.0.113.0/24"],
       auth: { mode: "token", rateLimit: { maxAttempts: 5 } },
       controlUi: {
         basePath: "/ui",
@@ -102,7 +104,7 @@ describe("renderOpenClawConfig", () => {
       },
     });
     expect(config.gateway).toEqual({
-      ...GATEWAY_BASE,
+      ...PUBLIC_GATEWAY,
       controlUi: { allowedOrigins: ["https://my-claw.fly.dev"] },
     });
   });
@@ -249,7 +251,10 @@ describe("serializeOpenClawConfig", () => {
       ]
     },
     "mode": "local",
-    "port": 3000
+    "port": 3000,
+    "trustedProxies": [
+      "172.16.0.0/12"
+    ]
   }
 }
 `,

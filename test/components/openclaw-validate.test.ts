@@ -18,6 +18,7 @@ const GATEWAY = {
   bind: "lan",
   auth: { mode: "token" },
   controlUi: { allowedOrigins: ["https://my-claw.fly.dev"] },
+  trustedProxies: ["172.16.0.0/12"],
 };
 
 const check = (settings: unknown, options: Partial<OpenClawCheckOptions> = {}) =>
@@ -124,6 +125,23 @@ describe("checkOpenClawSettings: keys the deployment owns", () => {
     expect(result.config?.gateway.controlUi).toEqual({
       allowedOrigins: ["https://my-claw.fly.dev", "https://claw.example.com"],
     });
+  });
+
+  it("merges trusted proxies instead of owning them, and checks the user's with the schema", () => {
+    const result = check({ gateway: { trustedProxies: ["203.0.113.0/24"] } });
+    expect(result.problems).toEqual([]);
+    expect(result.config?.gateway.trustedProxies).toEqual(["172.16.0.0/12", "203.0.113.0/24"]);
+    expect(check({ gateway: { trustedProxies: [42] } }).problems).toEqual([
+      "openclaw.gateway.trustedProxies[1]: must be a string",
+    ]);
+  });
+
+  it("trusts Fly's proxy in private mode only with Flycast, which the argument check passes on", () => {
+    const privately = (flycast: boolean) =>
+      checkOpenClawArgument({ appName: "my-claw", mode: "private", flycast, openclaw: {} }).config
+        ?.gateway.trustedProxies;
+    expect(privately(true)).toEqual(["172.16.0.0/12"]);
+    expect(privately(false)).toBeUndefined();
   });
 
   it("warns about an origin no browser sends", () => {

@@ -48,6 +48,7 @@ describe("readGatewayStackConfig", () => {
           bind: "lan",
           auth: { mode: "token" },
           controlUi: { allowedOrigins: ["https://my-openclaw-dev.fly.dev"] },
+          trustedProxies: ["172.16.0.0/12"],
         },
       },
       openclawWarnings: [],

@@ -33,8 +33,9 @@ export const gatewayMocks: MockOutputs = ({ type, name, inputs }) => {
         state: { app: inputs.app, keys: [], version: SECRETS_VERSION },
       };
     case IP:
+      // The real provider's id is the address itself.
       return {
-        id: `${name}-ip`,
+        id: `address-of-${inputs.type}`,
         state: { ...inputs, region: "global", address: `address-of-${inputs.type}` },
       };
     case VOLUME:

@@ -238,6 +238,8 @@ export function localModeScenarios(chain: StackChain): void {
         `https://${APP}.fly.dev`,
         `https://${DOMAIN}`,
       ]);
+      // Fly's proxy forwards from its internal range, and its last hop is the app's address.
+      expect(config.gateway.trustedProxies).toEqual(["172.16.0.0/12", ...v4, ...v6]);
       expect(machine.state).toBe("started");
     }
   });
