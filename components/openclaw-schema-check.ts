@@ -12,7 +12,7 @@
  * has a default may be left out), and checks `uri` as the gateway does, by parsing it.
  */
 import { readFileSync } from "node:fs";
-import type { ErrorObject, Options } from "ajv";
+import Ajv, { type ErrorObject, type Options } from "ajv";
 import { pruneSchema, type SchemaNode } from "./openclaw-schema-prune";
 import { schemaFile } from "./openclaw-version";
 
@@ -58,11 +58,9 @@ export function checkAgainstSchema(document: unknown, version: string): SchemaCh
   return { errors: [...(validate.errors ?? [])], checked };
 }
 
-let ajv: import("ajv").default | undefined;
+let ajv: Ajv | undefined;
 
-function validator(): import("ajv").default {
-  // Loaded on first use: Ajv's own start-up is some 50 ms.
-  const { default: Ajv } = require("ajv") as typeof import("ajv");
+function validator(): Ajv {
   ajv ??= new Ajv({
     allErrors: true,
     strict: false,
