@@ -112,13 +112,13 @@ describe("a stack whose state holds copied providers", () => {
     }
   });
 
-  it("refreshes with the installed code before anything moved", async () => {
+  it("refreshes with the code its state holds, before anything moved", async () => {
     // Past the certificate's issuance on the emulator's clock: its status is the one drift.
     await fx.control("POST", "/clock", { advance_ms: 3_600_000 });
     const refreshed = await stack.engine().refresh();
     expect(refreshed.error).toBeUndefined();
     // Only an output moved, so each provider's Diff sees nothing for an up to do: every step is
-    // a `same`, as the CLI shows it, and the state holds what the loaded code read.
+    // a `same`, as the CLI shows it, and the state holds what the stored code read.
     expect(changedSteps(refreshed)).toEqual([]);
     const status = certificateStatus(await stack.resources());
     expect(status).toBeDefined();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { resolveGuest, SIZE_PRESETS } from "../../emulator/guest";
 import { REGIONS } from "../../emulator/regions";
 import {
   DEFAULT_HEALTH_CHECK,
@@ -15,7 +16,22 @@ import {
   volumeNameProblem,
 } from "../../rules/fly-names";
 import { FLY_REGIONS, regionProblem } from "../../rules/fly-regions";
-import { cpuCountProblem, memoryProblem, VM_SIZE_PRESETS } from "../../rules/fly-sizes";
+import {
+  cpuCountProblem,
+  memoryProblem,
+  VM_SIZE_NAMES,
+  VM_SIZE_PRESETS,
+} from "../../rules/fly-sizes";
+
+/** Whether the emulator, which models Fly on its own, accepts a machine of this guest. */
+function emulatorAccepts(cpuKind: string, cpus: number, memoryMb: number): boolean {
+  try {
+    resolveGuest(undefined, { cpu_kind: cpuKind, cpus, memory_mb: memoryMb });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe("Fly's regions", () => {
   it("are the 18 of Fly's regions reference", () => {
@@ -107,6 +123,44 @@ describe("Fly's sizes", () => {
     expect(memoryProblem("shared", 2, 1536.5)).toBe(
       "must be a positive whole number of megabytes, got 1536.5",
     );
+  });
+
+  it("are the emulator's: it accepts exactly the guests the rules accept", () => {
+    const disagreements: string[] = [];
+    let accepted = 0;
+    for (const cpuKind of ["shared", "performance"]) {
+      for (let cpus = 1; cpus <= 17; cpus++) {
+        // Just past the kind's per-CPU maximum, in half steps.
+        const beyond = (cpuKind === "shared" ? 2048 : 8192) * cpus + 256;
+        for (let memoryMb = 128; memoryMb <= beyond; memoryMb += 128) {
+          const rules =
+            cpuCountProblem(cpuKind, cpus) === undefined &&
+            memoryProblem(cpuKind as "shared" | "performance", cpus, memoryMb) === undefined;
+          if (rules) accepted += 1;
+          if (rules !== emulatorAccepts(cpuKind, cpus, memoryMb)) {
+            disagreements.push(
+              `${cpuKind} ${cpus}x ${memoryMb} MB: rules ${rules ? "accept" : "refuse"}`,
+            );
+          }
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+    // 5 shared counts and 9 performance counts, each with its own span of 256 MB steps.
+    expect(accepted).toBe(
+      [1, 2, 4, 6, 8].reduce((sum, n) => sum + (2048 * n - 256 * n) / 256 + 1, 0) +
+        [1, 2, 4, 6, 8, 10, 12, 14, 16].reduce(
+          (sum, n) => sum + (8192 * n - 2048 * n) / 256 + 1,
+          0,
+        ),
+    );
+  });
+
+  it("give each named size the guest of the emulator's preset of that name", () => {
+    for (const name of VM_SIZE_NAMES) {
+      const { cpuKind, cpus, memoryMb } = VM_SIZE_PRESETS[name];
+      expect(SIZE_PRESETS[name]).toEqual({ cpu_kind: cpuKind, cpus, memory_mb: memoryMb });
+    }
   });
 
   it("gives every named size memory Fly accepts for it", () => {
