@@ -17,6 +17,7 @@ import { Agent, request } from "undici";
 import { startEmulator } from "../emulator/server";
 import { createFlyClient } from "../providers/fly-client/fly-client";
 import { processState } from "../providers/fly-client/process-state";
+import { DEFAULT_ORG } from "../rules/deployment-defaults";
 
 /** One path's figures for one round. */
 export interface BenchResult {
@@ -118,7 +119,7 @@ export async function benchClient(options: {
   const rawAgent = new Agent();
   try {
     const client = createFlyClient({ baseUrl: emulator.url, token: emulator.token, pacing: false });
-    await client.apps.create({ name: "bench", org_slug: "personal" });
+    await client.apps.create({ name: "bench", org_slug: DEFAULT_ORG });
     const machine = await client.machines.create(
       "bench",
       { config: { image: "ghcr.io/openclaw/openclaw:bench" }, region: "iad" },

@@ -1,6 +1,7 @@
 /**
- * Each fact is written once. The program's source (everything but tests, the emulator, which
- * models Fly on its own, and the test equipment) is parsed with TypeScript's own parser, and:
+ * Each fact is written once. The program's source and the scripts that drive it (everything but
+ * tests, the emulator, which models Fly on its own, and the offline engine, which models Pulumi)
+ * are parsed with TypeScript's own parser, and:
  * - every list of three or more literal values, and every object of two or more literal-valued
  *   properties, is a table: no table may stand in two places;
  * - each of the facts below, as a whole literal, stands only in the file that owns it;
@@ -12,7 +13,7 @@ import * as ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = join(__dirname, "..", "..");
-const SOURCE_DIRS = ["components", "providers", "rules", "stack-config"];
+const SOURCE_DIRS = ["components", "providers", "rules", "scripts", "stack-config"];
 
 /** Facts and the one file each may be written in (as a whole string or number literal). */
 const FACTS: readonly [value: string | number, home: string][] = [
