@@ -40,7 +40,8 @@ export type FlyErrorKind =
   | "client.invalid_response" // an answer whose body does not match its schema
   | "client.lease_held" // gave up waiting for a lease someone else holds
   | "client.wait_timeout" // a machine did not reach a state, or health, in time
-  | "client.machine_failed"; // a machine stopped, failed or exited while being waited for
+  | "client.machine_failed" // a machine stopped, failed or exited while being waited for
+  | "client.api_unanswered"; // a wait's polls went unanswered by the API until its deadline
 
 /** The request a failure belongs to, as far as classification needs it. */
 export interface ClassifiedRequest {

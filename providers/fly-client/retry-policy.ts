@@ -76,6 +76,21 @@ const TRANSIENT_KINDS: readonly FlyErrorKind[] = [
   ...AMBIGUOUS_KINDS.filter((kind) => kind !== "fly.server_error"),
 ];
 
+/**
+ * Failures that say nothing about what was asked after: Fly, or the way to it, gave no answer to
+ * it (408, 429, any 5xx, any connection failure). A wait reads them as "no answer yet".
+ */
+const UNANSWERED_KINDS: readonly FlyErrorKind[] = [
+  ...TRANSIENT_KINDS.filter((kind) => kind !== "fly.insufficient_capacity"),
+  "fly.server_error",
+  "net.failed",
+];
+
+/** Whether `e` is the API's silence rather than an answer about the thing asked after. */
+export function isUnanswered(e: unknown): boolean {
+  return hasKind(e, ...UNANSWERED_KINDS);
+}
+
 /** Whether repeating an idempotent request after `e` may succeed. */
 export function isRetryable(e: unknown): boolean {
   return hasKind(e, ...TRANSIENT_KINDS);

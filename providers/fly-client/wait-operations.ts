@@ -9,6 +9,7 @@
  */
 import { clientError, hasKind, isNotFound } from "./fly-api-error";
 import type { FlyApiError } from "./fly-api-error";
+import { apiSilence, SILENT_RETRY_MS } from "./api-silence";
 import { getMachine } from "./machine-lookup";
 import { waitSchemas } from "./machine-schemas";
 import type { Machine, MachineCheckStatus, MachineEvent, WaitResult } from "./machine-schemas";
@@ -100,9 +101,11 @@ export function waitOperations(
       const target = options.version
         ? `${options.state} (version ${options.version})`
         : options.state;
+      const silence = apiSilence(app, id, `waiting for ${target}`, options.onProgress);
       for (;;) {
         const remainingMs = startedMs + options.timeoutMs - clock.now();
         if (remainingMs <= 0) {
+          silence.throwIfUnanswered(options.timeoutMs);
           const machine = await getMachine(app, id, options).catch(() => undefined);
           const now = machine ? `; it is ${machine.state}` : "";
           throw waitTimeout(
@@ -119,9 +122,14 @@ export function waitOperations(
           if (options.state === "destroyed" && isNotFound(error)) {
             return { ok: true, state: "destroyed" };
           }
-          if (!hasKind(error, "fly.request_timeout")) throw error;
-          const elapsedS = Math.round((clock.now() - startedMs) / 1000);
-          options.onProgress?.(`machine ${id}: waiting for ${target} (${elapsedS}s)`);
+          if (hasKind(error, "fly.request_timeout")) {
+            silence.answered();
+            const elapsedS = Math.round((clock.now() - startedMs) / 1000);
+            options.onProgress?.(`machine ${id}: waiting for ${target} (${elapsedS}s)`);
+            continue;
+          }
+          silence.heard(error);
+          await clock.sleep(SILENT_RETRY_MS, options.signal);
         }
       }
     },
@@ -129,11 +137,23 @@ export function waitOperations(
     async waitForChecks(app, id, options) {
       const startedMs = clock.now();
       const pollMs = options.pollMs ?? 1000;
+      const silence = apiSilence(app, id, "waiting for its checks", options.onProgress);
       let lastReport = "";
       // A stopped machine may no longer report checks; the last results seen explain why it died.
       let lastChecks: MachineCheckStatus[] = [];
       for (;;) {
-        const machine = await getMachine(app, id, options);
+        const timeUp = () => clock.now() + pollMs - startedMs > options.timeoutMs;
+        let machine: Machine;
+        try {
+          machine = await getMachine(app, id, options);
+          silence.answered();
+        } catch (error) {
+          // Only the machine's own state and checks decide its health: the API's silence does not.
+          silence.heard(error);
+          if (timeUp()) silence.throwIfUnanswered(options.timeoutMs);
+          await clock.sleep(pollMs, options.signal);
+          continue;
+        }
         const version = machine.instance_id ?? machine.version;
         const sameVersion = options.version === undefined || version === options.version;
         const checks = machine.checks ?? [];
@@ -159,7 +179,7 @@ export function waitOperations(
           : `machine ${id}: waiting for version ${options.version} (now ${version})`;
         if (report !== lastReport) options.onProgress?.(report);
         lastReport = report;
-        if (clock.now() + pollMs - startedMs > options.timeoutMs) {
+        if (timeUp()) {
           const detail = `not healthy within ${options.timeoutMs} ms (${machine.state}); ${describeChecks(checks)}`;
           throw waitTimeout(app, id, detail);
         }

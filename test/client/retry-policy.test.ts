@@ -9,6 +9,7 @@ import {
   isAmbiguousFailure,
   isNotProcessed,
   isRetryable,
+  isUnanswered,
   nextRetryDelayMs,
   parseRetryAfterMs,
   resolveRetryOptions,
@@ -52,6 +53,33 @@ describe("which failures are retried", () => {
     ["EHOSTUNREACH", false],
   ])("an idempotent request failing with connection code %s is retried: %s", (code, expected) => {
     expect(isRetryable(connectionFailure(code))).toBe(expected);
+  });
+
+  it.each([
+    [408, true],
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [409, false],
+    [412, false],
+  ])("a wait reads %i as the API's silence: %s", (status, expected) => {
+    expect(isUnanswered(httpError(status))).toBe(expected);
+  });
+
+  it("reads every connection failure, but no capacity refusal or verdict of its own, as silence", () => {
+    for (const code of ["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"]) {
+      expect([code, isUnanswered(connectionFailure(code))]).toEqual([code, true]);
+    }
+    const capacity = httpError(503, { error: "no capacity", status: "insufficient_capacity" });
+    expect(isUnanswered(capacity)).toBe(false);
+    const about = { method: "GET", path: "/v1/apps/a/machines/m" };
+    expect(isUnanswered(clientError("client.wait_timeout", "gave up", about))).toBe(false);
   });
 
   it("never retries what the client itself gave up on", () => {

@@ -208,6 +208,61 @@ describe("waitForChecks", () => {
     ]);
   });
 
+  it("reads a burst of 429s, 5xx and resets as no answer yet, not as the machine's health", async () => {
+    const passing = [{ name: "http", status: "passing", output: "OK" }];
+    // A poll is up to four attempts, a plain 500 ends one at once: three polls meet only the
+    // API's silence (429, 503, reset, 502; then 500; then 504, 408, 503) before the answer.
+    server.on(
+      "GET /v1/apps/h10/machines/m1",
+      { status: 429, json: { error: "rate limit exceeded" }, headers: { "retry-after": "0" } },
+      { status: 503, json: { error: "service unavailable" } },
+      { reset: true },
+      { status: 502, json: { error: "bad gateway" } },
+      { status: 500, json: { error: "internal error" } },
+      { status: 504, json: { error: "gateway timeout" } },
+      { status: 408, json: { error: "request timeout" } },
+      { status: 503, json: { error: "service unavailable" } },
+      { json: machineBody({ id: "m1", checks: passing }) },
+    );
+    const progress: string[] = [];
+    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h10", "m1", {
+      timeoutMs: 10_000,
+      pollMs: 5,
+      onProgress: (line) => progress.push(line),
+    });
+    expect(machine.checks).toEqual(passing);
+    expect(server.requestsTo("GET /v1/apps/h10/machines/m1")).toHaveLength(9);
+    expect(progress).toEqual([
+      "machine m1: the Fly API did not answer (502 bad gateway from GET /v1/apps/h10/machines/m1); still waiting for its checks",
+    ]);
+  });
+
+  it("says the API, not the machine, failed when the API stays silent until the deadline", async () => {
+    server.on("GET /v1/apps/h11/machines/m1", {
+      status: 503,
+      json: { error: "service unavailable" },
+    });
+    const error = await testClient(server.url, dispatcher)
+      .machines.waitForChecks("h11", "m1", { timeoutMs: 60, pollMs: 10 })
+      .catch((e: unknown) => e);
+    expect(isFlyApiError(error) && [error.kind, error.status, error.message]).toEqual([
+      "client.api_unanswered",
+      503,
+      "machine m1 in app h11: the Fly API did not answer while waiting for its checks until the " +
+        "60 ms wait ran out (last: 503 service unavailable from GET /v1/apps/h11/machines/m1); " +
+        "the machine's own state and checks are unknown, not failing",
+    ]);
+  });
+
+  it("still fails at once on an answer about the machine, such as 404", async () => {
+    server.on("GET /v1/apps/h12/machines/m1", { status: 404, json: { error: "not found" } });
+    const error = await testClient(server.url, dispatcher)
+      .machines.waitForChecks("h12", "m1", { timeoutMs: 60_000, pollMs: 5 })
+      .catch((e: unknown) => e);
+    expect(isFlyApiError(error) && [error.kind, error.status]).toEqual(["fly.not_found", 404]);
+    expect(server.requestsTo("GET /v1/apps/h12/machines/m1")).toHaveLength(1);
+  });
+
   it("stops polling as soon as the caller aborts", async () => {
     server.on("GET /v1/apps/h9/machines/m1", { json: machineBody({ id: "m1" }) });
     const controller = new AbortController();

@@ -114,6 +114,46 @@ describe("waitForState", () => {
     });
   });
 
+  it("reads 5xx and resets on /wait as no answer yet and keeps waiting", async () => {
+    // Four attempts per call: the first call meets only 5xx and a reset.
+    server.on(
+      "GET /v1/apps/w7/machines/m1/wait",
+      { status: 503, json: { error: "service unavailable" } },
+      { reset: true },
+      { status: 502, json: { error: "bad gateway" } },
+      { status: 500, json: { error: "internal error" } },
+      { json: { ok: true, state: "started", version: V2 } },
+    );
+    const progress: string[] = [];
+    const result = await testClient(server.url, dispatcher).machines.waitForState("w7", "m1", {
+      state: "started",
+      version: V2,
+      timeoutMs: 150_000,
+      onProgress: (line) => progress.push(line),
+    });
+    expect(result).toEqual({ ok: true, state: "started", version: V2 });
+    expect(server.requestsTo("GET /v1/apps/w7/machines/m1/wait")).toHaveLength(5);
+    expect(progress).toEqual([
+      `machine m1: the Fly API did not answer (500 internal error from GET /v1/apps/w7/machines/m1/wait); still waiting for started (version ${V2})`,
+    ]);
+  });
+
+  it("says the API did not answer when /wait stays silent until the deadline", async () => {
+    server.on("GET /v1/apps/w8/machines/m1/wait", {
+      status: 503,
+      json: { error: "service unavailable" },
+    });
+    const error = await testClient(server.url, dispatcher)
+      .machines.waitForState("w8", "m1", { state: "started", timeoutMs: 100 })
+      .catch((e: unknown) => e);
+    expect(isFlyApiError(error) && [error.kind, error.message]).toEqual([
+      "client.api_unanswered",
+      "machine m1 in app w8: the Fly API did not answer while waiting for started until the " +
+        "100 ms wait ran out (last: 503 service unavailable from GET /v1/apps/w8/machines/m1/wait); " +
+        "the machine's own state and checks are unknown, not failing",
+    ]);
+  });
+
   it("stops waiting as soon as the caller aborts", async () => {
     const controller = new AbortController();
     // The caller gives up while the server holds the long poll.
