@@ -12,6 +12,7 @@ import type {
   MachineOperations,
   WaitOperations,
 } from "../fly-client/fly-client";
+import { hasKind } from "../fly-client/fly-api-error";
 import { toApiConfig } from "./machine-api-config";
 import { MANAGED_MARKER_KEY } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
@@ -166,6 +167,16 @@ export async function rollOut(
         await bootIfStopped(ctx, target, version, nonce);
         return await waitUntilHealthy(ctx, target, version, next.spec);
       } catch (failure) {
+        if (hasKind(failure, "client.api_unanswered")) {
+          // Nothing says the new version is unhealthy: the next up reads the machine and finishes
+          // the update, or rolls it back, from what it finds.
+          throw new Error(
+            `${where}: the update to version ${version} was sent, but its health could not be ` +
+              `read: ${describeError(failure)}; nothing was rolled back, and the next up ` +
+              "checks the machine again",
+            { cause: failure },
+          );
+        }
         const what = `the update to version ${version} failed: ${describeError(failure)}`;
         progress(`version ${version} failed; rolling back to the previous configuration`);
         let restored: string;
