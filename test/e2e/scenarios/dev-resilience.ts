@@ -157,6 +157,46 @@ export function devResilienceScenarios(chain: StackChain): void {
     expect(ipsOf(stack.emulator, APP)).toHaveLength(2);
   });
 
+  it("health polls that meet a burst of 429s, 5xx and resets keep waiting: nothing is rolled back", async () => {
+    const { stack } = chain;
+    const emulator = stack.emulator.emulator;
+    // The canary's first /wait call meets four failures in a row (all its attempts) and the next
+    // call two more; its first checks poll meets four, the next a plain 500. Each used to end the
+    // health wait, and the update was rolled back as unhealthy.
+    const burst = [
+      { kind: "503", route: "GET /v1/apps/*/machines/*/wait", count: 1 },
+      { kind: "reset", route: "GET /v1/apps/*/machines/*/wait", count: 1 },
+      { kind: "502", route: "GET /v1/apps/*/machines/*/wait", count: 1 },
+      { kind: "504", route: "GET /v1/apps/*/machines/*/wait", count: 1 },
+      { kind: "429", route: "GET /v1/apps/*/machines/*/wait", count: 1 },
+      { kind: "503", route: "GET /v1/apps/*/machines/*/wait", count: 1 },
+      { kind: "503", route: "GET /v1/apps/*/machines/*", count: 1 },
+      { kind: "429", route: "GET /v1/apps/*/machines/*", count: 1 },
+      { kind: "reset", route: "GET /v1/apps/*/machines/*", count: 1 },
+      { kind: "502", route: "GET /v1/apps/*/machines/*", count: 1 },
+      { kind: "500", route: "GET /v1/apps/*/machines/*", count: 1 },
+    ];
+    for (const fault of burst) emulator.faults.add(fault);
+    const mark = logMark(stack.emulator);
+    stack.config.memoryMb = "1024";
+    const result = await stack.up();
+    expect(result.error).toBeUndefined();
+    expect(result.summary).toEqual({ create: 0, update: 3, replace: 0, delete: 0, same: 10 });
+    expect(emulator.faults.transport).toEqual([]);
+    const met = requestsSince(stack.emulator, mark).filter((e) => e.fault !== undefined);
+    expect(met).toHaveLength(burst.length);
+    for (const machine of liveMachines(stack.emulator, APP)) {
+      expect([machine.region, machine.state, machine.config.guest]).toEqual([
+        machine.region,
+        "started",
+        { cpu_kind: "shared", cpus: 1, memory_mb: 1024 },
+      ]);
+    }
+    const messages = result.logs.map((entry) => entry.message);
+    expect(messages.filter((m) => m.includes("the Fly API did not answer"))).toHaveLength(2);
+    expect(messages.filter((m) => m.includes("rolling back"))).toEqual([]);
+  });
+
   it("no secret value appears in the state, any log line, or the emulator's world", async () => {
     const { stack } = chain;
     const secrets = {
