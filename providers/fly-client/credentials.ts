@@ -18,11 +18,25 @@ export function authorizationHeader(token: string): string {
   return `Bearer ${trimmed}`;
 }
 
-/** The reason `url` cannot be the Machines API base URL, or undefined when it can. */
+/**
+ * The reason `url` cannot be the Machines API base URL, or undefined when it can. The reason
+ * never quotes `url`: a token pasted under the wrong key would be printed with it.
+ */
 export function baseUrlProblem(url: string): string | undefined {
-  return /^https?:\/\/[^/]/.test(url.trim())
-    ? undefined
-    : `must be an http(s) URL such as ${DEFAULT_FLY_API_URL}, got ${JSON.stringify(url)}`;
+  const text = url.trim();
+  if (!/^https?:\/\/[^/]/.test(text)) {
+    return `must be an http(s) URL such as ${DEFAULT_FLY_API_URL} (the value is not shown: it may be a credential)`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    return `must be a valid http(s) URL such as ${DEFAULT_FLY_API_URL} (the value is not shown: it may be a credential)`;
+  }
+  if (parsed.username !== "" || parsed.password !== "") {
+    return "must not carry credentials (user:password@); the Fly token belongs in the secret flyApiToken or FLY_API_TOKEN";
+  }
+  return undefined;
 }
 
 /**

@@ -68,7 +68,7 @@ describe("every factory", () => {
 
   it.each(FACTORIES)("%s refuses a base URL that is not http(s)", (_name, factory) => {
     expect(() => factory({ baseUrl: "ftp://api.machines.dev", token: TEST_TOKEN })).toThrow(
-      'The Machines API base URL must be an http(s) URL such as https://api.machines.dev, got "ftp://api.machines.dev"',
+      "The Machines API base URL must be an http(s) URL such as https://api.machines.dev (the value is not shown: it may be a credential)",
     );
   });
 });

@@ -78,7 +78,7 @@ describe("resolveFlyCredentials", () => {
     process.env.FLY_API_TOKEN = "t";
     process.env.FLY_API_URL = "api.machines.dev";
     expect(() => resolveFlyCredentials()).toThrow(
-      'The Machines API base URL must be an http(s) URL such as https://api.machines.dev, got "api.machines.dev"',
+      "The Machines API base URL must be an http(s) URL such as https://api.machines.dev (the value is not shown: it may be a credential)",
     );
   });
 });
