@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../components/validation";
 import { readStackFile } from "../../engine/stack-files";
+import { CONFIG_KEYS } from "../../stack-config/configuration-table";
 import { readGatewayStackConfig } from "../../stack-config/stack-config-reader";
 
 const ROOT = join(__dirname, "..", "..");
@@ -15,10 +16,17 @@ const KNOWN_KEYS =
   "flyApiToken, flyApiUrl, providerTuning";
 const MINIMAL = { "openclaw-fly:appName": "my-claw", "openclaw-fly:regions": '["iad"]' };
 
-/** Every problem the reader reports for `values` (of the project openclaw-fly), none if it reads them. */
-function stackConfigProblems(values: Record<string, string>): readonly string[] {
+/**
+ * Every problem the reader reports for `values` (of the project openclaw-fly), none if it reads
+ * them. The secret keys are taken as set with `--secret` unless `isSecret` says otherwise.
+ */
+function stackConfigProblems(
+  values: Record<string, string>,
+  isSecret: (key: string) => boolean = (key) =>
+    CONFIG_KEYS[key.replace(/^openclaw-fly:/, "")]?.secret === true,
+): readonly string[] {
   try {
-    readGatewayStackConfig(values, "openclaw-fly");
+    readGatewayStackConfig(values, "openclaw-fly", isSecret);
     return [];
   } catch (error) {
     if (error instanceof ValidationError) return error.problems;
@@ -168,8 +176,16 @@ describe("the stack config's problems", () => {
       "a Fly API URL that is not http(s)",
       { "openclaw-fly:flyApiUrl": "api.machines.dev" },
       [
-        "openclaw-fly:flyApiUrl: must be an http(s) URL such as https://api.machines.dev, " +
-          'got "api.machines.dev"',
+        "openclaw-fly:flyApiUrl: must be an http(s) URL such as https://api.machines.dev " +
+          "(the value is not shown: it may be a credential)",
+      ],
+    ],
+    [
+      "a Fly API URL that carries credentials",
+      { "openclaw-fly:flyApiUrl": "https://me:fo1_secret-password@api.machines.dev" },
+      [
+        "openclaw-fly:flyApiUrl: must not carry credentials (user:password@); the Fly token " +
+          "belongs in the secret flyApiToken or FLY_API_TOKEN",
       ],
     ],
     [
@@ -230,6 +246,52 @@ describe("the stack config's problems", () => {
       "openclaw-fly:appName: is required",
       "openclaw-fly:regions: is required",
     ]);
+  });
+
+  it("refuses each secret key given in plain text, with the command that sets it encrypted", () => {
+    const values = {
+      ...MINIMAL,
+      "openclaw-fly:gatewayToken": "0123456789abcdef0123456789abcdef",
+      "openclaw-fly:providerKeys": '{"ANTHROPIC_API_KEY":"sk-ant-plain-1"}',
+      "openclaw-fly:channelTokens": '{"TELEGRAM_BOT_TOKEN":"123:plain"}',
+      "openclaw-fly:flyApiToken": "fo1_plain-token-value",
+    };
+    const problems = stackConfigProblems(values, () => false);
+    expect(problems).toEqual(
+      [
+        ["gatewayToken", "<value>"],
+        ["providerKeys", "'<json>'"],
+        ["channelTokens", "'<json>'"],
+        ["flyApiToken", "<value>"],
+      ].map(
+        ([key, value]) =>
+          `openclaw-fly:${key}: is a secret but was set in plain text; set it encrypted with ` +
+          `\`pulumi config set --secret openclaw-fly:${key} ${value}\``,
+      ),
+    );
+    expect(stackConfigProblems(values, (key) => key !== "openclaw-fly:providerKeys")).toEqual([
+      problems[1],
+    ]);
+  });
+
+  it("never quotes a secret value given under a plain key, nor the environment's Fly token", () => {
+    const token = "fo1_env-token-0123456789";
+    const previous = process.env.FLY_API_TOKEN;
+    process.env.FLY_API_TOKEN = token;
+    try {
+      const problems = stackConfigProblems({
+        ...MINIMAL,
+        "openclaw-fly:flyApiToken": "fo1_config-token-987654",
+        "openclaw-fly:appName": "fo1_config-token-987654",
+        "openclaw-fly:org": token,
+      });
+      expect(problems.join("\n")).not.toMatch(/fo1_/);
+      expect(problems.every((line) => /^openclaw-fly:(appName|org)\b/.test(line))).toBe(true);
+      expect(problems.some((line) => line.includes("[secret]"))).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.FLY_API_TOKEN;
+      else process.env.FLY_API_TOKEN = previous;
+    }
   });
 
   it("ignores keys of other namespaces", () => {

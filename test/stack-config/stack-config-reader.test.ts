@@ -83,7 +83,12 @@ describe("readGatewayStackConfig", () => {
         "openclaw-fly:channelTokens": '{"TELEGRAM_BOT_TOKEN":"123:abc"}',
         "openclaw-fly:flyApiToken": "fly-token",
       },
-      ["openclaw-fly:gatewayToken", "openclaw-fly:providerKeys", "openclaw-fly:channelTokens"],
+      [
+        "openclaw-fly:gatewayToken",
+        "openclaw-fly:providerKeys",
+        "openclaw-fly:channelTokens",
+        "openclaw-fly:flyApiToken",
+      ],
     );
     const args = readProgramConfig();
     expect(await unwrap(args.flyApiToken as pulumi.Output<string>)).toEqual({
