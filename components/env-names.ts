@@ -14,6 +14,12 @@ import { formatPath, isPlainRecord } from "./validation";
  */
 export const SECRET_ENV_NAME_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
+/**
+ * Plain env names that look like credentials: their value would sit in the machine config, the
+ * Pulumi state and every preview in plain text. They belong in `providerKeys` or `channelTokens`.
+ */
+export const CREDENTIAL_NAME_PATTERN = /(^|_)(API_KEY|TOKEN|SECRET|PASSWORD)$/;
+
 /** The user-supplied groups of environment variables, by argument name. */
 export interface EnvGroups {
   extraEnv?: unknown;
@@ -48,6 +54,12 @@ export function envNameProblems(groups: EnvGroups): string[] {
         );
       } else if (Object.hasOwn(RESERVED_ENV_REASONS, name)) {
         problems.push(`${where}: reserved (${RESERVED_ENV_REASONS[name]})`);
+      } else if (!secret && CREDENTIAL_NAME_PATTERN.test(name.toUpperCase())) {
+        problems.push(
+          `${where}: looks like a credential (a name ending in _API_KEY, _TOKEN, _SECRET or ` +
+            "_PASSWORD), and extraEnv is plain text in the machine config and the state; " +
+            "give it as a secret in providerKeys (model-provider keys) or channelTokens (channel tokens)",
+        );
       }
       const earlier = seenIn.get(name);
       if (earlier !== undefined) {

@@ -375,9 +375,20 @@ describe("validateGatewayArgs rules", () => {
     ],
     [
       "plain env shadowing a secret",
-      { extraEnv: { OPENAI_API_KEY: "x" }, providerKeys: { OPENAI_API_KEY: "sk-1" } },
-      ["providerKeys.OPENAI_API_KEY: also given in extraEnv; each name may have only one value"],
+      { extraEnv: { OPENAI_BASE_URL: "x" }, providerKeys: { OPENAI_BASE_URL: "sk-1" } },
+      ["providerKeys.OPENAI_BASE_URL: also given in extraEnv; each name may have only one value"],
     ],
+    ...["OPENAI_API_KEY", "SLACK_BOT_TOKEN", "WEBHOOK_SECRET", "DB_PASSWORD", "api_key"].map(
+      (name): [string, Record<string, unknown>, string[]] => [
+        `a credential-like extraEnv name (${name})`,
+        { extraEnv: { [name]: "x" } },
+        [
+          `extraEnv.${name}: looks like a credential (a name ending in _API_KEY, _TOKEN, _SECRET ` +
+            "or _PASSWORD), and extraEnv is plain text in the machine config and the state; give " +
+            "it as a secret in providerKeys (model-provider keys) or channelTokens (channel tokens)",
+        ],
+      ],
+    ),
     [
       "empty provider key",
       { providerKeys: { OPENAI_API_KEY: "" } },
