@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { useStack } from "./support/chain";
+import { configRefusalScenarios } from "./scenarios/config-refusals";
 import { demoScenarios } from "./scenarios/demo-run";
 import { devResilienceScenarios } from "./scenarios/dev-resilience";
 import { localDriftScenarios } from "./scenarios/local-drift";
@@ -61,6 +62,11 @@ describe(
 describe("dev: a first machine that never turns healthy, destroyed at once", CHAIN, () => {
   const chain = useStack({ stack: "dev", token: "stack-config" });
   describe("its life", { concurrent: false }, () => unhealthyDestroyScenarios(chain));
+});
+
+describe("dev: config that would leak a secret, refused before anything reaches Fly", CHAIN, () => {
+  const chain = useStack({ stack: "dev", token: "environment" });
+  describe("its life", { concurrent: false }, () => configRefusalScenarios(chain));
 });
 
 describe("npm run demo", CHAIN, () => {
