@@ -26,8 +26,8 @@ export interface ApiSilence {
 }
 
 /**
- * A fresh account for one wait. A closure, not a class: Pulumi's closure serializer copies a
- * class's constructor but drops its field initializers, and the providers run serialized.
+ * A fresh account for one wait, kept in a closure: no field initializers, which Pulumi's closure
+ * serializer (for programs that still serialize providers) would drop.
  *
  * @param doing what the wait waits for (`waiting for its checks`), for progress lines
  * @param onProgress the wait's progress receiver
