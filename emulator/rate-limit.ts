@@ -32,6 +32,18 @@ export class RateLimiter {
    * until a token is free (the value of the `Retry-After` header on the 429).
    */
   take(action: string, scope: string, nowMs: number): number {
+    return this.takeToken(action, scope, nowMs).retryAfterSeconds;
+  }
+
+  /**
+   * {@link take}, also saying how many tokens the bucket held when the request arrived (before
+   * taking one): the headroom a client's pacing left, which the request log records.
+   */
+  takeToken(
+    action: string,
+    scope: string,
+    nowMs: number,
+  ): { retryAfterSeconds: number; tokensBefore: number } {
     const limit = this.limits.actions[action] ?? this.limits.default;
     const key = `${action}\u0000${scope}`;
     const bucket = this.buckets.get(key) ?? { tokens: limit.burst, updatedMs: nowMs };
@@ -39,11 +51,13 @@ export class RateLimiter {
     bucket.tokens = Math.min(limit.burst, bucket.tokens + elapsed * limit.ratePerSecond);
     bucket.updatedMs = nowMs;
     this.buckets.set(key, bucket);
+    const tokensBefore = bucket.tokens;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return 0;
+      return { retryAfterSeconds: 0, tokensBefore };
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit.ratePerSecond));
+    const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / limit.ratePerSecond));
+    return { retryAfterSeconds, tokensBefore };
   }
 
   /** Forgets every bucket. */

@@ -10,6 +10,12 @@ export interface RequestLogEntry {
   status: number;
   duration_ms: number;
   request_id: string;
+  /**
+   * Tokens Fly's rate-limit bucket for the request's action and scope held when it arrived, when
+   * limits are on and the route has one: below 1 means 429, so the least value a client's
+   * requests saw is how much room its pacing left.
+   */
+  rate_tokens?: number;
   /** The injected fault that answered it, if any. */
   fault?: string;
 }

@@ -104,6 +104,7 @@ async function handle(
   const requestId = `${ulid(started)}-iad`;
   res.setHeader("fly-request-id", requestId);
   const route = "route" in match ? match.route : undefined;
+  let rateTokens: number | undefined;
   const finish = (reply: Reply, fault?: TransportFault) => {
     emulator.log.record({
       time: started,
@@ -113,6 +114,7 @@ async function handle(
       status: reply.status,
       duration_ms: emulator.now() - started,
       request_id: requestId,
+      ...(rateTokens !== undefined ? { rate_tokens: Math.round(rateTokens * 1000) / 1000 } : {}),
       ...(fault ? { fault: fault.kind } : {}),
     });
   };
@@ -150,7 +152,9 @@ async function handle(
   const limit = match.route.rateLimit;
   if (limit && emulator.settings.rateLimit) {
     const scope = limit.scopeParam ? (match.params[limit.scopeParam] ?? "") : "";
-    const retryAfter = emulator.limiter.take(limit.action, scope, emulator.now());
+    const taken = emulator.limiter.takeToken(limit.action, scope, emulator.now());
+    const retryAfter = taken.retryAfterSeconds;
+    rateTokens = taken.tokensBefore;
     if (retryAfter > 0) {
       const reply: Reply = {
         status: 429,

@@ -97,7 +97,7 @@ async function main(): Promise<number> {
       projectDir,
       timings,
       rateLimit: true,
-      pollIntervalMs: DEFAULT_TUNING.pollIntervalMs,
+      pollIntervalMs: DEFAULT_TUNING.checkPollMs,
     };
     for (const count of counts) {
       say(`prod stack in ${count} region${count === 1 ? "" : "s"}`);
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
     load: { start: loadAtStart, end: loadNow() },
     timings,
     rateLimit: true,
-    pollIntervalMs: DEFAULT_TUNING.pollIntervalMs,
+    pollIntervalMs: DEFAULT_TUNING.checkPollMs,
     startup,
     regionSets,
     client,

@@ -18,7 +18,7 @@ export interface MinimumInput {
   readonly regions: number;
   /** IP addresses the stack allocates. */
   readonly ipAddresses: number;
-  /** The providers' pause between health polls (`pollIntervalMs`). */
+  /** The providers' pause between health polls (`checkPollMs`). */
   readonly pollIntervalMs: number;
 }
 

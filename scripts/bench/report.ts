@@ -57,8 +57,7 @@ export function machineInfo(): MachineInfo {
 
 /** Assembles the report and checks the targets. */
 export function buildReport(parts: Omit<BenchReport, "targets">): BenchReport {
-  const results = parts.regionSets.flatMap((set) => set.scenarios);
-  return { ...parts, targets: checkTargets(results) };
+  return { ...parts, targets: checkTargets(parts.regionSets, parts.startup.minMs) };
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
@@ -80,6 +79,11 @@ export function formatReport(report: BenchReport): string {
     ...scenarioTable(report.regionSets.flatMap((set) => set.scenarios)),
     "",
     ...phaseTable(report.regionSets.flatMap((set) => set.scenarios)),
+    "",
+    ...waitTable(report.regionSets.flatMap((set) => set.scenarios)),
+    "",
+    ...manualTable(report.regionSets),
+    ...memoryTable(report.regionSets.flatMap((set) => set.scenarios)),
     "",
     ...routeTables(report.regionSets),
     ...stateTable(report.regionSets),
@@ -133,6 +137,66 @@ function phaseTable(results: readonly ScenarioResult[]): string[] {
           `${seconds(engineCpuMs)} |`
         );
       }),
+  ];
+}
+
+/** What the resource steps waited for: Fly's boots and checks, pacing, rate-limit headroom. */
+function waitTable(results: readonly ScenarioResult[]): string[] {
+  return [
+    "What the resource steps waited for: machines booting and passing checks (wall time with at",
+    "least one machine waited for), requests held back by the client's pacing (count, sum of holds,",
+    "longest), and the fewest tokens Fly's rate-limit buckets held when a request arrived:",
+    "",
+    "| scenario | regions | resource steps s | machine waits s | pacing holds | held s | longest s | least tokens | on |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...results
+      .filter((r) => r.ok)
+      .map(({ scenario, regions, phases, breakdown: b }) => {
+        const least = b.leastRateTokens === undefined ? "" : b.leastRateTokens.toFixed(2);
+        return (
+          `| ${scenario} | ${regions} | ${seconds(phases.resourcesMs)} | ` +
+          `${seconds(b.machineWaitsMs)} | ${b.pacingHolds} | ${seconds(b.pacingHeldMs)} | ` +
+          `${seconds(b.longestHoldMs)} | ${least} | ${b.leastRateTokensRoute ?? ""} |`
+        );
+      }),
+  ];
+}
+
+/** Our fresh up beside the same deployment by hand, where the baseline ran. */
+function manualTable(sets: readonly RegionSetResult[]): string[] {
+  const rows = sets.flatMap((set) => {
+    const fresh = set.scenarios.find((r) => r.scenario === "fresh-up" && r.ok);
+    if (set.manual === undefined || fresh === undefined) return [];
+    return [
+      `| ${set.regions} | ${seconds(fresh.wallMs)} | ${seconds(fresh.phases.resourcesMs)} | ` +
+        `${seconds(set.manual.wallMs)} | ${(fresh.wallMs / set.manual.wallMs).toFixed(2)} | ` +
+        `${fresh.calls.total} | ${set.manual.calls} |`,
+    ];
+  });
+  if (rows.length === 0) return [];
+  return [
+    "The fresh up beside the deployment guide's steps by hand (sequential API calls, each machine",
+    "waited for until healthy, checks read once a second; no engine):",
+    "",
+    "| regions | fresh up s | of which resource steps s | by hand s | fresh up/by hand | calls | by hand calls |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows,
+    "",
+  ];
+}
+
+/** Peak resident memory per process and operation. */
+function memoryTable(results: readonly ScenarioResult[]): string[] {
+  return [
+    "Peak resident memory (MiB): the engine (the bench's process, cumulative), the program, the",
+    "provider host:",
+    "",
+    "| scenario | regions | engine | program | provider host |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...results.map(
+      ({ scenario, regions, memory: m }) =>
+        `| ${scenario} | ${regions} | ${m.engineMb} | ${m.programMb} | ${m.providerHostMb} |`,
+    ),
   ];
 }
 

@@ -12,10 +12,16 @@ import { BENCH_REGIONS, BenchStack, createEmptyProject } from "./bench-stack";
 import { criticalPath } from "./critical-path";
 import type { ApiTimings, BoundInput, BoundScenario } from "./critical-path";
 import type { EmulatorProcess } from "./emulator-process";
+import { runManualBaseline } from "./manual-baseline";
+import type { ManualBaselineResult } from "./manual-baseline";
+import { watchMemory } from "./memory-peaks";
+import type { MemoryPeaks } from "./memory-peaks";
 import { operationPhases, registrationSpanMs } from "./phases";
 import type { Phases } from "./phases";
 import { measureStateFile } from "./state-size";
 import type { StateSize } from "./state-size";
+import { timeBreakdown } from "./time-breakdown";
+import type { TimeBreakdown } from "./time-breakdown";
 
 /** What the bench holds fixed across scenarios. */
 export interface BenchSettings {
@@ -38,6 +44,10 @@ export interface ScenarioResult {
   readonly phases: Phases;
   /** CPU time the engine itself spent (the bench's process). */
   readonly engineCpuMs: number;
+  /** Machine waits, pacing holds and rate-limit headroom during the resource steps. */
+  readonly breakdown: TimeBreakdown;
+  /** Peak resident memory of the engine, the program and the provider host. */
+  readonly memory: MemoryPeaks;
   /** The critical path after the start-up (see `critical-path.ts`). */
   readonly pathMs: number;
   /**
@@ -74,10 +84,16 @@ export interface RegionSetResult {
   readonly scenarios: readonly ScenarioResult[];
   readonly state: StateSize | undefined;
   readonly preview: PreviewResult | undefined;
+  /** The same fresh up done by hand, as the deployment guide does it (up to 6 regions). */
+  readonly manual: ManualBaselineResult | undefined;
 }
 
 /** Previews measured per region set. */
 const PREVIEW_RUNS = 3;
+/** Region counts the manual baseline runs at: a straight script takes minutes beyond them. */
+const MANUAL_BASELINE_MAX_REGIONS = 6;
+/** A straight script polls checks once a second. */
+const MANUAL_CHECK_POLL_MS = 1_000;
 
 /** The prod stack's shape, set explicitly so the bound's assumptions hold. */
 const PROD_SHAPE = { mode: "private", flycast: "false", rollout: "canary", retainVolumes: "true" };
@@ -112,13 +128,24 @@ export async function runRegionSet(
   const scenarios: ScenarioResult[] = [];
   const measure = async (scenario: BoundScenario, kind: "up" | "refresh") => {
     await emulator.clearRequests();
-    const { result, wallMs, startedAt, endedAt, engineCpuMs } = await stack.run(kind);
-    const measured = describe(scenario, regions, settings, await emulator.requests(), {
+    const memory = watchMemory();
+    let peaks: MemoryPeaks;
+    let timed: Awaited<ReturnType<BenchStack["run"]>>;
+    try {
+      timed = await stack.run(kind);
+    } finally {
+      peaks = memory.stop();
+    }
+    const { result, wallMs, startedAt, endedAt, engineCpuMs } = timed;
+    const requests = await emulator.requests();
+    const measured = describe(scenario, regions, settings, requests, {
       ok: result.ok,
       summary: result.summary,
       wallMs,
       phases: operationPhases(result.steps, startedAt, endedAt),
       engineCpuMs,
+      breakdown: timeBreakdown(requests, result.logs),
+      memory: peaks,
       ...(result.error !== undefined ? { error: result.error } : {}),
     });
     scenarios.push(measured);
@@ -135,7 +162,19 @@ export async function runRegionSet(
       stack.config.vmSize = ROLLOUT_VM_SIZE;
       await measure("rollout", "up");
     }
-    return { regions: regionCount, scenarios, state, preview };
+    let manual: ManualBaselineResult | undefined;
+    if (regionCount <= MANUAL_BASELINE_MAX_REGIONS) {
+      await emulator.reset();
+      manual = await runManualBaseline({
+        url: emulator.url,
+        token: emulator.token,
+        app: "openclaw-by-hand",
+        regions,
+        checkPollMs: MANUAL_CHECK_POLL_MS,
+        timeoutMs: OPERATION_TIMEOUT_MS,
+      });
+    }
+    return { regions: regionCount, scenarios, state, preview, manual };
   } finally {
     stack.close();
   }
@@ -210,6 +249,8 @@ function describe(
     wallMs: number;
     phases: Phases;
     engineCpuMs: number;
+    breakdown: TimeBreakdown;
+    memory: MemoryPeaks;
   },
 ): ScenarioResult {
   const input: BoundInput = {

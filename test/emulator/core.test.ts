@@ -219,4 +219,36 @@ describe("rate limits", () => {
       await limited.close();
     }
   });
+
+  it("logs the tokens each limited request found in its bucket, and none for unlimited routes", async () => {
+    const limited = await startFixture({ rateLimit: true });
+    try {
+      await limited.api("POST", "/v1/apps", { name: "rl-tokens", org_slug: "acme" });
+      for (let i = 0; i < 4; i++) await limited.api("GET", "/v1/apps/rl-tokens");
+      const log = (await limited.control("GET", "/requests")).body.entries as Array<{
+        method: string;
+        status: number;
+        rate_tokens?: number;
+      }>;
+      const reads = log.filter((entry) => entry.method === "GET");
+      expect(reads).toHaveLength(4);
+      // A new bucket is full; after that the count depends on the clock, but never on luck:
+      // a request is refused exactly when its bucket held less than one token.
+      expect(reads[0].rate_tokens).toBe(3);
+      for (const entry of log) {
+        expect(entry.rate_tokens).toBeLessThanOrEqual(3);
+        expect(entry.rate_tokens! < 1).toBe(entry.status === 429);
+      }
+      const unlimited = await startFixture({ rateLimit: false });
+      try {
+        await unlimited.api("GET", "/v1/apps/none");
+        const entries = (await unlimited.control("GET", "/requests")).body.entries;
+        expect(entries[0]).not.toHaveProperty("rate_tokens");
+      } finally {
+        await unlimited.close();
+      }
+    } finally {
+      await limited.close();
+    }
+  });
 });
