@@ -26,15 +26,28 @@ export interface PacingOptions {
   /** Limits per action name (e.g. `machine_get`), merged over Fly's documented ones. */
   limits?: Record<string, RateLimit>;
   /**
-   * Fraction of each documented sustained rate the client allows itself. Default 0.9: Fly counts
-   * requests when they arrive, and the first request of a burst pays for connection setup, so
-   * requests paced exactly at the limit arrive closer together than they were sent and earn 429s.
+   * Tokens of each documented burst the client keeps in reserve. Default 1: Fly counts requests
+   * when they arrive, and a request held up on its way (connection setup, a busy process) lets the
+   * next one arrive closer to it than it was sent. With one token in reserve at Fly's exact rate,
+   * any window of arrivals holds at most what Fly allows as long as no request is held up by more
+   * than one interval of the rate (1 s for most actions, 200 ms for Get Machine) more than another;
+   * the cost is one interval per burst, where a slower rate would cost a share of every interval
+   * and still let a burst's next request through early.
    */
-  safetyFactor?: number;
+  reservedTokens?: number;
+  /** Hears about each request held back, with how long (for progress output). */
+  onHold?: (hold: PacingHold) => void;
 }
 
-/** Default `safetyFactor`. */
-export const DEFAULT_PACING_SAFETY_FACTOR = 0.9;
+/** A request the pacer held back. */
+export interface PacingHold {
+  readonly action: string;
+  readonly scope: string;
+  readonly waitMs: number;
+}
+
+/** Default `reservedTokens`. */
+export const DEFAULT_RESERVED_TOKENS = 1;
 
 /** Fly's documented limits. */
 export const FLY_RATE_LIMITS: { defaultLimit: RateLimit; limits: Record<string, RateLimit> } = {
@@ -80,11 +93,15 @@ export function createPacer(
 ): Pacer {
   const defaultLimit = options.defaultLimit ?? FLY_RATE_LIMITS.defaultLimit;
   const limits = { ...FLY_RATE_LIMITS.limits, ...options.limits };
-  const safetyFactor = options.safetyFactor ?? DEFAULT_PACING_SAFETY_FACTOR;
+  const reserved = options.reservedTokens ?? DEFAULT_RESERVED_TOKENS;
   return {
     async acquire(action, scope, signal) {
       const documented = limits[action] ?? defaultLimit;
-      const limit = { perSecond: documented.perSecond * safetyFactor, burst: documented.burst };
+      // A burst of one has nothing to spare: such a limit is kept exactly.
+      const limit = {
+        perSecond: documented.perSecond,
+        burst: Math.max(1, documented.burst - reserved),
+      };
       const key = `${action}\u0000${scope}`;
       let bucket = buckets.get(key);
       if (bucket === undefined) {
@@ -93,6 +110,7 @@ export function createPacer(
       }
       const waitMs = reserveToken(bucket, limit, clock.now());
       if (waitMs === 0) return;
+      options.onHold?.({ action, scope, waitMs });
       try {
         await clock.sleep(waitMs, signal);
       } catch (error) {

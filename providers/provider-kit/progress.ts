@@ -6,6 +6,7 @@
  * how a long wait (boot, health checks, rollback) shows that it is alive. Lines never contain
  * secret values: they name resources, ids, states and check results only.
  */
+import type { PacingHold } from "../fly-client/pacing";
 
 /** Environment variable that silences progress lines (tests set it to keep output clean). */
 export const QUIET_ENV = "OPENCLAW_FLY_QUIET";
@@ -30,4 +31,19 @@ export type Progress = (message: string) => void;
 /** Binds `progress` to a resource label. */
 export function progressFor(label: string): Progress {
   return (message) => progress(label, message);
+}
+
+/** The line a request held back by the client's pacing gets, and how the bench reads it back. */
+const PACING_HOLD = /^holding (\S+) on (\S+) for (\d+) ms under Fly's rate limits$/;
+
+/** `holding volume_create on my-app for 1000 ms under Fly's rate limits`. */
+export function pacingHoldMessage(hold: PacingHold): string {
+  return `holding ${hold.action} on ${hold.scope} for ${hold.waitMs} ms under Fly's rate limits`;
+}
+
+/** The hold a progress line (with or without its `[label] `) reports, or undefined. */
+export function readPacingHold(line: string): PacingHold | undefined {
+  const match = PACING_HOLD.exec(line.replace(/^\[[^\]]*\] /, ""));
+  if (match === null) return undefined;
+  return { action: match[1], scope: match[2], waitMs: Number(match[3]) };
 }

@@ -12,6 +12,7 @@ import {
   FLY_API_URL_KEY,
   PROVIDER_TUNING_KEY,
 } from "../../rules/provider-config-keys";
+import { pacingHoldMessage } from "./progress";
 import type { Progress } from "./progress";
 
 /**
@@ -24,8 +25,14 @@ export interface ConfigSource {
 
 /** Timing knobs of the providers. Defaults suit Fly; tests against the emulator shrink them. */
 export interface ProviderTuning {
-  /** Pause between polls of a machine's checks, a snapshot or a volume's attachment. */
+  /** Pause between polls of a snapshot or a volume's attachment. */
   pollIntervalMs: number;
+  /**
+   * Pause between reads of a machine's checks while waiting for them to pass. Fly has no long
+   * poll for checks, so a machine is seen healthy on average half of this after it is; 250 ms
+   * (4 reads a second) stays inside Fly's limit on reading one machine (5/s).
+   */
+  checkPollMs: number;
   /** How long to keep trying for a machine lease someone else holds. */
   leaseWaitMs: number;
   /** Lifetime of the leases the providers take (refreshed while held). */
@@ -43,6 +50,7 @@ export interface ProviderTuning {
 /** The defaults, chosen for the real Fly API. */
 export const DEFAULT_TUNING: ProviderTuning = {
   pollIntervalMs: 1_000,
+  checkPollMs: 250,
   leaseWaitMs: 60_000,
   leaseTtlSeconds: 30,
   pacing: true,
@@ -138,8 +146,8 @@ export function resolveFlyCredentials(config?: ConfigSource): FlyCredentials {
 
 /**
  * Client options for this call, with the token and URL resolved now (see
- * {@link resolveFlyCredentials}) and the tuning's pacing and retry timing. Retries are reported
- * as progress lines.
+ * {@link resolveFlyCredentials}) and the tuning's pacing and retry timing. Retries and requests
+ * held back by pacing are reported as progress lines.
  */
 export function flyClientOptions(
   config: ConfigSource | undefined,
@@ -148,7 +156,9 @@ export function flyClientOptions(
 ): FlyClientOptions {
   return {
     ...resolveFlyCredentials(config),
-    pacing: tuning.pacing ? undefined : false,
+    pacing: tuning.pacing
+      ? { onHold: progress ? (hold) => progress(pacingHoldMessage(hold)) : undefined }
+      : false,
     retry: { baseDelayMs: tuning.retryBaseDelayMs, adoptLookupDelayMs: tuning.adoptLookupDelayMs },
     onRetry: progress
       ? (info) =>

@@ -2,7 +2,7 @@ import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createPacer,
-  DEFAULT_PACING_SAFETY_FACTOR,
+  DEFAULT_RESERVED_TOKENS,
   FLY_RATE_LIMITS,
   reserveToken,
 } from "../../providers/fly-client/pacing";
@@ -27,11 +27,11 @@ function frozenClock(nowMs: number): Clock & { pauses: number[] } {
 
 /**
  * A pacer on a private bucket map with a clock standing still, recording requested pauses. It
- * paces at exactly Fly's documented rates (`safetyFactor: 1`) unless told otherwise.
+ * paces at exactly Fly's documented limits (`reservedTokens: 0`) unless told otherwise.
  */
-function pacerWithFakeClock(safetyFactor = 1) {
+function pacerWithFakeClock(reservedTokens = 0) {
   const clock = frozenClock(1_000_000);
-  const pacer = createPacer({ safetyFactor }, clock, new Map());
+  const pacer = createPacer({ reservedTokens }, clock, new Map());
   return { pauses: clock.pauses, pacer };
 }
 
@@ -99,7 +99,7 @@ describe("the pacer", () => {
       {
         defaultLimit: { perSecond: 10, burst: 1 },
         limits: { machine_get: { perSecond: 2, burst: 1 } },
-        safetyFactor: 1,
+        reservedTokens: 0,
       },
       clock,
       new Map(),
@@ -109,11 +109,35 @@ describe("the pacer", () => {
     expect(pauses).toEqual([100, 500]);
   });
 
-  it("keeps 10% under the documented rate by default, so requests arrive inside the limit", async () => {
-    const { pauses, pacer } = pacerWithFakeClock(DEFAULT_PACING_SAFETY_FACTOR);
+  it("keeps one token of each burst in reserve by default, at the documented rate", async () => {
+    const { pauses, pacer } = pacerWithFakeClock(DEFAULT_RESERVED_TOKENS);
     await Promise.all([1, 2, 3, 4, 5].map(() => pacer.acquire("machine_update", "m")));
-    expect(DEFAULT_PACING_SAFETY_FACTOR).toBe(0.9);
-    expect(pauses).toEqual([1_112, 2_223]);
+    expect(DEFAULT_RESERVED_TOKENS).toBe(1);
+    expect(pauses).toEqual([1_000, 2_000, 3_000]);
+    const gets = pacerWithFakeClock(DEFAULT_RESERVED_TOKENS);
+    await Promise.all(Array.from({ length: 11 }, () => gets.pacer.acquire("machine_get", "m")));
+    expect(gets.pauses).toEqual([200, 400]);
+  });
+
+  it("keeps a limit whose burst is one exactly", async () => {
+    const clock = frozenClock(0);
+    const pacer = createPacer({ defaultLimit: { perSecond: 2, burst: 1 } }, clock, new Map());
+    await Promise.all([1, 2, 3].map(() => pacer.acquire("lease", "m")));
+    expect(clock.pauses).toEqual([500, 1_000]);
+  });
+
+  it("tells onHold about each request it holds back, and only those", async () => {
+    const holds: unknown[] = [];
+    const pacer = createPacer(
+      { reservedTokens: 0, onHold: (hold) => holds.push(hold) },
+      frozenClock(0),
+      new Map(),
+    );
+    await Promise.all([1, 2, 3, 4, 5].map(() => pacer.acquire("volume_create", "app")));
+    expect(holds).toEqual([
+      { action: "volume_create", scope: "app", waitMs: 1_000 },
+      { action: "volume_create", scope: "app", waitMs: 2_000 },
+    ]);
   });
 
   it("gives the reserved token back when the caller aborts while waiting", async () => {

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { readPacingHold } from "../../providers/provider-kit/progress";
 import {
   DEFAULT_TUNING,
+  flyClientOptions,
   readTuning,
   resolveFlyCredentials,
   tuningProblems,
@@ -98,7 +100,7 @@ describe("provider tuning from stack config", () => {
       "providerTuning: must be a JSON object, got fast",
     );
     expect(() => readTuning(config('{"pollMs":5}'))).toThrow(
-      "providerTuning.pollMs: is not a setting (known: pollIntervalMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
+      "providerTuning.pollMs: is not a setting (known: pollIntervalMs, checkPollMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
     );
     expect(() => readTuning(config('{"leaseWaitMs":-1}'))).toThrow(
       "providerTuning.leaseWaitMs: must be a non-negative number",
@@ -107,9 +109,31 @@ describe("provider tuning from stack config", () => {
 
   it("lists every problem of a value, for the program's config check", () => {
     expect(tuningProblems({ pollMs: 5, pacing: "no" })).toEqual([
-      "providerTuning.pollMs: is not a setting (known: pollIntervalMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
+      "providerTuning.pollMs: is not a setting (known: pollIntervalMs, checkPollMs, leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, settleTimeoutMs)",
       "providerTuning.pacing: must be a boolean",
     ]);
     expect(tuningProblems(undefined)).toEqual([]);
+  });
+});
+
+describe("client options for a call", () => {
+  const withToken = stackConfig({ "openclaw-fly:flyApiToken": "fo1_token" });
+
+  it("reports each request pacing holds back as a progress line the bench reads back", () => {
+    const lines: string[] = [];
+    const options = flyClientOptions(withToken, DEFAULT_TUNING, (line) => lines.push(line));
+    if (options.pacing === false || options.pacing === undefined) throw new Error("no pacing");
+    options.pacing.onHold?.({ action: "volume_create", scope: "my-app", waitMs: 1_000 });
+    expect(lines).toEqual(["holding volume_create on my-app for 1000 ms under Fly's rate limits"]);
+    expect(readPacingHold(`[fly:volume data-iad] ${lines[0]}`)).toEqual({
+      action: "volume_create",
+      scope: "my-app",
+      waitMs: 1_000,
+    });
+    expect(readPacingHold("[fly:volume data-iad] creating volume")).toBeUndefined();
+  });
+
+  it("turns pacing off when the tuning says so", () => {
+    expect(flyClientOptions(withToken, { ...DEFAULT_TUNING, pacing: false }).pacing).toBe(false);
   });
 });
