@@ -11,6 +11,7 @@ import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { createAppsClient } from "../fly-client/app-operations";
 import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
+import { isNameTaken } from "../fly-client/fly-api-error";
 import type { App } from "../fly-client/fly-client";
 import { DEFAULT_ORG } from "../../rules/deployment-defaults";
 import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
@@ -129,23 +130,32 @@ export class FlyAppProvider
   async create(inputs: FlyAppInputs) {
     return this.call(inputs.name, async ({ options, progress }) => {
       const apps = createAppsClient(options);
-      const existing = await apps.getOrUndefined(inputs.name);
-      if (existing !== undefined) {
-        const org = existing.organization?.slug;
-        if (org !== inputs.org) {
+      // Create first: Fly refuses a taken name, so looking up first would only add a round trip
+      // to every fresh up. Only a refusal (or a lost answer, which the client handles) looks.
+      progress(`creating app ${inputs.name} in ${inputs.org}`);
+      try {
+        const app = await apps.create(
+          compact({ name: inputs.name, org_slug: inputs.org, network: inputs.network }),
+        );
+        return { id: app.name, outs: outputsOf(app, inputs.org) };
+      } catch (refusal) {
+        if (!isNameTaken(refusal)) throw refusal;
+        const existing = await apps.getOrUndefined(inputs.name);
+        const org = existing?.organization?.slug;
+        if (existing === undefined || org !== inputs.org) {
+          const owner =
+            existing === undefined
+              ? "this token cannot see"
+              : `in organization ${org ?? "(unknown)"}, not ${inputs.org}`;
           throw new Error(
-            `the app name "${inputs.name}" is taken by an app in organization ${org ?? "(unknown)"}, ` +
-              `not ${inputs.org}: app names are global, choose another`,
+            `the app name "${inputs.name}" is taken by an app ${owner}: ` +
+              "app names are global, choose another",
+            { cause: refusal },
           );
         }
         progress(`adopting existing app ${inputs.name} in ${inputs.org}`);
         return { id: existing.name, outs: outputsOf(existing, inputs.org) };
       }
-      progress(`creating app ${inputs.name} in ${inputs.org}`);
-      const app = await apps.create(
-        compact({ name: inputs.name, org_slug: inputs.org, network: inputs.network }),
-      );
-      return { id: app.name, outs: outputsOf(app, inputs.org) };
     });
   }
 

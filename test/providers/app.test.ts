@@ -89,8 +89,10 @@ describe("FlyApp check", () => {
 describe("FlyApp lifecycle", () => {
   let outs: FlyAppOutputs;
 
-  it("creates the app in the org", async () => {
+  it("creates the app in the org with one call, looking nothing up first", async () => {
+    await clearRequestLog(fx);
     const created = await provider.create({ name: "gw-life", org: "personal" });
+    expect(await requestLog(fx)).toEqual(["POST /v1/apps 201"]);
     outs = created.outs;
     const app = (await worldState(fx)).apps["gw-life"];
     expect(created).toEqual({
@@ -137,12 +139,12 @@ describe("FlyApp lifecycle", () => {
 });
 
 describe("FlyApp adoption", () => {
-  it("adopts an app of the same name in the same org without creating another", async () => {
+  it("adopts an app of the same name in the same org once Fly refuses the name", async () => {
     await createAppDirectly(fx, "gw-adopt");
     await clearRequestLog(fx);
     const created = await provider.create({ name: "gw-adopt", org: "personal" });
     expect(created.id).toBe("gw-adopt");
-    expect(await requestLog(fx)).toEqual(["GET /v1/apps/gw-adopt 200"]);
+    expect(await requestLog(fx)).toEqual(["POST /v1/apps 422", "GET /v1/apps/gw-adopt 200"]);
   });
 
   it("adopts after a create whose answer was lost", async () => {
@@ -153,11 +155,7 @@ describe("FlyApp adoption", () => {
     await clearRequestLog(fx);
     const created = await provider.create({ name: "gw-lost", org: "personal" });
     expect(created.id).toBe("gw-lost");
-    expect(await requestLog(fx)).toEqual([
-      "GET /v1/apps/gw-lost 404",
-      "POST /v1/apps 408",
-      "GET /v1/apps/gw-lost 200",
-    ]);
+    expect(await requestLog(fx)).toEqual(["POST /v1/apps 408", "GET /v1/apps/gw-lost 200"]);
   });
 
   it("refuses an app name taken in another org", async () => {
