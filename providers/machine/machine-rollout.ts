@@ -64,29 +64,33 @@ function hasChecks(spec: MachineSpec): boolean {
 }
 
 /**
- * Waits until `version` of the machine is started and then, when the spec defines checks, until
- * every check passes; each of the two waits has the whole health budget. Throws the client's
- * description of what went wrong (the state reached, each failing check with its output).
+ * Waits until `version` of the machine is started (unless `seenStarted` says a wait already saw
+ * it started) and then, when the spec defines checks, until every check passes; each of the two
+ * waits has the whole health budget. Throws the client's description of what went wrong (the
+ * state reached, each failing check with its output).
  */
 export async function waitUntilHealthy(
   ctx: RolloutContext,
   target: MachineTarget,
   version: string,
   spec: MachineSpec,
+  seenStarted = false,
 ): Promise<Machine> {
   const { client, progress } = ctx;
-  progress(`waiting for machine ${target.id} version ${version} to start`);
-  await client.waits.waitForState(target.app, target.id, {
-    state: "started",
-    version,
-    timeoutMs: ctx.healthTimeoutMs,
-    onProgress: progress,
-  });
+  if (!seenStarted) {
+    progress(`waiting for machine ${target.id} version ${version} to start`);
+    await client.waits.waitForState(target.app, target.id, {
+      state: "started",
+      version,
+      timeoutMs: ctx.healthTimeoutMs,
+      onProgress: progress,
+    });
+  }
   if (!hasChecks(spec)) return client.machines.get(target.app, target.id);
   progress(`machine ${target.id} started; waiting for its checks to pass`);
   const healthy = await client.waits.waitForChecks(target.app, target.id, {
     timeoutMs: ctx.healthTimeoutMs,
-    pollMs: ctx.tuning.pollIntervalMs,
+    pollMs: ctx.tuning.checkPollMs,
     version,
     onProgress: progress,
   });
@@ -115,14 +119,15 @@ async function sendConfig(
 
 /**
  * Makes sure a new version runs: Fly boots it when the machine was running and leaves it
- * stopped otherwise, so once it settles in either state a stopped one is started.
+ * stopped otherwise, so once it settles in either state a stopped one is started. True when the
+ * wait already saw the version started, so nobody needs to wait for that again.
  */
 async function bootIfStopped(
   ctx: RolloutContext,
   target: MachineTarget,
   version: string,
   nonce: string,
-): Promise<void> {
+): Promise<boolean> {
   const { client } = ctx;
   const settled = await client.waits.waitForState(target.app, target.id, {
     state: "started,stopped",
@@ -135,6 +140,7 @@ async function bootIfStopped(
     ctx.progress(`starting machine ${target.id} version ${version}, which Fly left stopped`);
     await client.machines.start(target.app, target.id, { leaseNonce: nonce });
   }
+  return state === "started";
 }
 
 /**
@@ -164,8 +170,8 @@ export async function rollOut(
         });
       }
       try {
-        await bootIfStopped(ctx, target, version, nonce);
-        return await waitUntilHealthy(ctx, target, version, next.spec);
+        const started = await bootIfStopped(ctx, target, version, nonce);
+        return await waitUntilHealthy(ctx, target, version, next.spec, started);
       } catch (failure) {
         if (hasKind(failure, "client.api_unanswered")) {
           // Nothing says the new version is unhealthy: the next up reads the machine and finishes
@@ -182,8 +188,8 @@ export async function rollOut(
         let restored: string;
         try {
           restored = await sendConfig(ctx, target, previous, nonce);
-          await bootIfStopped(ctx, target, restored, nonce);
-          await waitUntilHealthy(ctx, target, restored, previous.spec);
+          const started = await bootIfStopped(ctx, target, restored, nonce);
+          await waitUntilHealthy(ctx, target, restored, previous.spec, started);
         } catch (rollbackFailure) {
           throw new Error(
             `${where}: ${what}; rolling back to the previous configuration failed too: ${describeError(rollbackFailure)}`,

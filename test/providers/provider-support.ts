@@ -10,6 +10,7 @@ import { ClockDriver, drivenBy, steppedClock, type SteppedClock } from "../suppo
 /** Provider timings for the emulator's fast world: poll often, give up on leases quickly. */
 export const FAST_TUNING: Partial<ProviderTuning> = {
   pollIntervalMs: 10,
+  checkPollMs: 10,
   leaseWaitMs: 300,
   leaseTtlSeconds: 5,
   pacing: false,

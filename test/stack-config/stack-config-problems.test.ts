@@ -115,7 +115,7 @@ describe("the stack config's problems", () => {
       "an unknown provider tuning setting",
       { "openclaw-fly:providerTuning": '{"pollMs":5}' },
       [
-        "openclaw-fly:providerTuning.pollMs: is not a setting (known: pollIntervalMs, " +
+        "openclaw-fly:providerTuning.pollMs: is not a setting (known: pollIntervalMs, checkPollMs, " +
           "leaseWaitMs, leaseTtlSeconds, pacing, retryBaseDelayMs, adoptLookupDelayMs, " +
           "settleTimeoutMs)",
       ],

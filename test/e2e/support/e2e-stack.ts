@@ -26,6 +26,7 @@ export const E2E_EMULATOR: StartEmulatorOptions = {
 /** Provider timings for the emulator's fast world (poll often, short leases, no pacing). */
 export const E2E_TUNING: ProviderTuning = {
   pollIntervalMs: 25,
+  checkPollMs: 25,
   leaseWaitMs: 2_000,
   leaseTtlSeconds: 10,
   pacing: false,
