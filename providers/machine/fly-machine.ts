@@ -7,6 +7,7 @@
  * under the machine's lease with the complete configuration and roll back when the new version
  * does not become healthy (see `machine-rollout.ts`).
  */
+import { sharedLookup } from "../provider-kit/shared-lookups";
 import * as pulumi from "@pulumi/pulumi";
 import { createLeasesClient } from "../fly-client/lease-operations";
 import { createMachinesClient } from "../fly-client/machine-operations";
@@ -97,7 +98,11 @@ export class FlyMachineProvider
   async create(inputs: FlyMachineInputs) {
     return this.call(inputs.name, async (call) => {
       const ctx = rolloutContext(call, inputs.healthTimeoutSeconds);
-      const existing = (await ctx.client.machines.list(inputs.app)).find(
+      // Creates of one fan-out share one list of the app's machines (see shared-lookups.ts).
+      const listed = await sharedLookup(`machines of ${inputs.app}`, () =>
+        ctx.client.machines.list(inputs.app),
+      );
+      const existing = listed.find(
         (m) => m.name === inputs.name && m.state !== "destroyed" && m.state !== "destroying",
       );
       const machine = existing

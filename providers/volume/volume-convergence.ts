@@ -6,6 +6,7 @@ import type { MachineOperations, Volume, VolumeOperations } from "../fly-client/
 import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import { MANAGED_MARKER_KEY } from "../machine/machine-normal-form";
 import type { Progress } from "../provider-kit/progress";
+import { sharedLookup } from "../provider-kit/shared-lookups";
 import type { ProviderTuning } from "../provider-kit/provider-settings";
 import { extendOrKeep } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
@@ -23,12 +24,16 @@ export interface VolumeClient {
  * is crash recovery: an earlier up created the volume and its machine but the volume's record was
  * lost (cancelled or crashed before the state was written); that machine is the stack's own, so
  * the volume is too. A volume mounted by a hand-made machine is never taken. The newest wins.
+ * Creates of one fan-out share one list of the app's volumes (see `shared-lookups.ts`).
  */
 export async function findAdoptable(
   client: VolumeClient,
   inputs: FlyVolumeInputs,
 ): Promise<Volume | undefined> {
-  const candidates = (await client.volumes.list(inputs.app)).filter(
+  const listed = await sharedLookup(`volumes of ${inputs.app}`, () =>
+    client.volumes.list(inputs.app),
+  );
+  const candidates = listed.filter(
     (v) =>
       v.name === inputs.name &&
       v.region === inputs.region &&
