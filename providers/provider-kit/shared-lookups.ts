@@ -10,7 +10,7 @@
  * next create asks again.
  *
  * The lookups live on `globalThis` under a registered symbol, for the reason
- * `fly-client/process-state.ts` gives: providers copied into the state hold copies of this module.
+ * `fly-client/process-state.ts` gives: every copy of the providers in one host shares them.
  */
 
 type Lookups = Map<string, Promise<unknown>>;

@@ -4,7 +4,8 @@
  * - Fresh up and rollout finish within 1.15x of their bound (start-up plus critical path).
  * - No request is answered 429 (the client paces itself under Fly's limits).
  * - A fresh up makes at most 1.15x the calls the API requires; a rollout and a refresh 1.1x.
- * - A no-op up takes at most 1.3x the engine's start-up with an empty program.
+ * - A no-op up and a preview of the unchanged stack take at most 1.3x the engine's start-up with
+ *   an empty program.
  * - A no-op up and a refresh change nothing: no mutating call.
  * - The state of 18 regions weighs at most 300 KiB.
  * - Every operation succeeds.
@@ -59,8 +60,23 @@ export function callsOverMinimum(result: ScenarioResult): number | undefined {
 export function checkTargets(sets: readonly RegionSetResult[], startupMs: number): TargetCheck[] {
   return sets.flatMap((set) => [
     ...set.scenarios.flatMap((result) => scenarioTargets(result, startupMs)),
+    ...previewTargets(set, startupMs),
     ...stateTargets(set),
   ]);
+}
+
+function previewTargets(set: RegionSetResult, startupMs: number): TargetCheck[] {
+  if (set.preview === undefined) return [];
+  const overStartup = round2(set.preview.wallMs / startupMs);
+  return [
+    {
+      target: "wall/start-up",
+      scenario: "preview",
+      regions: set.regions,
+      value: overStartup.toFixed(2),
+      met: overStartup <= NOTHING_TO_DO_OVER_STARTUP_TARGET,
+    },
+  ];
 }
 
 function scenarioTargets(result: ScenarioResult, startupMs: number): TargetCheck[] {

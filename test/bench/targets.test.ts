@@ -98,6 +98,15 @@ describe("checkTargets", () => {
     expect(calls("fresh-up", 25)).toMatchObject({ value: "1.19", met: false });
   });
 
+  it("checks the median preview of the unchanged stack against the start-up", () => {
+    const preview = (wallMs: number) =>
+      checkTargets([set([], { preview: { runs: 3, wallMs, programMs: 400 } })], STARTUP_MS);
+    expect(preview(2_600)).toEqual([
+      { target: "wall/start-up", scenario: "preview", regions: 3, value: "1.30", met: true },
+    ]);
+    expect(preview(2_700)[0]).toMatchObject({ value: "1.35", met: false });
+  });
+
   it("checks the state's size at 18 regions only", () => {
     const state = (totalBytes: number) => ({
       resources: 41,
