@@ -4,9 +4,9 @@
  *
  * Counted as required: every write that makes the change, one `/wait` per machine start (the
  * long poll Fly offers for states; one more per 60 s it lasts), and the health polls. Fly has no
- * long poll for checks, so seeing checks pass means reading the machine until they do: at a poll
- * interval P, checks that pass C ms after the start need ceil(C / P) + 1 reads (the first one
- * right at the start). Leases count for rollouts because every change of a running machine holds
+ * long poll for checks, so seeing checks pass means reading the machine until they do: pausing P
+ * after each read, which itself takes the API's latency L, checks that pass C ms after the start
+ * need ceil(C / (P + L)) + 1 reads (the first one right at the start). Leases count for rollouts because every change of a running machine holds
  * one. Not required: reads made only to adopt what a lost answer may have created (the app,
  * volume and machine lookups before a create); those are what the ratio to this minimum shows.
  */
@@ -34,10 +34,13 @@ const MACHINE = `${APP}/machines/{machine_id}`;
 /** Fly's `/wait` holds a request for at most 60 s. */
 const MAX_WAIT_MS = 60_000;
 
-/** Reads that see checks passing `checksMs` after the start, polling every `pollIntervalMs`. */
-export function healthPolls(checksMs: number, pollIntervalMs: number): number {
+/**
+ * Reads that see checks passing `checksMs` after the start, pausing `pollIntervalMs` after each
+ * read of `latencyMs`.
+ */
+export function healthPolls(checksMs: number, pollIntervalMs: number, latencyMs = 0): number {
   if (pollIntervalMs <= 0) throw new Error("pollIntervalMs must be positive");
-  return Math.ceil(checksMs / pollIntervalMs) + 1;
+  return Math.ceil(checksMs / (pollIntervalMs + latencyMs)) + 1;
 }
 
 /** `/wait` calls for a start that takes `ms`. */
@@ -48,7 +51,7 @@ function startWaits(ms: number): number {
 /** The minimum of `scenario`, by route. */
 export function minimumCalls(scenario: BoundScenario, input: MinimumInput): CallCounts {
   const { regions: n, timings } = input;
-  const polls = n * healthPolls(timings.checksMs, input.pollIntervalMs);
+  const polls = n * healthPolls(timings.checksMs, input.pollIntervalMs, timings.latencyMs);
   const waits = n * startWaits(timings.transitionMs + timings.bootMs);
   switch (scenario) {
     case "fresh-up":

@@ -19,6 +19,12 @@ describe("healthPolls", () => {
     expect(healthPolls(0, 1000)).toBe(1);
   });
 
+  it("counts each read's own round trip into the period between reads", () => {
+    expect(healthPolls(3000, 250)).toBe(13);
+    expect(healthPolls(3000, 250, 40)).toBe(12);
+    expect(healthPolls(3000, 1000, 40)).toBe(4);
+  });
+
   it("refuses a poll interval that is not positive", () => {
     expect(() => healthPolls(3000, 0)).toThrow("pollIntervalMs must be positive");
   });
