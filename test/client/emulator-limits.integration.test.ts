@@ -113,15 +113,15 @@ describe("pacing against Fly's rate limits", () => {
     expect(log.entries.filter((e: { status: number }) => e.status === 429)).toEqual([]);
     expect(log.counts[`POST /v1/apps/{app_name}/machines`]).toBe(6);
     expect(log.counts[`GET /v1/apps/{app_name}/machines/{machine_id}`]).toBe(12);
-    // When each request reached the emulator. Creates: a burst of 3, then one per 1/0.9 s
-    // (Fly's 1/s less the pacer's 10% margin). Reads of one machine (6 each): 5/s after a burst
-    // of 10, so the burst covers them all.
+    // When each request reached the emulator. Creates: a burst of 2 (Fly's 3 less the token the
+    // pacer keeps in reserve), then one per second. Reads of one machine (6 each): 5/s after a
+    // burst of 9, so the burst covers them all.
     const arrivals = (route: string, sinceMs: number) =>
       log.entries
         .filter((e: { route: string }) => e.route === route)
         .map((e: { time: number }) => e.time - sinceMs);
     expect(arrivals("/v1/apps/{app_name}/machines", startedMs)).toEqual([
-      0, 0, 0, 1_112, 2_223, 3_334,
+      0, 0, 1_000, 2_000, 3_000, 4_000,
     ]);
     expect(arrivals("/v1/apps/{app_name}/machines/{machine_id}", readsMs)).toEqual(
       Array.from({ length: 12 }, () => 0),
@@ -142,12 +142,13 @@ describe("pacing against Fly's rate limits", () => {
     expect(log.entries.map((e: { status: number }) => e.status)).toEqual(
       Array.from({ length: 13 }, () => 200),
     );
-    // 5/s less the 10% margin: one read every 223 ms once the burst is spent.
+    // Fly's burst of 10 less the token in reserve, then one read every 200 ms.
     expect(log.entries.map((e: { time: number }) => e.time - startedMs)).toEqual([
-      ...Array.from({ length: 10 }, () => 0),
-      223,
-      445,
-      667,
+      ...Array.from({ length: 9 }, () => 0),
+      200,
+      400,
+      600,
+      800,
     ]);
   });
 });
@@ -160,16 +161,18 @@ describe("an expired lease", () => {
     const first = await onClock(() =>
       lease.acquire(app, machine.id, { ttlSeconds: 5, description: "first holder" }),
     );
-    // The first backoff (half of 250 ms) already passes the 50 ms allowed: one try, no pause.
+    // The first backoff (half of 250 ms) already passes the 50 ms allowed: one try, no backoff.
+    // The one pause is pacing's, before the read that names the holder: the third lease call on
+    // this machine at one instant, past Fly's burst of 3 less the token kept in reserve.
     const pauses = clock.pauses.length;
     const blocked = await onClock(() =>
       lease.acquire(app, machine.id, { ttlSeconds: 5, acquireTimeoutMs: 50 }),
     ).catch((e: unknown) => e);
     expect(isLeaseConflict(blocked)).toBe(true);
-    expect(clock.pauses.length).toBe(pauses);
+    expect(clock.pauses.slice(pauses)).toEqual([1_000]);
 
     // One second short of the TTL the lease still holds; past it, a second holder gets in.
-    await control("POST", "clock", { advance_ms: 4_000 });
+    await control("POST", "clock", { advance_ms: 3_000 });
     const stillBlocked = await onClock(() =>
       lease.acquire(app, machine.id, { ttlSeconds: 5, acquireTimeoutMs: 50 }),
     ).catch((e: unknown) => e);
