@@ -8,7 +8,7 @@
  * first error; it polls checks once a second, as `fly checks list` in a loop would.
  */
 import { performance } from "node:perf_hooks";
-import { DEFAULT_IMAGE } from "../../rules/deployment-defaults";
+import { DEFAULT_HEALTH_CHECK, DEFAULT_IMAGE, DEFAULT_ORG } from "../../rules/deployment-defaults";
 
 /** Where the script deploys and what. */
 export interface ManualBaselineInput {
@@ -43,9 +43,9 @@ function machineConfig(volumeId: string): Record<string, unknown> {
         port: 3000,
         method: "GET",
         path: "/healthz",
-        interval: "15s",
-        timeout: "5s",
-        grace_period: "2m",
+        interval: DEFAULT_HEALTH_CHECK.interval,
+        timeout: DEFAULT_HEALTH_CHECK.timeout,
+        grace_period: DEFAULT_HEALTH_CHECK.gracePeriod,
       },
     },
   };
@@ -80,7 +80,7 @@ export async function runManualBaseline(input: ManualBaselineInput): Promise<Man
   };
   const app = encodeURIComponent(input.app);
   const started = performance.now();
-  await call("POST", "/apps", { app_name: input.app, org_slug: "personal" });
+  await call("POST", "/apps", { app_name: input.app, org_slug: DEFAULT_ORG });
   await call("POST", `/apps/${app}/secrets`, {
     values: { ANTHROPIC_API_KEY: "sk-ant-baseline", OPENCLAW_GATEWAY_TOKEN: "baseline-token" },
   });
