@@ -116,7 +116,11 @@ export function devResilienceScenarios(chain: StackChain): void {
     // 10-request burst a machine's reads are allowed, so the limiter answers 429s of its own.
     emulator.settings.rateLimit = true;
     const releaseRateLimits = holdRateLimitsUntilARefusal(emulator, IMAGE);
-    stack.config.providerTuning = JSON.stringify({ ...E2E_TUNING, pollIntervalMs: 1 });
+    stack.config.providerTuning = JSON.stringify({
+      ...E2E_TUNING,
+      pollIntervalMs: 1,
+      checkPollMs: 1,
+    });
     const mark = logMark(stack.emulator);
     stack.config.regions = JSON.stringify(["iad", "ams", "fra"]);
     stack.config.memoryMb = "2048";
