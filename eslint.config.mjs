@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "bin/", ".pulumi-offline/", "coverage/"] },
+  { ignores: ["node_modules/", "bin/", ".pulumi-offline/", "coverage/", ".openclaw-runtime/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: globals.node } },
