@@ -2,8 +2,11 @@ import { writeFileSync, renameSync } from "node:fs";
 import { notFound } from "./api-errors";
 import { ManualClock, WallClock, type EmulatorClock } from "./emulator-clock";
 import { FaultBook } from "./faults";
+import { RealMachines, type RealMachinesOptions } from "./real-machines/real-machines";
+import type { GuestExit } from "./real-machines/guest-process";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
+import { SecretValues } from "./secret-values";
 import { readStateFile } from "./state-file";
 import { emptyState, type AppRecord, type EmulatorState, type MachineRecord } from "./state";
 
@@ -28,7 +31,18 @@ export interface EmulatorSettings {
   manualClock: boolean;
   /** Where the world is persisted, if anywhere. */
   statePath?: string;
+  /**
+   * Machines whose image is an OpenClaw image run the real gateway as a child process (see
+   * `real-machines/`); other images, and every machine without this, are simulated.
+   */
+  realMachines?: RealMachinesOptions;
 }
+
+/**
+ * What happens when a real machine's process exits by itself (machine-lifecycle's
+ * `processExited`), passed in so this file need not depend on the lifecycle.
+ */
+export type ExitHandler = (emulator: Emulator, machine: MachineRecord, exit: GuestExit) => void;
 
 /**
  * The emulated Fly platform: the world's state plus the clock, timers, faults, request log and rate
@@ -41,15 +55,30 @@ export class Emulator {
   readonly limiter = new RateLimiter();
   /** `POST /__emulator/clock` moves it forward, so TTLs expire without sleeping. */
   readonly clock: EmulatorClock;
+  /** Real machines, when enabled. */
+  readonly real: RealMachines | undefined;
+  /** Secret values, kept only for real machines (the state holds digests). */
+  readonly secretValues: SecretValues | undefined;
   /** Cancellers of the pending transitions. */
   private readonly timers = new Set<() => void>();
   private persistTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly settings: EmulatorSettings) {
+  constructor(
+    readonly settings: EmulatorSettings,
+    onExit?: ExitHandler,
+  ) {
     this.clock = settings.manualClock ? new ManualClock(Date.now()) : new WallClock();
     this.state =
       (settings.statePath ? readStateFile(settings.statePath, this.clock.now()) : undefined) ??
       emptyState();
+    if (settings.realMachines) {
+      this.secretValues = new SecretValues(
+        settings.statePath ? SecretValues.fileFor(settings.statePath) : undefined,
+      );
+      this.real = new RealMachines(this, settings.realMachines, (machine, exit) =>
+        onExit?.(this, machine, exit),
+      );
+    }
   }
 
   /** The emulator's clock in Unix milliseconds. */
@@ -116,8 +145,10 @@ export class Emulator {
     renameSync(tmp, this.settings.statePath);
   }
 
-  /** Empties the world, the faults, the log and the rate limiter. */
+  /** Empties the world, the faults, the log and the rate limiter; real machines are killed. */
   reset(): void {
+    this.real?.killAll();
+    this.secretValues?.clear();
     this.cancelTimers();
     this.state = emptyState();
     this.faults.clear();
@@ -127,8 +158,19 @@ export class Emulator {
     this.changed();
   }
 
-  /** Cancels pending transitions and persists a final time. */
+  /**
+   * Stops real machines' processes gracefully (each machine's kill signal and timeout, capped),
+   * then closes. Machines keep their recorded state for the next run with `--state`.
+   */
+  async shutdown(): Promise<void> {
+    this.cancelTimers();
+    await this.real?.shutdown();
+    this.close();
+  }
+
+  /** Cancels pending transitions, kills any real machine still running, and persists. */
   close(): void {
+    this.real?.killAll();
     this.cancelTimers();
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;

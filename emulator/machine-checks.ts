@@ -1,4 +1,5 @@
 import type { Emulator } from "./emulator";
+import { durationMs } from "./fly-durations";
 import type { MachineConfig } from "./machine-config-decoding";
 import type { CheckStatusRecord, MachineRecord } from "./state";
 
@@ -8,7 +9,21 @@ export interface CheckDefinition {
   type: "tcp" | "http";
   port: number;
   path: string;
+  method: string;
+  /** `https` probes with TLS; anything else is plain HTTP. */
+  protocol: string;
+  headers: Record<string, string>;
+  /** When probes begin after the machine starts, how often they run, and how long each may take. */
+  gracePeriodMs: number;
+  intervalMs: number;
+  timeoutMs: number;
 }
+
+/**
+ * Check timing when a config leaves it out. Fly does not document machine-check defaults; these
+ * are the values of its fly.toml examples (interval 15s, timeout 2s) and no grace period.
+ */
+export const DEFAULT_CHECK_TIMING = { gracePeriodMs: 0, intervalMs: 15_000, timeoutMs: 2_000 };
 
 /** What Fly reports for a check that has not produced a result yet. */
 export const WAITING_OUTPUT = "waiting for status";
@@ -18,11 +33,22 @@ function asRecord(value: unknown): Record<string, unknown> {
 }
 
 function definition(name: string, raw: Record<string, unknown>, port: unknown): CheckDefinition {
+  const headers: Record<string, string> = {};
+  for (const header of Array.isArray(raw.headers) ? raw.headers : []) {
+    const { name: key, values } = asRecord(header);
+    if (typeof key === "string" && Array.isArray(values)) headers[key] = values.join(", ");
+  }
   return {
     name,
     type: raw.type === "http" ? "http" : "tcp",
     port: typeof port === "number" ? port : 0,
     path: typeof raw.path === "string" ? raw.path : "/",
+    method: typeof raw.method === "string" && raw.method !== "" ? raw.method.toUpperCase() : "GET",
+    protocol: typeof raw.protocol === "string" ? raw.protocol : "http",
+    headers,
+    gracePeriodMs: durationMs(raw.grace_period, DEFAULT_CHECK_TIMING.gracePeriodMs, "ns"),
+    intervalMs: durationMs(raw.interval, DEFAULT_CHECK_TIMING.intervalMs, "ns"),
+    timeoutMs: durationMs(raw.timeout, DEFAULT_CHECK_TIMING.timeoutMs, "ns"),
   };
 }
 
@@ -68,6 +94,11 @@ function probeOutput(check: CheckDefinition, ip: string, healthy: boolean): stri
  * refused connection). Results are judged when read, so clearing the fault lets checks recover.
  */
 export function refreshChecks(emulator: Emulator, machine: MachineRecord): CheckStatusRecord[] {
+  if (emulator.real?.runs(machine)) {
+    // A real machine's results come from its probes (real-machines/health-probes.ts).
+    if (machine.state !== "started") machine.checks = [];
+    return machine.checks;
+  }
   const since = machine.checks_since;
   if (machine.state !== "started" || since === undefined) {
     machine.checks = [];

@@ -27,6 +27,12 @@ export interface Step {
   source: "user" | "flyd";
   request?: Record<string, unknown>;
   effect?: () => void;
+  /**
+   * For steps that follow a real process rather than a timer: the step is entered only when
+   * `proceed` is called (a process started, or exited), with fields to add to the event's
+   * `request`. `live` says whether the transition is still the machine's current one.
+   */
+  until?: (proceed: (request?: Record<string, unknown>) => void, live: () => boolean) => void;
 }
 
 /** Appends an event to a machine's log (kept oldest first; the API serves newest first). */
@@ -79,16 +85,25 @@ export function runTransition(emulator: Emulator, machine: MachineRecord, steps:
   const seq = (machine.transition_seq ?? 0) + 1;
   machine.transition_seq = seq;
   machine.transition_to = steps[steps.length - 1].state;
-  const run = (i: number): void => {
-    if (!live(emulator, machine, seq)) return;
+  const isLive = () => live(emulator, machine, seq);
+  const enterStep = (i: number, request?: Record<string, unknown>): void => {
     const last = i === steps.length - 1;
     if (last) delete machine.transition_to;
-    enter(emulator, machine, steps[i]);
+    const step = request ? { ...steps[i], request: { ...steps[i].request, ...request } } : steps[i];
+    enter(emulator, machine, step);
     steps[i].effect?.();
     notifyMachineWatchers(emulator);
-    if (!last && live(emulator, machine, seq)) {
-      emulator.schedule(steps[i + 1].afterMs, () => run(i + 1));
-    }
+    if (!last && isLive()) emulator.schedule(steps[i + 1].afterMs, () => run(i + 1));
+  };
+  const run = (i: number): void => {
+    if (!isLive()) return;
+    const gate = steps[i].until;
+    if (!gate) return enterStep(i);
+    gate((request) => {
+      if (!isLive()) return;
+      enterStep(i, request);
+      emulator.changed();
+    }, isLive);
   };
   if (steps[0].afterMs <= 0) run(0);
   else emulator.schedule(steps[0].afterMs, () => run(0));

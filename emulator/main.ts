@@ -3,7 +3,12 @@ import { startEmulator } from "./server";
 
 const USAGE = `usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]
                             [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]
-                            [--manual-clock]`;
+                            [--manual-clock] [--real-machines [--machines-dir DIR]]
+
+  --real-machines  machines with an OpenClaw image (ghcr.io/openclaw/openclaw:<version>) run the
+                   real gateway of that version; GET /__emulator/state lists each one's local_url
+  --machines-dir   where real machines keep their files (default: <state FILE>.machines, or a
+                   temporary folder removed on exit)`;
 
 function numberOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -27,6 +32,8 @@ async function main(): Promise<void> {
       "transition-ms": { type: "string" },
       "no-rate-limit": { type: "boolean" },
       "manual-clock": { type: "boolean" },
+      "real-machines": { type: "boolean" },
+      "machines-dir": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -44,10 +51,26 @@ async function main(): Promise<void> {
     transitionMs: numberOption("transition-ms", values["transition-ms"], 300),
     rateLimit: !values["no-rate-limit"],
     manualClock: values["manual-clock"] === true,
+    realMachines: values["real-machines"]
+      ? {
+          ...(values["machines-dir"] ? { root: values["machines-dir"] } : {}),
+          onLog: (line) => process.stderr.write(`${line}\n`),
+        }
+      : false,
   });
   process.stdout.write(`listening on ${handle.url}\n`);
   process.stdout.write(`token ${handle.token}\n`);
+  const real = handle.emulator.real;
+  if (real) {
+    process.stdout.write(
+      `real machines: OpenClaw images run the real gateway; their files are in ${real.folders.root}\n`,
+    );
+  }
+  // Real machines are stopped with their kill signal first; a second signal does not wait.
+  let stopping = false;
   const stop = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
     handle.close().then(() => process.exit(0));
   };
   process.on("SIGINT", stop);

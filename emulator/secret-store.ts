@@ -35,16 +35,19 @@ export function checkSecretName(name: string): void {
 }
 
 /**
- * Sets or replaces one secret; the caller bumps the version once per request. Only the digest is
- * kept: nothing in the emulator needs the value, and a kept value would be written in plain text
- * to the `--state` file, where real keys used against a local stack must never land.
+ * Sets or replaces one secret of `app`; the caller bumps the version once per request. The state
+ * keeps only the digest: a kept value would be written in plain text to the `--state` file,
+ * where real keys used against a local stack must never land. Only real machines need values,
+ * and they are kept apart from the state (see secret-values.ts).
  */
 export function putSecret(
   emulator: Emulator,
   record: AppSecretsRecord,
+  app: string,
   name: string,
   value: string,
 ): void {
+  emulator.secretValues?.set(app, name, value);
   const now = emulator.isoNow();
   const existing = record.secrets[name];
   record.secrets[name] = {
@@ -54,6 +57,17 @@ export function putSecret(
     created_at: existing?.created_at ?? now,
     updated_at: now,
   };
+}
+
+/** Removes one secret of `app` (its value too, when values are kept). */
+export function removeSecret(
+  emulator: Emulator,
+  record: AppSecretsRecord,
+  app: string,
+  name: string,
+): void {
+  delete record.secrets[name];
+  emulator.secretValues?.delete(app, name);
 }
 
 /**

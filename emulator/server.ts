@@ -1,18 +1,29 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Emulator, type EmulatorSettings } from "./emulator";
+import { processExited, rebootRealMachines } from "./machine-lifecycle";
+import type { RealMachinesOptions } from "./real-machines/real-machines";
 import { ApiError } from "./api-errors";
 import type { TransportFault } from "./faults";
 import { ulid } from "./ids";
 import { Router, type Reply, type RequestContext } from "./router";
 import { registerApiRoutes } from "./routes/api-routes";
 import { registerControlRoutes } from "./routes/control-routes";
+import { registerLogRoutes } from "./routes/log-routes";
 
 /** Options for `startEmulator`; everything but the port has a default suited to tests. */
-export interface StartEmulatorOptions extends Partial<EmulatorSettings> {
+export interface StartEmulatorOptions extends Partial<Omit<EmulatorSettings, "realMachines">> {
   /** TCP port on 127.0.0.1; 0 picks a free one. */
   port?: number;
+  /**
+   * Run OpenClaw images as real gateways (`true`, or options). Their folders go under `root`,
+   * by default `<statePath>.machines` with a state file, else a temporary folder removed on close.
+   */
+  realMachines?: boolean | Partial<RealMachinesOptions>;
 }
 
 /** A running emulator. */
@@ -41,9 +52,22 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     manualClock: options.manualClock ?? false,
     statePath: options.statePath,
   };
-  const emulator = new Emulator(settings);
+  const real = options.realMachines === true ? {} : options.realMachines || undefined;
+  let temporaryRoot: string | undefined;
+  if (real) {
+    const root =
+      real.root ??
+      (options.statePath
+        ? `${options.statePath}.machines`
+        : (temporaryRoot = mkdtempSync(join(tmpdir(), "openclaw-fly-machines-"))));
+    settings.realMachines = { ...real, root };
+  }
+  const emulator = new Emulator(settings, processExited);
+  rebootRealMachines(emulator);
   const api = new Router();
   registerApiRoutes(api);
+  // Fly's logs API lives beside the Machines API (api.fly.io); one token serves both.
+  registerLogRoutes(api);
   const control = new Router();
   registerControlRoutes(control);
 
@@ -65,9 +89,10 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     token: settings.token,
     emulator,
     close: async () => {
-      emulator.close();
+      await emulator.shutdown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (temporaryRoot) rmSync(temporaryRoot, { recursive: true, force: true });
     },
   };
 }

@@ -103,6 +103,12 @@ export interface MachineRecord {
   restart_count?: number;
   /** When the machine last reached `started` (Unix ms); health checks are judged from here. */
   checks_since?: number;
+  /**
+   * Real machines: the loopback port of each guest port its config declares, kept for the
+   * machine's life, and the URL of the first one (the gateway), as `fly proxy` would give it.
+   */
+  local_ports?: Record<string, number>;
+  local_url?: string;
 }
 
 /** A volume. */

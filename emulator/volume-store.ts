@@ -26,6 +26,8 @@ export function settleVolume(emulator: Emulator, volume: VolumeRecord): VolumeRe
     now - volume.destroyed_at >= PENDING_DESTROY_RETENTION_MS
   ) {
     delete emulator.state.volumes[volume.id];
+    emulator.real?.folders.removeVolume(volume.id);
+    for (const snapshot of volume.snapshots) emulator.real?.folders.removeSnapshot(snapshot.id);
     return undefined;
   }
   if (volume.state === "restoring" && volume.ready_at !== undefined && now >= volume.ready_at) {

@@ -81,9 +81,22 @@ export function registerAppRoutes(router: Router): void {
   );
 }
 
-/** Removes an app with its machines, volumes, IP assignments, secrets and certificates. */
+/**
+ * Removes an app with its machines, volumes, IP assignments, secrets and certificates. Real
+ * machines' processes are killed and their folders and volumes' folders removed.
+ */
 function deleteAppAndEverythingIn(emulator: Emulator, name: string): void {
   const state = emulator.state;
+  if (emulator.real) {
+    const machines = Object.values(state.machines).filter((m) => m.app === name);
+    const volumes = Object.values(state.volumes).filter((v) => v.app === name);
+    void emulator.real.forgetApp(
+      machines.map((m) => m.id),
+      volumes.map((v) => v.id),
+      volumes.flatMap((v) => v.snapshots.map((s) => s.id)),
+    );
+    emulator.secretValues?.forgetApp(name);
+  }
   for (const [id, machine] of Object.entries(state.machines)) {
     if (machine.app === name) delete state.machines[id];
   }

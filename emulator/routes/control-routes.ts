@@ -1,6 +1,8 @@
-import { badRequest } from "../api-errors";
+import { badRequest, notFound } from "../api-errors";
 import type { Emulator } from "../emulator";
 import { readJsonObject, type Router } from "../router";
+import { appLogLines } from "./log-routes";
+import { queryInt } from "./query-params";
 import type { EmulatorState } from "../state";
 
 /**
@@ -35,6 +37,27 @@ export function registerControlRoutes(router: Router): void {
   router.add("DELETE", "/__emulator/faults", ({ emulator }) => {
     emulator.faults.clear();
     return { status: 200, body: { ok: true } };
+  });
+  router.add("GET", "/__emulator/machines/{machine_id}/logs", ({ emulator, params, query }) => {
+    const machine = emulator.state.machines[params.machine_id];
+    if (!machine) throw notFound("machine");
+    const limit = Math.min(Math.max(queryInt(query, "lines") ?? 100, 1), 1_000);
+    const lines = appLogLines(emulator, machine.app, { instance: machine.id, limit });
+    return {
+      status: 200,
+      body: {
+        machine: machine.id,
+        app: machine.app,
+        region: machine.region,
+        ...(machine.local_url ? { local_url: machine.local_url } : {}),
+        ...(emulator.real ? { console_log: emulator.real.folders.consoleLog(machine.id) } : {}),
+        lines: lines.map(({ line }) => ({
+          timestamp: new Date(line.timestamp).toISOString(),
+          stream: line.stream,
+          message: line.message,
+        })),
+      },
+    };
   });
   router.add("POST", "/__emulator/clock", (ctx) => {
     const advance = Number(readJsonObject(ctx, "clock").advance_ms);

@@ -101,7 +101,7 @@ export function registerMachineActionRoutes(router: Router): void {
       }
       // Stopping a stopped machine is a no-op; stopping a suspended one discards its snapshot.
       if (machine.state !== "stopped" && machine.state !== "stopping") {
-        stopMachine(ctx.emulator, machine);
+        stopMachine(ctx.emulator, machine, { signal: body.signal, timeout: body.timeout });
       }
       return undefined;
     }),
@@ -116,7 +116,10 @@ export function registerMachineActionRoutes(router: Router): void {
       checkTimeout(query.get("timeout"), "timeout");
       queryBool(query, "force_stop");
       if (machine.state !== "started") throw unableFrom("restart", machine.state);
-      restartMachine(emulator, machine);
+      restartMachine(emulator, machine, {
+        signal: query.get("signal") ?? undefined,
+        timeout: query.get("timeout") ?? undefined,
+      });
       return undefined;
     }),
     limit("machine_restart"),
@@ -146,8 +149,21 @@ export function registerMachineActionRoutes(router: Router): void {
         );
       }
       if (machine.state !== "started") throw unableFrom("signal", machine.state);
-      // The emulated process only dies of SIGKILL; the restart policy then applies as for any exit.
-      if (number === SIGNAL_NUMBERS.SIGKILL) processExited(ctx.emulator, machine, 128 + number);
+      const name = Object.keys(SIGNAL_NUMBERS).find((key) => SIGNAL_NUMBERS[key] === number);
+      // A real process gets the signal and does what it does with it; its exit, if any, is an
+      // exit like any other.
+      if (ctx.emulator.real?.runs(machine)) {
+        ctx.emulator.real.signal(machine, name as NodeJS.Signals);
+        return undefined;
+      }
+      // The simulated process only dies of SIGKILL; the restart policy then applies.
+      if (number === SIGNAL_NUMBERS.SIGKILL) {
+        processExited(ctx.emulator, machine, {
+          exitCode: 128 + number,
+          signal: "SIGKILL",
+          oomKilled: false,
+        });
+      }
       return undefined;
     }),
     limit("machine_signal"),

@@ -7,6 +7,7 @@ import {
   checkReadOptions,
   checkSecretName,
   putSecret,
+  removeSecret,
   secretJson,
   secretsJson,
   versionJson,
@@ -37,8 +38,8 @@ export function registerSecretRoutes(router: Router): void {
       for (const name of Object.keys(values)) checkSecretName(name);
       for (const [name, value] of Object.entries(values)) {
         // null unsets; unsetting a name that does not exist is not an error.
-        if (value === null) delete record.secrets[name];
-        else putSecret(ctx.emulator, record, name, value);
+        if (value === null) removeSecret(ctx.emulator, record, ctx.params.app_name, name);
+        else putSecret(ctx.emulator, record, ctx.params.app_name, name, value);
       }
       const version = bumpVersion(record);
       return { status: 200, body: { secrets: secretsJson(record), ...versionJson(version) } };
@@ -69,7 +70,7 @@ export function registerSecretRoutes(router: Router): void {
       const body = readJsonObject(ctx, "main.SetAppSecretRequest");
       const value = goField(body, "SetAppSecretRequest", "value", "string");
       if (value === undefined) throw badRequest("value is required");
-      putSecret(emulator, record, params.secret_name, value);
+      putSecret(emulator, record, params.app_name, params.secret_name, value);
       const version = bumpVersion(record);
       return {
         status: 201,
@@ -85,7 +86,7 @@ export function registerSecretRoutes(router: Router): void {
     ({ emulator, params }) => {
       const record = appSecrets(emulator, params.app_name);
       if (!record.secrets[params.secret_name]) throw notFound("secret");
-      delete record.secrets[params.secret_name];
+      removeSecret(emulator, record, params.app_name, params.secret_name);
       return { status: 200, body: versionJson(bumpVersion(record)) };
     },
     { action: "secret_delete", scopeParam: "app_name" },

@@ -177,6 +177,7 @@ function createVolume(ctx: RequestContext): Reply {
     ...(snapshot ? { ready_at: emulator.now() + emulator.settings.transitionMs } : {}),
   };
   emulator.state.volumes[volume.id] = volume;
+  if (snapshot) emulator.real?.folders.restoreSnapshot(snapshot.id, volume.id);
   return { status: 200, body: volumeJson(volume) };
 }
 

@@ -36,6 +36,8 @@ export function registerVolumeSnapshotRoutes(router: Router): void {
         ready_at: now + emulator.settings.transitionMs,
       };
       volume.snapshots.push(snapshot);
+      // A real volume's snapshot is a copy of its folder, taken now.
+      emulator.real?.folders.takeSnapshot(volume.id, snapshot.id);
       return { status: 200, body: backupAccepted(volume.id, snapshot, now) };
     },
     { action: "volume_snapshot_create", scopeParam: "volume_id" },

@@ -88,10 +88,14 @@ function judge(emulator: Emulator, wait: WaitRequest): Reply | undefined {
     return ok(machine, machine.state, event?.id);
   }
   const goneForGood = machine.state === "destroyed" || machine.state === "destroying";
+  // A machine that failed to start stays failed until someone starts it again.
+  const failed = machine.state === "failed" && machine.transition_to === undefined;
   const unreachable = goneForGood
     ? !wait.targets.some((t) => t === "destroyed" || t === "settled")
-    : machine.stopped_by_exit === true &&
-      !wait.targets.some((t) => REACHABLE_AFTER_EXIT.includes(t));
+    : failed
+      ? !wait.targets.some((t) => t === "failed" || t === "settled")
+      : machine.stopped_by_exit === true &&
+        !wait.targets.some((t) => REACHABLE_AFTER_EXIT.includes(t));
   if (unreachable) {
     throw badRequest(
       `machine failed to reach desired state ${wait.targets.join(",")}, current state: ${machine.state}`,

@@ -15,7 +15,12 @@ import {
 const USAGE =
   "usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]\n" +
   "                            [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]\n" +
-  "                            [--manual-clock]\n";
+  "                            [--manual-clock] [--real-machines [--machines-dir DIR]]\n" +
+  "\n" +
+  "  --real-machines  machines with an OpenClaw image (ghcr.io/openclaw/openclaw:<version>) run the\n" +
+  "                   real gateway of that version; GET /__emulator/state lists each one's local_url\n" +
+  "  --machines-dir   where real machines keep their files (default: <state FILE>.machines, or a\n" +
+  "                   temporary folder removed on exit)\n";
 
 let dir: string;
 let cli: CliProcess | undefined;
