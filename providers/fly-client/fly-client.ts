@@ -15,6 +15,8 @@ export { createIpAddressesClient } from "./ip-address-operations";
 export type { IpAddressOperations } from "./ip-address-operations";
 export { createLeasesClient } from "./lease-operations";
 export type { LeaseOperations } from "./lease-operations";
+export { createLogsClient, logsBaseUrl } from "./log-operations";
+export type { LogOperations } from "./log-operations";
 export { createMachineLookupClient } from "./machine-lookup";
 export { createMachinesClient } from "./machine-operations";
 export type { MachineOperations } from "./machine-operations";

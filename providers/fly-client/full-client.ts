@@ -13,6 +13,8 @@ import { ipAddressOperations } from "./ip-address-operations";
 import type { IpAddressOperations } from "./ip-address-operations";
 import { leaseOperations } from "./lease-operations";
 import type { LeaseOperations } from "./lease-operations";
+import { createLogsClient } from "./log-operations";
+import type { LogOperations } from "./log-operations";
 import { metadataOperations } from "./machine-metadata";
 import type { MetadataOperations } from "./machine-metadata";
 import { machineOperations } from "./machine-operations";
@@ -40,6 +42,8 @@ export interface FlyClient {
   ipAddresses: IpAddressOperations;
   certificates: CertificateOperations;
   platform: PlatformOperations;
+  /** Machines' console lines (Fly's logs API, beside the Machines API). */
+  logs: LogOperations;
 }
 
 /**
@@ -66,5 +70,6 @@ export function createFlyClient(options: FlyClientOptions): FlyClient {
     ipAddresses: ipAddressOperations(ctx),
     certificates: certificateOperations(ctx),
     platform: platformOperations(ctx),
+    logs: createLogsClient(options),
   };
 }

@@ -10,6 +10,7 @@
 import { sharedLookup } from "../provider-kit/shared-lookups";
 import * as pulumi from "@pulumi/pulumi";
 import { createLeasesClient } from "../fly-client/lease-operations";
+import { createLogsClient } from "../fly-client/log-operations";
 import { createMachinesClient } from "../fly-client/machine-operations";
 import { createWaitsClient } from "../fly-client/wait-operations";
 import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults";
@@ -49,6 +50,7 @@ function rolloutContext(call: FlyCall, healthTimeoutSeconds: number | undefined)
       machines: createMachinesClient(options),
       waits: createWaitsClient(options),
       leases: createLeasesClient(options),
+      logs: createLogsClient(options),
     },
     tuning,
     progress,

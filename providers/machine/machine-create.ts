@@ -10,6 +10,7 @@ import { fromApiConfig, toApiConfig } from "./machine-api-config";
 import { machineOutputs } from "./machine-outputs";
 import { comparableSpec, CREATE_TAG_KEY, MANAGED_MARKER_KEY, specOf } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
+import { logTail } from "./machine-diagnosis";
 import { ensureHealthy, rollOut, versionOf, waitUntilHealthy } from "./machine-rollout";
 import type { MachineTarget, RolloutContext } from "./machine-rollout";
 import { describeError, initFailure } from "../provider-kit/fly-provider";
@@ -40,7 +41,7 @@ export async function launchMachine(
       inputs,
       created.id,
       machineOutputs(inputs, latest, false),
-      `FlyMachine ${inputs.name}: machine ${created.id} in region ${inputs.region} was created but is not healthy: ${describeError(error)}`,
+      `FlyMachine ${inputs.name}: machine ${created.id} in region ${inputs.region} was created but is not healthy: ${describeError(error)}${logTail(error)}`,
     );
   }
 }

@@ -13,6 +13,8 @@ import type {
   WaitOperations,
 } from "../fly-client/fly-client";
 import { hasKind } from "../fly-client/fly-api-error";
+import type { LogOperations } from "../fly-client/log-operations";
+import { explainUnhealthy, logTail } from "./machine-diagnosis";
 import { toApiConfig } from "./machine-api-config";
 import { MANAGED_MARKER_KEY } from "./machine-normal-form";
 import type { MachineSpec } from "./machine-spec";
@@ -34,11 +36,13 @@ export interface MachineRevision {
   minSecretsVersion?: number;
 }
 
-/** The Fly calls FlyMachine makes: machines, waits on them, and their leases. */
+/** The Fly calls FlyMachine makes: machines, waits on them, their leases and their logs. */
 export interface MachineClient {
   machines: MachineOperations;
   waits: WaitOperations;
   leases: LeaseOperations;
+  /** Read only to explain a machine that did not become healthy. */
+  logs?: LogOperations;
 }
 
 /** What every rollout step needs. */
@@ -67,7 +71,8 @@ function hasChecks(spec: MachineSpec): boolean {
  * Waits until `version` of the machine is started (unless `seenStarted` says a wait already saw
  * it started) and then, when the spec defines checks, until every check passes; each of the two
  * waits has the whole health budget. Throws the client's description of what went wrong (the
- * state reached, each failing check with its output).
+ * state reached, each failing check with its output), with the machine's own account added (its
+ * exits, and its last log lines; see machine-diagnosis).
  */
 export async function waitUntilHealthy(
   ctx: RolloutContext,
@@ -75,6 +80,21 @@ export async function waitUntilHealthy(
   version: string,
   spec: MachineSpec,
   seenStarted = false,
+): Promise<Machine> {
+  const since = Date.now();
+  try {
+    return await waitForHealth(ctx, target, version, spec, seenStarted);
+  } catch (error) {
+    throw await explainUnhealthy(ctx, target, spec, since, error, describeError);
+  }
+}
+
+async function waitForHealth(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  version: string,
+  spec: MachineSpec,
+  seenStarted: boolean,
 ): Promise<Machine> {
   const { client, progress } = ctx;
   if (!seenStarted) {
@@ -192,12 +212,12 @@ export async function rollOut(
           await waitUntilHealthy(ctx, target, restored, previous.spec, started);
         } catch (rollbackFailure) {
           throw new Error(
-            `${where}: ${what}; rolling back to the previous configuration failed too: ${describeError(rollbackFailure)}`,
+            `${where}: ${what}; rolling back to the previous configuration failed too: ${describeError(rollbackFailure)}${logTail(rollbackFailure) || logTail(failure)}`,
             { cause: rollbackFailure },
           );
         }
         throw new Error(
-          `${where}: ${what}; rolled back to the previous configuration (version ${restored}, started and healthy)`,
+          `${where}: ${what}; rolled back to the previous configuration (version ${restored}, started and healthy)${logTail(failure)}`,
           { cause: failure },
         );
       }

@@ -1,0 +1,80 @@
+/**
+ * A machine's recent console lines, from Fly's logs API: `GET /api/v1/apps/{app}/logs`, the
+ * HTTP endpoint `fly logs` polls. It is not part of the Machines API: Fly serves it on
+ * api.fly.io (beside api.machines.dev), undocumented but what flyctl depends on. The providers
+ * read it only to explain a machine that did not become healthy, so a failure here is never an
+ * error of its own: the caller gets no lines and says so.
+ */
+import type { CallOptions } from "./call-options";
+import { createClientContext } from "./connection";
+import type { FlyClientOptions } from "./connection";
+import { normalizeBaseUrl } from "./credentials";
+
+/** The log operations of the client. */
+export interface LogOperations {
+  /**
+   * The last `limit` lines a machine printed (oldest first), or `undefined` when the logs API
+   * could not be read.
+   */
+  recentLines(
+    app: string,
+    machineId: string,
+    options?: CallOptions & { region?: string; limit?: number },
+  ): Promise<string[] | undefined>;
+}
+
+/**
+ * Hosts of the Machines API whose logs API is Fly's public one. (An array: Pulumi's closure
+ * serializer cannot carry a Set into a provider.)
+ */
+const FLY_MACHINES_HOSTS = ["api.machines.dev", "_api.internal"];
+
+/**
+ * Where the logs API of a Machines API base URL is: Fly's own API for Fly's Machines API hosts,
+ * else the same server (the emulator serves both).
+ */
+export function logsBaseUrl(machinesBaseUrl: string): string {
+  const url = new URL(normalizeBaseUrl(machinesBaseUrl));
+  return FLY_MACHINES_HOSTS.includes(url.hostname) ? "https://api.fly.io" : url.origin;
+}
+
+/** Builds the log operations over a transport of their own (Fly's logs host). */
+export function createLogsClient(options: FlyClientOptions): LogOperations {
+  const ctx = createClientContext({
+    ...options,
+    baseUrl: logsBaseUrl(options.baseUrl),
+    // A diagnosis must not hold up the error it explains.
+    requestTimeoutMs: Math.min(options.requestTimeoutMs ?? 10_000, 10_000),
+    retry: { ...options.retry, maxAttempts: 2 },
+  });
+  return {
+    async recentLines(app, machineId, callOptions = {}) {
+      const { z } = require("zod") as typeof import("zod");
+      const schema = z.object({
+        data: z
+          .array(z.object({ attributes: z.object({ message: z.string(), instance: z.string() }) }))
+          .nullish(),
+      });
+      try {
+        const page = await ctx.send({
+          method: "GET",
+          path: "/api/v1/apps/{app}/logs",
+          params: { app },
+          query: { instance: machineId, region: callOptions.region },
+          schema,
+          action: "app_logs",
+          scope: app,
+          idempotent: true,
+          signal: callOptions.signal,
+        });
+        const lines = (page.data ?? [])
+          // The instance filter "does not always work" on Fly; the lines say whose they are.
+          .filter((entry) => entry.attributes.instance === machineId)
+          .map((entry) => entry.attributes.message);
+        return lines.slice(-(callOptions.limit ?? 20));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Why a machine did not become healthy, in the machine's own words: the exits Fly recorded in
+ * its events since the wait began (exit code, out-of-memory kills), a start Fly refused, and the
+ * last lines it printed (Fly's logs API). A health timeout alone says only "not healthy"; these
+ * say "exited with code 78: invalid config" or "killed for lack of memory".
+ */
+import { isFlyApiError } from "../fly-client/fly-api-error";
+import type { MachineEvent } from "../fly-client/fly-client";
+import type { MachineSpec } from "./machine-spec";
+import type { MachineTarget, RolloutContext } from "./machine-rollout";
+
+/** Log lines quoted in an error. */
+const QUOTED_LOG_LINES = 15;
+/** Event timestamps are the server's clock: allow for skew against ours. */
+const CLOCK_SKEW_MS = 5_000;
+
+/** A health wait that failed, with what the machine itself says about it. */
+export class UnhealthyMachineError extends Error {
+  override name = "UnhealthyMachineError";
+
+  constructor(
+    message: string,
+    /** The machine's last console lines, when Fly's logs API had any. */
+    readonly logLines: readonly string[],
+    readonly machineId: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** `\n  last log lines of machine …:` and the lines, for the end of an error message. */
+export function logTail(error: unknown): string {
+  if (!(error instanceof UnhealthyMachineError) || error.logLines.length === 0) return "";
+  const lines = error.logLines.map((line) => `\n    | ${line}`).join("");
+  return `\n  last log lines of machine ${error.machineId}:${lines}`;
+}
+
+/** Unrequested exits in `events` from `sinceMs` on, oldest first. */
+function exitsSince(events: readonly MachineEvent[], sinceMs: number): MachineEvent[] {
+  return events
+    .filter(
+      (e) =>
+        e.type === "exit" &&
+        e.timestamp >= sinceMs - CLOCK_SKEW_MS &&
+        e.request?.exit_event?.requested_stop !== true,
+    )
+    .sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/**
+ * One sentence about the exits, or "" when there is nothing to add: none happened, or the wait's
+ * own error already describes the only one (`lastDescribed`).
+ */
+function describeExits(
+  exits: readonly MachineEvent[],
+  target: MachineTarget,
+  spec: MachineSpec,
+  lastDescribed: boolean,
+) {
+  if (exits.length === 0) return "";
+  const last = exits[exits.length - 1].request?.exit_event;
+  const times = exits.length === 1 ? "once" : `${exits.length} times`;
+  const code = last?.exit_code ?? "unknown";
+  const ooms = exits.filter((e) => e.request?.exit_event?.oom_killed === true).length;
+  if (ooms > 0) {
+    return (
+      `; its process exited ${times} since the wait began, ${ooms === exits.length ? "each time" : `${ooms} of them`} ` +
+      `killed for lack of memory (out of memory): machine ${target.id} in region ${target.region} has ` +
+      `${spec.guest.memoryMb} MB; give it more memory (memoryMb)`
+    );
+  }
+  if (lastDescribed && exits.length === 1) return "";
+  return `; its process exited ${times} since the wait began, the last time with code ${code}`;
+}
+
+/** Why Fly refused to start the machine, from its latest `failed` event. */
+function startFailure(events: readonly MachineEvent[], sinceMs: number): string {
+  const failed = events
+    .filter((e) => e.status === "failed" && e.timestamp >= sinceMs - CLOCK_SKEW_MS)
+    .sort((a, b) => b.timestamp - a.timestamp)[0];
+  const reason = (failed?.request as { error?: unknown } | undefined)?.error;
+  return typeof reason === "string" ? `; the machine failed to start: ${reason}` : "";
+}
+
+/**
+ * Adds the machine's own account to a failed health wait: throws an UnhealthyMachineError whose
+ * message is `error`'s plus what the events say, and which carries the last log lines.
+ */
+export async function explainUnhealthy(
+  ctx: RolloutContext,
+  target: MachineTarget,
+  spec: MachineSpec,
+  sinceMs: number,
+  error: unknown,
+  describe: (error: unknown) => string,
+): Promise<UnhealthyMachineError> {
+  const { client } = ctx;
+  const events = await client.machines.events(target.app, target.id, { limit: 50 }).catch(() => []);
+  const lines =
+    (await client.logs
+      ?.recentLines(target.app, target.id, { region: target.region, limit: QUOTED_LOG_LINES })
+      .catch(() => undefined)) ?? [];
+  // The client's error for a machine it found dead already tells how its last process ended.
+  const lastDescribed = isFlyApiError(error) && error.code === "machine_failed";
+  const exits = exitsSince(events, sinceMs);
+  const message =
+    describe(error) +
+    startFailure(events, sinceMs) +
+    describeExits(exits, target, spec, lastDescribed);
+  return new UnhealthyMachineError(message, lines, target.id, { cause: error });
+}
