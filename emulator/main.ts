@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./server";
+import { stopOnSignals } from "./shutdown-signals";
 
 const USAGE = `usage: npm run emulator -- [--port 4280] [--token T] [--state FILE] [--latency MS]
                             [--boot-ms MS] [--checks-ms MS] [--transition-ms MS] [--no-rate-limit]
@@ -66,15 +67,7 @@ async function main(): Promise<void> {
       `real machines: OpenClaw images run the real gateway; their files are in ${real.folders.root}\n`,
     );
   }
-  // Real machines are stopped with their kill signal first; a second signal does not wait.
-  let stopping = false;
-  const stop = () => {
-    if (stopping) process.exit(130);
-    stopping = true;
-    handle.close().then(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  stopOnSignals(handle);
 }
 
 main().catch((err: unknown) => {

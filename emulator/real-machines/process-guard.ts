@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
+// \`kill -KILL -<pgid>\` signals a whole group in dash, bash and zsh alike (dash refuses \`--\`).
 const GUARD_SCRIPT = `
 groups=" "
 while IFS= read -r line; do
@@ -16,7 +17,7 @@ while IFS= read -r line; do
     -*) groups=$(printf '%s' "$groups" | sed "s/ \${line#-} / /") ;;
   esac
 done
-for group in $groups; do kill -KILL -- "-$group" 2>/dev/null; done
+for group in $groups; do kill -KILL "-$group" 2>/dev/null; done
 `;
 
 /** Watches process groups on the emulator's behalf. */

@@ -157,10 +157,16 @@ describe("an interrupted install", () => {
   it("is never taken for a finished one, and the next installer takes over its lock", async () => {
     process.env.FAKE_NPM_SLEEP = "60";
     process.env.OPENCLAW_FLY_RUNTIME_DIR = cacheDir;
-    const tsx = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
     const cli = spawn(
-      tsx,
-      ["gateway-runtime/runtime-cli.ts", "install", VERSION, "--pins-dir", pinsDir],
+      process.execPath,
+      [
+        require.resolve("tsx/cli"),
+        "gateway-runtime/runtime-cli.ts",
+        "install",
+        VERSION,
+        "--pins-dir",
+        pinsDir,
+      ],
       { cwd: PROJECT_ROOT, env: process.env, stdio: "ignore" },
     );
     // Killed (like a crash) once its npm ci has started: the CLI, then the npm it ran.
