@@ -55,13 +55,24 @@ export interface WaitOperations {
   waitForState(app: string, id: string, options: WaitForStateOptions): Promise<WaitResult>;
   /**
    * Polls the machine until it reports at least one check and all of them pass. Fails fast when
-   * the machine is stopped, failed or destroyed, or its latest event is an unrequested exit.
+   * the machine is stopped, failed or destroyed, its latest event is an unrequested exit, or its
+   * process exited `CRASH_LOOP_EXITS` times since the wait began.
    */
   waitForChecks(app: string, id: string, options: WaitForChecksOptions): Promise<Machine>;
 }
 
 /** States from which a machine will not become healthy without someone acting. */
 const DEAD_STATES = ["stopped", "failed", "destroyed"];
+
+/**
+ * Exits since the wait began after which a machine counts as crash-looping: its restart policy
+ * keeps bringing it back (so it never rests stopped), but a process that died this often before
+ * its checks ever passed will not become healthy by waiting.
+ */
+export const CRASH_LOOP_EXITS = 3;
+
+/** Event timestamps are the server's clock: this much skew against ours is allowed for. */
+const CLOCK_SKEW_MS = 5_000;
 
 /** The wait operations alone, over a transport of their own. */
 export function createWaitsClient(options: FlyClientOptions): WaitOperations {
@@ -159,6 +170,14 @@ export function waitOperations(
         const checks = machine.checks ?? [];
         if (sameVersion && checks.length > 0) lastChecks = checks;
         const exit = sameVersion ? unrequestedExit(machine.events ?? []) : undefined;
+        const exits = sameVersion ? exitsSince(machine.events ?? [], startedMs) : [];
+        if (exits.length >= CRASH_LOOP_EXITS) {
+          const last = describeExit(exits[exits.length - 1]);
+          throw new FlyApiError(
+            `machine ${id} in app ${app} is crash-looping: its process exited ${exits.length} times since the wait began (the last time, ${last.replace(/^its process /, "it ")}); ${describeChecks(lastChecks)}`,
+            { status: 0, code: "machine_failed", method: "GET", path: machinePath(app, id) },
+          );
+        }
         if (DEAD_STATES.includes(machine.state) || exit !== undefined) {
           const how = exit === undefined ? "" : ` (${describeExit(exit)})`;
           const seen =
@@ -187,6 +206,18 @@ export function waitOperations(
       }
     },
   };
+}
+
+/** Exits nobody asked for, from `sinceMs` on, oldest first. */
+function exitsSince(events: MachineEvent[], sinceMs: number): MachineEvent[] {
+  return events
+    .filter(
+      (e) =>
+        e.type === "exit" &&
+        e.timestamp >= sinceMs - CLOCK_SKEW_MS &&
+        e.request?.exit_event?.requested_stop !== true,
+    )
+    .sort((a, b) => a.timestamp - b.timestamp);
 }
 
 /** The newest start-or-exit event when it is an exit nobody asked for, else undefined. */

@@ -50,7 +50,8 @@ function exitsSince(events: readonly MachineEvent[], sinceMs: number): MachineEv
 
 /**
  * One sentence about the exits, or "" when there is nothing to add: none happened, or the wait's
- * own error already describes the only one (`lastDescribed`).
+ * own error already describes them (`lastDescribed`: the machine was found dead or
+ * crash-looping). Out-of-memory kills are always named, with the machine's size.
  */
 function describeExits(
   exits: readonly MachineEvent[],
@@ -70,7 +71,7 @@ function describeExits(
       `${spec.guest.memoryMb} MB; give it more memory (memoryMb)`
     );
   }
-  if (lastDescribed && exits.length === 1) return "";
+  if (lastDescribed) return "";
   return `; its process exited ${times} since the wait began, the last time with code ${code}`;
 }
 

@@ -127,6 +127,34 @@ describe("waitForChecks", () => {
     );
   });
 
+  it("fails fast on a crash loop: the third exit since the wait began, though it restarts", async () => {
+    const now = Date.now();
+    const exit = (at: number, code: number) => ({
+      type: "exit",
+      status: "stopped",
+      timestamp: at,
+      request: { exit_event: { exit_code: code, requested_stop: false } },
+    });
+    const start = (at: number) => ({ type: "start", status: "started", timestamp: at });
+    const critical = [{ name: "startup", status: "critical", output: "connection refused" }];
+    const looping = (exits: number) => {
+      const events = [start(now - 60_000), exit(now - 50_000, 1)];
+      for (let i = 0; i < exits; i++) events.push(exit(now + 10 * i, 78), start(now + 10 * i + 5));
+      return { json: machineBody({ id: "m1", checks: critical, events: events.reverse() }) };
+    };
+    server.on("GET /v1/apps/h10/machines/m1", looping(1), looping(2), looping(3));
+    const error = await testClient(server.url, dispatcher)
+      .machines.waitForChecks("h10", "m1", { timeoutMs: 60_000, pollMs: 5 })
+      .catch((e: unknown) => e);
+    expect(isFlyApiError(error) && [error.code, error.message]).toEqual([
+      "machine_failed",
+      "machine m1 in app h10 is crash-looping: its process exited 3 times since the wait began " +
+        '(the last time, it exited with code 78); 0/1 checks passing; check "startup" is critical: connection refused',
+    ]);
+    // The exit from before the wait (a minute ago) does not count towards the loop.
+    expect(server.requestsTo("GET /v1/apps/h10/machines/m1")).toHaveLength(3);
+  });
+
   it("ignores an exit that was asked for, and an exit followed by a restart", async () => {
     const passing = [{ name: "tcp", status: "passing" }];
     server.on("GET /v1/apps/h4/machines/m1", {
