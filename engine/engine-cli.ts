@@ -12,6 +12,8 @@ import {
   formatStep,
   formatSummary,
 } from "./plan-output";
+import { containsSecrets, stripSecrets } from "./property-values";
+import type { PropertyValue } from "./property-values";
 import { resolvePassphrase, SecretsCrypter } from "./secrets-crypter";
 import { readProject, readStackFile } from "./stack-files";
 
@@ -19,6 +21,7 @@ const USAGE = `usage: tsx engine/engine-cli.ts <preview|up|refresh|destroy> --st
          [-c key=value ...] [--secret-config key=value ...] [--cwd <projectDir>] [--json]
          [--diff] [--parallel <n>] [--clear-pending-creates (refresh)]
          [--state-dir <dir>]   (default <projectDir>/.pulumi-offline)
+       tsx engine/engine-cli.ts output --stack <name> [<output>] [--show-secrets] [--state-dir <dir>]
        tsx engine/engine-cli.ts encrypt --stack <name> [--cwd <projectDir>] <value>`;
 
 const OPERATIONS: readonly string[] = ["preview", "up", "refresh", "destroy"];
@@ -39,17 +42,31 @@ export async function main(argv: readonly string[]): Promise<number> {
       diff: { type: "boolean" },
       parallel: { type: "string", short: "p" },
       "clear-pending-creates": { type: "boolean" },
+      "show-secrets": { type: "boolean" },
     },
   });
   const [command, ...rest] = positionals;
-  const say = values.json
-    ? (line: string) => console.error(line)
-    : (line: string) => console.log(line);
+  // `--json` and `output` print data on stdout, so everything else goes to stderr.
+  const say =
+    values.json || positionals[0] === "output"
+      ? (line: string) => console.error(line)
+      : (line: string) => console.log(line);
   say(BANNER);
   if (command === undefined || values.stack === undefined)
     return usage("a command and --stack are required");
   const projectDir = resolve(values.cwd ?? process.cwd());
   if (command === "encrypt") return encrypt(projectDir, values.stack, rest[0]);
+  if (command === "output") {
+    return printOutput(
+      new OfflineEngine({
+        projectDir,
+        stack: values.stack,
+        ...(values["state-dir"] ? { stateDirectory: resolve(values["state-dir"]) } : {}),
+      }),
+      rest[0],
+      values["show-secrets"] ?? false,
+    );
+  }
   if (!OPERATIONS.includes(command) || rest.length > 0) return usage(`unknown command ${command}`);
   const operation = command as OperationKind;
   const parallel = values.parallel === undefined ? undefined : Number(values.parallel);
@@ -165,6 +182,29 @@ function masked(value: unknown): unknown {
   return isOutput && (value as { secret: unknown }).secret === true
     ? { ...(value as object), value: "[secret]" }
     : value;
+}
+
+/**
+ * `pulumi stack output [name] [--show-secrets]`: the stack's outputs from the saved state,
+ * secrets as "[secret]" unless asked for. One output prints bare, as the CLI does.
+ */
+async function printOutput(engine: OfflineEngine, name: string | undefined, show: boolean) {
+  const stack = (await engine.loadState()).find((r) => r.type === "pulumi:pulumi:Stack");
+  const outputs = stack?.outputs ?? {};
+  const shown = (value: PropertyValue) =>
+    containsSecrets(value) && !show ? "[secret]" : stripSecrets(value);
+  if (name === undefined) {
+    const all = Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, shown(v)]));
+    console.log(JSON.stringify(all, null, 2));
+    return 0;
+  }
+  if (!(name in outputs)) {
+    console.error(`error: current stack does not have output property '${name}'`);
+    return 1;
+  }
+  const value = shown(outputs[name]);
+  console.log(typeof value === "string" ? value : JSON.stringify(value));
+  return 0;
 }
 
 async function encrypt(projectDir: string, stack: string, value: string | undefined) {

@@ -173,9 +173,10 @@ export function waitOperations(
         const exits = sameVersion ? exitsSince(machine.events ?? [], startedMs) : [];
         if (exits.length >= CRASH_LOOP_EXITS) {
           const last = describeExit(exits[exits.length - 1]);
-          throw new FlyApiError(
+          throw clientError(
+            "client.machine_failed",
             `machine ${id} in app ${app} is crash-looping: its process exited ${exits.length} times since the wait began (the last time, ${last.replace(/^its process /, "it ")}); ${describeChecks(lastChecks)}`,
-            { status: 0, code: "machine_failed", method: "GET", path: machinePath(app, id) },
+            { method: "GET", path: machinePath(app, id) },
           );
         }
         if (DEAD_STATES.includes(machine.state) || exit !== undefined) {

@@ -153,4 +153,22 @@ describe("the offline engine CLI", { timeout: 60_000 }, () => {
     expect(lines).toContain('            label     : "l"');
     expect(lines).toContain("            parentId  : [unknown]");
   });
+
+  it("prints the stack's outputs from its state, a secret only when asked to", async () => {
+    store.failWhen = () => undefined;
+    expect((await runCli(["up", "--yes", ...stackArgs()])).code).toBe(0);
+    const state = ["--stack", STACK, "--cwd", THINGS_PROJECT_DIR, "--state-dir", stateDirectory()];
+    const all = await runCli(["output", ...state]);
+    expect([all.code, all.stderr]).toEqual([0, `${BANNER}\n`]);
+    expect(JSON.parse(all.stdout)).toMatchObject({ region: "fra", tokenLength: "[secret]" });
+    expect((await runCli(["output", "region", ...state])).stdout).toBe("fra\n");
+    expect((await runCli(["output", "tokenLength", ...state])).stdout).toBe("[secret]\n");
+    const shown = await runCli(["output", "tokenLength", "--show-secrets", ...state]);
+    expect(shown.stdout).toBe(`${TOKEN.length}\n`);
+    const missing = await runCli(["output", "nothing", ...state]);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `${BANNER}\nerror: current stack does not have output property 'nothing'\n`,
+    ]);
+  }, 120_000);
 });
