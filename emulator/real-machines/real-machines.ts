@@ -344,6 +344,12 @@ export class RealMachines {
     this.guard.close();
   }
 
+  /** The process id of a machine's main process, while it runs. */
+  pidOf(machineId: string): number | undefined {
+    const guest = this.machines.get(machineId)?.guest;
+    return guest?.running ? guest.pid : undefined;
+  }
+
   /** The number of machines whose process is running (for tests and the demo). */
   get runningCount(): number {
     return [...this.machines.values()].filter((run) => run.guest?.running).length;

@@ -10,17 +10,24 @@ import { createClientContext } from "./connection";
 import type { FlyClientOptions } from "./connection";
 import { normalizeBaseUrl } from "./credentials";
 
+/** One console line of a machine. */
+export interface LogLine {
+  message: string;
+  /** `app` for the machine's own output, `runner` for Fly's init ("Preparing to run: ..."). */
+  provider: string;
+}
+
 /** The log operations of the client. */
 export interface LogOperations {
   /**
-   * The last `limit` lines a machine printed (oldest first), or `undefined` when the logs API
-   * could not be read.
+   * The last lines a machine printed (oldest first; Fly's page, at most 100), or `undefined`
+   * when the logs API could not be read.
    */
   recentLines(
     app: string,
     machineId: string,
-    options?: CallOptions & { region?: string; limit?: number },
-  ): Promise<string[] | undefined>;
+    options?: CallOptions & { region?: string },
+  ): Promise<LogLine[] | undefined>;
 }
 
 /**
@@ -50,11 +57,12 @@ export function createLogsClient(options: FlyClientOptions): LogOperations {
   return {
     async recentLines(app, machineId, callOptions = {}) {
       const { z } = require("zod") as typeof import("zod");
-      const schema = z.object({
-        data: z
-          .array(z.object({ attributes: z.object({ message: z.string(), instance: z.string() }) }))
-          .nullish(),
+      const attributes = z.object({
+        message: z.string(),
+        instance: z.string(),
+        meta: z.object({ event: z.object({ provider: z.string() }).nullish() }).nullish(),
       });
+      const schema = z.object({ data: z.array(z.object({ attributes })).nullish() });
       try {
         const page = await ctx.send({
           method: "GET",
@@ -67,11 +75,15 @@ export function createLogsClient(options: FlyClientOptions): LogOperations {
           idempotent: true,
           signal: callOptions.signal,
         });
-        const lines = (page.data ?? [])
-          // The instance filter "does not always work" on Fly; the lines say whose they are.
-          .filter((entry) => entry.attributes.instance === machineId)
-          .map((entry) => entry.attributes.message);
-        return lines.slice(-(callOptions.limit ?? 20));
+        return (
+          (page.data ?? [])
+            // The instance filter "does not always work" on Fly; the lines say whose they are.
+            .filter((entry) => entry.attributes.instance === machineId)
+            .map(({ attributes }) => ({
+              message: attributes.message,
+              provider: attributes.meta?.event?.provider ?? "app",
+            }))
+        );
       } catch {
         return undefined;
       }

@@ -6,6 +6,7 @@
  */
 import { isFlyApiError } from "../fly-client/fly-api-error";
 import type { MachineEvent } from "../fly-client/fly-client";
+import type { LogLine } from "../fly-client/log-operations";
 import type { MachineSpec } from "./machine-spec";
 import type { MachineTarget, RolloutContext } from "./machine-rollout";
 
@@ -14,26 +15,41 @@ const QUOTED_LOG_LINES = 15;
 /** Event timestamps are the server's clock: allow for skew against ours. */
 const CLOCK_SKEW_MS = 5_000;
 
-/** A health wait that failed, with what the machine itself says about it. */
-export class UnhealthyMachineError extends Error {
-  override name = "UnhealthyMachineError";
-
-  constructor(
-    message: string,
-    /** The machine's last console lines, when Fly's logs API had any. */
-    readonly logLines: readonly string[],
-    readonly machineId: string,
-    options: { cause: unknown },
-  ) {
-    super(message, options);
-  }
-}
+/**
+ * A health wait that failed, with what the machine itself says about it. (A plain Error with two
+ * fields rather than a subclass: the providers are serialized into Pulumi's state, and a class
+ * deriving from Error does not survive that as one.)
+ */
+export type UnhealthyMachineError = Error & {
+  /** The last console lines of the machine's last run, when Fly's logs API had any. */
+  logLines: readonly string[];
+  machineId: string;
+};
 
 /** `\n  last log lines of machine …:` and the lines, for the end of an error message. */
 export function logTail(error: unknown): string {
-  if (!(error instanceof UnhealthyMachineError) || error.logLines.length === 0) return "";
-  const lines = error.logLines.map((line) => `\n    | ${line}`).join("");
-  return `\n  last log lines of machine ${error.machineId}:${lines}`;
+  const lines = (error as Partial<UnhealthyMachineError> | undefined)?.logLines;
+  if (!Array.isArray(lines) || lines.length === 0) return "";
+  const quoted = lines.map((line) => `\n    | ${line}`).join("");
+  return `\n  last log lines of machine ${(error as UnhealthyMachineError).machineId}:${quoted}`;
+}
+
+/**
+ * The lines of the machine's last finished run, as Fly's init frames it: from its last
+ * "Preparing to run" line to the "Main child exited" line that ended the run (a crash-looping
+ * machine may already be running again), or to the end while the run goes on; at most
+ * QUOTED_LOG_LINES of them.
+ */
+function lastRun(lines: readonly LogLine[]): string[] {
+  const runner = (prefix: string) => (line: LogLine) =>
+    line.provider === "runner" && line.message.startsWith(prefix);
+  const lastExit = lines.map(runner("Main child exited")).lastIndexOf(true);
+  const end = lastExit === -1 ? lines.length : lastExit + 1;
+  const start = lines.slice(0, end).map(runner("Preparing to run:")).lastIndexOf(true);
+  return lines
+    .slice(start + 1, end)
+    .map((line) => line.message)
+    .slice(-QUOTED_LOG_LINES);
 }
 
 /** Unrequested exits in `events` from `sinceMs` on, oldest first. */
@@ -98,10 +114,11 @@ export async function explainUnhealthy(
 ): Promise<UnhealthyMachineError> {
   const { client } = ctx;
   const events = await client.machines.events(target.app, target.id, { limit: 50 }).catch(() => []);
-  const lines =
+  const lines = lastRun(
     (await client.logs
-      ?.recentLines(target.app, target.id, { region: target.region, limit: QUOTED_LOG_LINES })
-      .catch(() => undefined)) ?? [];
+      ?.recentLines(target.app, target.id, { region: target.region })
+      .catch(() => undefined)) ?? [],
+  );
   // The client's error for a machine it found dead already tells how its last process ended.
   const lastDescribed = isFlyApiError(error) && error.code === "machine_failed";
   const exits = exitsSince(events, sinceMs);
@@ -109,5 +126,8 @@ export async function explainUnhealthy(
     describe(error) +
     startFailure(events, sinceMs) +
     describeExits(exits, target, spec, lastDescribed);
-  return new UnhealthyMachineError(message, lines, target.id, { cause: error });
+  return Object.assign(new Error(message, { cause: error }), {
+    logLines: lines,
+    machineId: target.id,
+  });
 }
