@@ -70,6 +70,7 @@ describe("ci.yml", () => {
     expect(download).toBe(test - 1);
     expect(steps[test].env).toEqual({
       FLY_OPENAPI_SPEC: "${{ runner.temp }}/fly-machines-openapi.json",
+      CHROMIUM_PATH: "/usr/bin/google-chrome",
     });
     expect(steps.filter((step) => step.env !== undefined)).toEqual([steps[test]]);
   });

@@ -1,0 +1,175 @@
+import { expect, it } from "vitest";
+import type { StackChain } from "../support/chain";
+import { machineUrn } from "../support/expectations";
+import {
+  REAL_VERSION,
+  bootSeconds,
+  consoleOf,
+  gatewayLocks,
+  gatewayPid,
+  sessionStatus,
+  startupz,
+  statusText,
+} from "../support/real-gateway";
+import { alive } from "../../real-machines/real-support";
+import { liveMachines, liveVolumes, machineIn } from "../support/world";
+
+const APP = "my-openclaw-dev";
+const MODEL = "anthropic/claude-opus-4-6";
+
+/**
+ * The dev stack (public, one region) on a real OpenClaw gateway: it comes up healthy through
+ * the gateway's own /startupz, checks its token, takes a config change, survives a config the
+ * gateway refuses (rolled back, with the gateway's exit code and last lines in the error), boots
+ * past a stale lock left by a killed machine, and is destroyed without leaving a process.
+ */
+export function realDevScenarios(chain: StackChain): void {
+  const machine = () => machineIn(chain.stack.emulator, APP, "iad");
+  const url = () => machine().local_url!;
+  const token = () => chain.results.fresh.outputs.gatewayToken.value as string;
+
+  it("a fresh up boots the real gateway, healthy through its own /startupz", async () => {
+    const fresh = await chain.stack.up();
+    chain.results.fresh = fresh;
+    expect(fresh.error).toBeUndefined();
+    expect(fresh.summary).toEqual({ create: 9, update: 0, replace: 0, delete: 0, same: 0 });
+    const m = machine();
+    expect(m.state).toBe("started");
+    expect(m.checks.map((c) => [c.name, c.status])).toEqual([["startup", "passing"]]);
+    expect(m.checks[0].output).toContain(`"status":"started","version":"${REAL_VERSION}"`);
+    expect(url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await startupz(url())).toMatchObject({
+      status: 200,
+      body: { ok: true, status: "started", version: REAL_VERSION },
+    });
+    console.log(
+      `dev: gateway ${m.id} ready ${bootSeconds(chain.stack.emulator, m)} s after its start`,
+    );
+  });
+
+  it("answers a request with the gateway token and refuses one without it or with another", async () => {
+    const answered = statusText(await sessionStatus(url(), token()));
+    expect(answered).toContain(`OpenClaw ${REAL_VERSION}`);
+    for (const wrong of [undefined, "0".repeat(64)]) {
+      expect(await sessionStatus(url(), wrong)).toEqual({
+        status: 401,
+        body: { error: { message: "Unauthorized", type: "unauthorized" } },
+      });
+    }
+  });
+
+  it("a config change restarts the gateway, which comes back healthy on the new config", async () => {
+    const before = gatewayPid(chain.stack.emulator, machine());
+    chain.stack.config.openclaw = JSON.stringify({
+      agents: { defaults: { model: { primary: MODEL } } },
+    });
+    const result = await chain.stack.up();
+    expect(result.error).toBeUndefined();
+    expect(result.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`)).toEqual([
+      "update gateway-iad-machine",
+    ]);
+    const after = gatewayPid(chain.stack.emulator, machine());
+    expect(after).not.toBe(before);
+    expect(alive(before)).toBe(false);
+    expect(statusText(await sessionStatus(url(), token()))).toContain(`Model: ${MODEL}`);
+    console.log(
+      `dev: after the config change, ready in ${bootSeconds(chain.stack.emulator, machine())} s`,
+    );
+  });
+
+  it("a config the gateway refuses fails its checks and is rolled back, with the gateway's own words", async () => {
+    const { stack } = chain;
+    const good = machine().instance_id;
+    const goodConfig = stack.config.openclaw;
+    // `telegarm`: a channel id our preview cannot know is wrong (channel ids come from plugins).
+    stack.config.openclaw = JSON.stringify({
+      agents: { defaults: { model: { primary: MODEL } } },
+      channels: { telegarm: { enabled: true } },
+    });
+    const result = await stack.up();
+    stack.config.openclaw = goodConfig;
+    expect(result.ok).toBe(false);
+    const m = machine();
+    const [failed, restored] = m.versions.slice(-2).map((v) => v.version);
+    expect(restored).not.toBe(good);
+    const error = result.error!;
+    expect(error).toContain(
+      `${machineUrn("dev", "iad")}: FlyMachine gateway-iad: machine ${m.id} (gateway-iad) in region iad: ` +
+        `the update to version ${failed} failed: machine ${m.id} in app ${APP} is `,
+    );
+    // The provider sees the loop on the third exit, or sees the machine stopped between an exit
+    // and its restart: either way the error carries the gateway's own exit code.
+    expect(error).toMatch(
+      /is (crash-looping: its process exited 3 times since the wait began \(the last time, it exited with code 78\)|stopped \(its process exited with code 78\)); /,
+    );
+    expect(error).toContain(
+      `; rolled back to the previous configuration (version ${restored}, started and healthy)\n  last log lines of machine ${m.id}:\n`,
+    );
+    const quoted = error.split("\n").filter((line) => line.startsWith("    | "));
+    expect(quoted.length).toBeGreaterThan(0);
+    // The last run's own words, as Fly's logs show them: the gateway's refusal and its exit.
+    expect(quoted).toEqual([
+      '    | OpenClaw config is invalid; run "openclaw doctor --fix" before startup.',
+      "    | Main child exited normally with code: 78",
+    ]);
+    // Back on the previous config, healthy, and the gateway says so.
+    expect([m.state, m.config.image, m.checks.map((c) => c.status)]).toEqual([
+      "started",
+      `ghcr.io/openclaw/openclaw:${REAL_VERSION}`,
+      ["passing"],
+    ]);
+    expect(statusText(await sessionStatus(url(), token()))).toContain(`Model: ${MODEL}`);
+    const exits = m.events.filter((e) => e.type === "exit" && e.request?.exit_event);
+    expect(
+      exits.some((e) => (e.request!.exit_event as { exit_code: number }).exit_code === 78),
+    ).toBe(true);
+  });
+
+  it("a stale gateway lock left by a killed machine does not delay its next boot", async () => {
+    const { stack } = chain;
+    const m = machine();
+    const volume = liveVolumes(stack.emulator, APP)[0].id;
+    const killed = gatewayPid(stack.emulator, m);
+    const held = gatewayLocks(stack.emulator, volume);
+    expect(Object.values(held)).toContain(killed);
+    // Killed outright, as a host failure would: the gateway gets no chance to release its locks.
+    const stop = await stack.api("POST", `/v1/apps/${APP}/machines/${m.id}/stop`, {
+      signal: "SIGKILL",
+    });
+    expect(stop.status).toBe(200);
+    const waited = await stack.api(
+      "GET",
+      `/v1/apps/${APP}/machines/${m.id}/wait?state=stopped&timeout=60`,
+    );
+    expect(waited.status).toBe(200);
+    expect(alive(killed)).toBe(false);
+    expect(gatewayLocks(stack.emulator, volume)).toEqual(held);
+
+    const starting = Date.now();
+    expect((await stack.api("POST", `/v1/apps/${APP}/machines/${m.id}/start`)).status).toBe(200);
+    for (;;) {
+      const now = (await stack.api("GET", `/v1/apps/${APP}/machines/${m.id}`)).body;
+      if (now.checks?.[0]?.status === "passing") break;
+      expect(Date.now() - starting).toBeLessThan(240_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const seconds = bootSeconds(stack.emulator, m);
+    console.log(`dev: after the kill, ready in ${seconds} s`);
+    const lines = consoleOf(stack.emulator, m);
+    const boot = lines.slice(lines.map((l) => l.startsWith("Preparing to run:")).lastIndexOf(true));
+    expect(boot.filter((l) => /waiting for gateway-lifecycle ownership/.test(l))).toEqual([]);
+    const fresh = gatewayPid(stack.emulator, m);
+    expect(new Set(Object.values(gatewayLocks(stack.emulator, volume)))).toEqual(new Set([fresh]));
+  });
+
+  it("destroying the stack leaves no gateway process behind", async () => {
+    const { stack } = chain;
+    const pid = gatewayPid(stack.emulator, machine());
+    const result = await stack.destroy();
+    expect(result.error).toBeUndefined();
+    expect(liveMachines(stack.emulator, APP)).toEqual([]);
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(pid)).toBe(false);
+    expect(stack.emulator.emulator.real!.runningCount).toBe(0);
+  });
+}
