@@ -54,3 +54,19 @@ export class ProcessGuard {
     return guard;
   }
 }
+
+/** What to kill when this process exits: every emulator's machines. */
+const onExit = new Set<() => void>();
+
+/**
+ * Registers `kill` to run when this process exits (a crash included, when Node still runs its
+ * exit handlers); an abrupt death that skips them is the guard's job.
+ */
+export function killOnExit(kill: () => void): void {
+  if (onExit.size === 0) {
+    process.once("exit", () => {
+      for (const each of onExit) each();
+    });
+  }
+  onExit.add(kill);
+}

@@ -4,23 +4,19 @@
  * The machine lifecycle (machine-lifecycle.ts) drives this class: boot, halt, freeze and thaw;
  * this class reports back when a process started, failed to start, or exited by itself.
  */
-import { mkdirSync } from "node:fs";
-import { ensureRuntime, type RuntimeOptions } from "../../gateway-runtime/runtime-install";
+import type { RuntimeOptions } from "../../gateway-runtime/runtime-install";
 import type { Emulator } from "../emulator";
-import { durationMs } from "../fly-durations";
-import { mountedVolumeIds } from "../mounts";
 import type { MachineRecord } from "../state";
 import { ConsoleLog } from "./console-log";
-import { describeArgv, hostArgv } from "./guest-command";
-import { guestEnv } from "./guest-env";
-import { filePaths, writeGuestFiles } from "./guest-files";
-import { OPENCLAW_IMAGE_DEFAULTS, openclawVersionOf } from "./guest-image";
-import { GuestPathMap } from "./guest-paths";
-import { assignPorts, declaredPorts, localUrlOf, portIsFree } from "./guest-ports";
-import { GuestProcess, type GuestExit } from "./guest-process";
+import { openclawVersionOf } from "./guest-image";
+import type { GuestExit, GuestProcess } from "./guest-process";
 import { HealthProber } from "./health-probes";
+import { launchGuest } from "./machine-launch";
 import { MachineFolders } from "./machine-folders";
-import { ProcessGuard } from "./process-guard";
+import { killOnExit, ProcessGuard } from "./process-guard";
+import { DEFAULT_STOP, stopSettings, type HaltRequest } from "./stop-settings";
+
+export type { HaltRequest } from "./stop-settings";
 
 /** Options of real machines (`startEmulator({ realMachines })`, `--real-machines`). */
 export interface RealMachinesOptions {
@@ -32,16 +28,6 @@ export interface RealMachinesOptions {
   onLog?: (line: string) => void;
 }
 
-/** How a machine is asked to stop: Fly's kill signal and how long before SIGKILL. */
-export interface HaltRequest {
-  signal?: unknown;
-  /** A duration: a Go string, or a number of seconds (the API's query and body form). */
-  timeout?: unknown;
-}
-
-/** Fly's default kill signal and kill timeout. */
-const DEFAULT_STOP = { signal: "SIGINT" as NodeJS.Signals, timeoutMs: 5_000 };
-
 /** One machine's process and what runs with it. */
 interface MachineRun {
   /** Bumped by every boot and halt: a boot whose number is stale was cancelled. */
@@ -52,22 +38,6 @@ interface MachineRun {
   halting: boolean;
   frozen: boolean;
   lastExit?: GuestExit;
-}
-
-/** Every RealMachines of this process, killed by the exit hook below. */
-const everyRealMachines = new Set<RealMachines>();
-let exitHookInstalled = false;
-
-/**
- * The emulator's own exit (a crash included, when Node still runs its exit handlers) kills every
- * machine at once; an abrupt death that skips them is the process guard's job.
- */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const real of everyRealMachines) real.killAll();
-  });
 }
 
 /** The real machines of one emulator. */
@@ -83,8 +53,7 @@ export class RealMachines {
     private readonly onExit: (machine: MachineRecord, exit: GuestExit) => void,
   ) {
     this.folders = new MachineFolders(options.root);
-    everyRealMachines.add(this);
-    installExitHook();
+    killOnExit(() => this.killAll());
   }
 
   /** Whether a machine runs for real: its image is an OpenClaw image. */
@@ -134,61 +103,16 @@ export class RealMachines {
     run: MachineRun,
     current: () => boolean,
   ): Promise<GuestProcess | undefined> {
-    const image = String(machine.config.image);
-    const version = openclawVersionOf(image) ?? "";
-    const output = this.console(machine.id);
-    output.runner(`Pulling container image ${image}`);
-    const pulling = Date.now();
-    const runtime = await ensureRuntime(version, {
-      ...this.options.runtime,
-      onProgress: (line) => this.log(machine, line),
-    });
-    output.runner(
-      `Successfully prepared image ${image} (${((Date.now() - pulling) / 1000).toFixed(1)}s)`,
-    );
-    const declared = declaredPorts(machine.config);
-    const ports = await assignPorts(declared, machine.local_ports);
-    machine.local_ports = ports;
-    const url = localUrlOf(declared, ports);
-    if (url) machine.local_url = url;
-    for (const [guestPort, hostPort] of Object.entries(ports)) {
-      if (!(await portIsFree(hostPort))) {
-        throw new Error(
-          `port 127.0.0.1:${hostPort} (guest port ${guestPort}) is in use by another process on this computer`,
-        );
-      }
-    }
-    if (!current()) return undefined;
-    const rootfs = this.folders.freshRootfs(machine.id);
-    const paths = new GuestPathMap({
-      rootfs,
-      workdir: { guest: OPENCLAW_IMAGE_DEFAULTS.workdir, host: runtime.packageDir },
-      home: OPENCLAW_IMAGE_DEFAULTS.home,
-      mounts: mountsOf(machine).map((m) => ({
-        path: m.path,
-        hostDir: this.folders.volume(m.volume),
-      })),
-      files: filePaths(machine.config),
-    });
-    const secrets = machine.skip_secrets ? undefined : this.emulator.secretValues?.of(machine.app);
-    for (const dir of ["/tmp", OPENCLAW_IMAGE_DEFAULTS.home]) {
-      mkdirSync(paths.hostPath(dir), { recursive: true });
-    }
-    writeGuestFiles(machine.config, paths, secrets ?? new Map());
-    const argv = hostArgv(machine.config, paths, ports);
-    const env = guestEnv({ machine, secrets, paths, nodeBinDir: runtime.node.binDir, ports });
-    output.runner(`Preparing to run: \`${describeArgv(argv)}\` as ${OPENCLAW_IMAGE_DEFAULTS.user}`);
-    const guest = await GuestProcess.start({
-      argv,
-      cwd: runtime.packageDir,
-      env,
-      console: output,
+    const guest = await launchGuest(machine, {
+      folders: this.folders,
       guard: this.guard,
+      console: this.console(machine.id),
+      secrets: machine.skip_secrets ? undefined : this.emulator.secretValues?.of(machine.app),
+      runtime: this.options.runtime ?? {},
+      log: (message) => this.log(machine, message),
+      current,
     });
-    this.log(
-      machine,
-      `running ${image} as process ${guest.pid}${url ? ` at ${url}` : ""} (console: ${this.folders.consoleLog(machine.id)})`,
-    );
+    if (!guest) return undefined;
     run.guest = guest;
     run.frozen = false;
     // A halt that came while it was being spawned: it ends at once, and its exit is no crash.
@@ -355,13 +279,6 @@ export class RealMachines {
     return [...this.machines.values()].filter((run) => run.guest?.running).length;
   }
 
-  /** Resolves once no machine has a process left. */
-  async idle(): Promise<void> {
-    await Promise.all(
-      [...this.machines.values()].map((run) => run.guest?.exited ?? Promise.resolve()),
-    );
-  }
-
   private run(machineId: string): MachineRun {
     let run = this.machines.get(machineId);
     if (!run) {
@@ -376,29 +293,4 @@ export class RealMachines {
       `machine ${machine.id} (app ${machine.app}, region ${machine.region}): ${message}`,
     );
   }
-}
-
-function mountsOf(machine: MachineRecord): Array<{ volume: string; path: string }> {
-  const mounts = Array.isArray(machine.config.mounts) ? machine.config.mounts : [];
-  const ids = mountedVolumeIds(machine.config);
-  return (mounts as Array<Record<string, unknown>>).map((m, i) => ({
-    volume: ids[i],
-    path: String(m.path),
-  }));
-}
-
-/** The kill signal and timeout of a stop: the request's, else the machine's `stop_config`. */
-function stopSettings(
-  machine: MachineRecord,
-  request: HaltRequest,
-): { signal: NodeJS.Signals; timeoutMs: number } {
-  const config = (machine.config.stop_config ?? {}) as Record<string, unknown>;
-  const signal = [request.signal, config.signal].find(
-    (s): s is string => typeof s === "string" && s !== "",
-  );
-  const fromConfig = durationMs(config.timeout, DEFAULT_STOP.timeoutMs, "ns");
-  return {
-    signal: (signal as NodeJS.Signals | undefined) ?? DEFAULT_STOP.signal,
-    timeoutMs: durationMs(request.timeout, fromConfig, "s"),
-  };
 }

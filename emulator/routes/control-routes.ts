@@ -50,6 +50,7 @@ export function registerControlRoutes(router: Router): void {
         app: machine.app,
         region: machine.region,
         ...(machine.local_url ? { local_url: machine.local_url } : {}),
+        ...(emulator.real?.pidOf(machine.id) ? { pid: emulator.real.pidOf(machine.id) } : {}),
         ...(emulator.real ? { console_log: emulator.real.folders.consoleLog(machine.id) } : {}),
         lines: lines.map(({ line }) => ({
           timestamp: new Date(line.timestamp).toISOString(),
