@@ -1,26 +1,34 @@
 /**
  * `npm run demo`: deploys the `local` stack onto a Machines API emulator started in this process,
- * prints the stack outputs and what now exists on the emulated Fly, then stops the emulator.
+ * whose machines run the real OpenClaw gateway (installing its runtime on first use), prints the
+ * stack outputs, what now exists on the emulated Fly, each gateway's Control UI URL and how to
+ * get the token, then stops everything. `--keep` leaves it running until Ctrl-C; `--simulated`
+ * deploys onto simulated machines instead (quick, no gateway).
  *
  * With a `pulumi` CLI on PATH it runs the real CLI (a file backend under .pulumi-offline/ and a
  * fixed demo passphrase; the emulator then listens on 127.0.0.1:4280, the URL Pulumi.local.yaml
  * names). Without one it runs the project's offline engine (test equipment, see engine/) and
  * says so. Either way the run starts with a refresh and then converges.
  *
- * The emulator's world is kept in <state dir>/demo-emulator.json and the stack's state beside it,
- * so a second run finds everything in place and changes nothing. Delete the state directory
- * (default .pulumi-offline/) to start from an empty world.
+ * The emulator's world is kept in <state dir>/demo-real-emulator.json (demo-emulator.json when
+ * simulated), its machines' files and volumes beside it, and the stack's state in
+ * <state dir>/demo-real (demo), so a second run finds everything in place, boots the gateways
+ * again and changes nothing. Delete the state directory (default .pulumi-offline/) to start
+ * from an empty world.
  *
- *   npx tsx scripts/demo.ts [--state-dir <dir>]
+ *   npx tsx scripts/demo.ts [--state-dir <dir>] [--keep] [--simulated]
  */
-import { spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync } from "node:fs";
-import { delimiter, join, resolve } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startEmulator, type EmulatorHandle } from "../emulator/server";
-import type { EngineEvent, OperationResult, OutputValue } from "../engine/engine-types";
+import { stopOnSignals } from "../emulator/shutdown-signals";
+import type { EngineEvent, OperationResult } from "../engine/engine-types";
 import { OfflineEngine } from "../engine/offline-engine";
 import { formatLog, formatOutputs, formatStep, formatSummary } from "../engine/plan-output";
+import { describeGateways, prepareGatewayRuntime, type TokenCommands } from "./demo-gateways";
+import { deployWithPulumi, findOnPath } from "./demo-pulumi";
+import { describeWorld } from "./demo-world";
 
 const PROJECT_DIR = resolve(__dirname, "..");
 const STACK = "local";
@@ -32,57 +40,132 @@ const DEMO_TOKEN = "openclaw-fly-demo-token";
 export const DEMO_PASSPHRASE = "openclaw-fly-demo-passphrase";
 /** Slower than in tests, so that a reader can follow the states, but far quicker than Fly. */
 const DEMO_TIMINGS = { bootMs: 200, checksMs: 400, transitionMs: 100, rateLimit: true };
+/** Real machines move with their processes; a crashed gateway is restarted after 300 ms. */
+const REAL_TIMINGS = { transitionMs: 300, rateLimit: true };
 
 type Say = (line: string) => void;
 
-/** Runs the demo; resolves to the process exit code. */
-export async function runDemo(argv: readonly string[], say: Say = console.log): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], options: { "state-dir": { type: "string" } } });
+/** What the demo is asked to do. */
+interface DemoRun {
+  stateDir: string;
+  /** Real gateways (the default) or simulated machines. */
+  real: boolean;
+  /** Where the engine keeps the stack's state (`<state dir>/demo-real` or `/demo`). */
+  engineDir: string;
+  pulumi: string | undefined;
+}
+
+/**
+ * Runs the demo; resolves to the process exit code, or to `"kept"` when `--keep` left the
+ * emulator and its gateways running (the process then lives until a signal stops it).
+ */
+export async function runDemo(
+  argv: readonly string[],
+  say: Say = console.log,
+): Promise<number | "kept"> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      "state-dir": { type: "string" },
+      keep: { type: "boolean" },
+      simulated: { type: "boolean" },
+    },
+  });
   const stateDir = resolve(values["state-dir"] ?? join(PROJECT_DIR, ".pulumi-offline"));
   mkdirSync(stateDir, { recursive: true });
-  const pulumi = findOnPath("pulumi");
-  const worldFile = join(stateDir, "demo-emulator.json");
+  const real = !values.simulated;
+  const run: DemoRun = {
+    stateDir,
+    real,
+    engineDir: join(stateDir, real ? "demo-real" : "demo"),
+    pulumi: findOnPath("pulumi"),
+  };
+  const worldFile = join(stateDir, real ? "demo-real-emulator.json" : "demo-emulator.json");
+  const kind = real ? "machines that run the real OpenClaw gateway" : "simulated machines";
+  say(`openclaw-fly demo: the \`${STACK}\` stack on a local Fly Machines API emulator, ${kind}`);
+  if (real) await prepareGatewayRuntime(say);
   let emulator: EmulatorHandle;
   try {
     emulator = await startEmulator({
-      ...DEMO_TIMINGS,
-      port: pulumi ? LOCAL_STACK_PORT : 0,
+      ...(real ? REAL_TIMINGS : DEMO_TIMINGS),
+      port: run.pulumi ? LOCAL_STACK_PORT : 0,
       token: DEMO_TOKEN,
       statePath: worldFile,
+      realMachines: real ? { onLog: (line) => say(`emulator: ${line}`) } : false,
     });
   } catch (error) {
     say(`error: the emulator could not start: ${(error as Error).message}`);
-    if (pulumi) say(`(the local stack expects it on port ${LOCAL_STACK_PORT}: is one running?)`);
+    if (run.pulumi)
+      say(`(the local stack expects it on port ${LOCAL_STACK_PORT}: is one running?)`);
     return 1;
   }
-  // Ctrl-C still stops the emulator, which writes its world to disk as it closes.
+  // Ctrl-C still stops the emulator (and its gateways), which writes its world to disk as it closes.
   process.once("SIGINT", () => void emulator.close().finally(() => process.exit(130)));
   const appsBefore = Object.keys(emulator.emulator.state.apps).length;
-  say(`openclaw-fly demo: the \`${STACK}\` stack on a local Fly Machines API emulator`);
   say(`emulator: ${emulator.url} (its world is kept in ${worldFile}; ${appsBefore} app(s) in it)`);
+  let kept = false;
   try {
-    const outputs = pulumi
-      ? await deployWithPulumi(pulumi, stateDir, say)
-      : await deployWithOfflineEngine(emulator, stateDir, say);
+    const outputs = run.pulumi
+      ? await deployWithPulumi(
+          {
+            pulumi: run.pulumi,
+            stateDir: run.stateDir,
+            stack: STACK,
+            projectDir: PROJECT_DIR,
+            passphrase: DEMO_PASSPHRASE,
+            token: DEMO_TOKEN,
+          },
+          say,
+        )
+      : await deployWithOfflineEngine(emulator, run, say);
     if (outputs === undefined) return 1;
     say("");
     for (const line of formatOutputs(outputs)) say(line);
     say("");
     for (const line of describeWorld(emulator)) say(line);
+    if (real) {
+      say("");
+      for (const line of await describeGateways(emulator, tokenCommands(run))) say(line);
+    }
+    if (values.keep) {
+      kept = true;
+      process.removeAllListeners("SIGINT");
+      stopOnSignals(emulator);
+      say("");
+      say(
+        `The emulator (${emulator.url}, token ${DEMO_TOKEN}) and its machines keep running. ` +
+          `Stop them with Ctrl-C, or: kill -INT ${process.pid}`,
+      );
+      return "kept";
+    }
     return 0;
   } finally {
-    await emulator.close();
-    say("emulator stopped");
+    if (!kept) {
+      await emulator.close();
+      say("emulator stopped");
+    }
   }
 }
 
-async function deployWithOfflineEngine(emulator: EmulatorHandle, stateDir: string, say: Say) {
+/** The commands that print the stack's gateway token (the demo's passphrase decrypts it). */
+function tokenCommands(run: DemoRun): TokenCommands {
+  const passphrase = `PULUMI_CONFIG_PASSPHRASE=${DEMO_PASSPHRASE}`;
+  const pulumi =
+    `PULUMI_BACKEND_URL=file://${join(run.stateDir, "pulumi-backend")} ${passphrase} ` +
+    `pulumi stack output gatewayToken --show-secrets --stack ${STACK}`;
+  if (run.pulumi) return { primary: pulumi };
+  return {
+    primary: `${passphrase} npm run offline -- output gatewayToken --show-secrets --stack ${STACK} --state-dir ${run.engineDir}`,
+  };
+}
+
+async function deployWithOfflineEngine(emulator: EmulatorHandle, run: DemoRun, say: Say) {
   say("engine: the offline engine (engine/), because no `pulumi` CLI is on PATH");
   const engine = () =>
     new OfflineEngine({
       projectDir: PROJECT_DIR,
       stack: STACK,
-      stateDirectory: join(stateDir, "demo"),
+      stateDirectory: run.engineDir,
       // A one-run override: the stack file keeps its own URL.
       config: { flyApiUrl: emulator.url },
       env: { FLY_API_TOKEN: DEMO_TOKEN, PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE },
@@ -102,122 +185,17 @@ async function deployWithOfflineEngine(emulator: EmulatorHandle, stateDir: strin
   return undefined;
 }
 
-async function deployWithPulumi(pulumi: string, stateDir: string, say: Say) {
-  say(`engine: the pulumi CLI (${pulumi}), with a file backend under ${stateDir}`);
-  const backend = join(stateDir, "pulumi-backend");
-  mkdirSync(backend, { recursive: true });
-  const env = {
-    ...process.env,
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    // The URL comes from Pulumi.local.yaml (port 4280); only the token travels in the environment.
-    FLY_API_TOKEN: DEMO_TOKEN,
-  };
-  const run = async (args: string[], capture = false) => {
-    say("");
-    say(`$ pulumi ${args.join(" ")}`);
-    return runCommand(pulumi, args, env, capture);
-  };
-  const steps = [
-    ["stack", "select", "--create", STACK],
-    ["up", "--yes", "--refresh", "--stack", STACK],
-  ];
-  for (const args of steps) {
-    const { code } = await run(args);
-    if (code !== 0) {
-      say(`error: pulumi ${args[0]} exited with code ${code}`);
-      return undefined;
-    }
-  }
-  const shown = await run(["stack", "output", "--json", "--stack", STACK], true);
-  if (shown.code !== 0) return undefined;
-  // `pulumi stack output` prints secrets as "[secret]" unless --show-secrets is given.
-  const parsed = JSON.parse(shown.stdout) as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.entries(parsed).map(([key, value]): [string, OutputValue] => [
-      key,
-      { value, secret: value === "[secret]" },
-    ]),
-  );
-}
-
-function runCommand(
-  command: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-  capture: boolean,
-): Promise<{ code: number; stdout: string }> {
-  return new Promise((done, fail) => {
-    // Asynchronous on purpose: the emulator answering the CLI runs in this very process.
-    const child = spawn(command, args, {
-      cwd: PROJECT_DIR,
-      env,
-      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
-    });
-    let stdout = "";
-    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.once("error", fail);
-    child.once("close", (code) => done({ code: code ?? 1, stdout }));
-  });
-}
-
 function printEvent(event: EngineEvent, say: Say): void {
   if (event.kind === "step") say(formatStep(event.step));
   const line = event.kind === "log" ? formatLog(event.log) : undefined;
   if (line !== undefined) say(line);
 }
 
-/** The emulated world, app by app: machines, volumes, IPs and secret names (never values). */
-export function describeWorld(emulator: EmulatorHandle): string[] {
-  const { apps, machines, volumes, ipAddresses, secrets } = emulator.emulator.state;
-  const lines = ["On the emulator now:"];
-  if (Object.keys(apps).length === 0) lines.push("  nothing");
-  for (const app of Object.values(apps)) {
-    lines.push(`  app ${app.name} (org ${app.org_slug})`);
-    for (const m of Object.values(machines).filter((m) => m.app === app.name)) {
-      if (m.state === "destroyed") continue;
-      lines.push(
-        `    machine ${m.id} ${m.name} region ${m.region} ${m.state} ${String(m.config.image)}`,
-      );
-    }
-    for (const v of Object.values(volumes).filter((v) => v.app === app.name)) {
-      if (v.destroyed_at !== undefined) continue;
-      const attached = v.attached_machine_id
-        ? `attached to ${v.attached_machine_id}`
-        : "unattached";
-      lines.push(`    volume ${v.id} ${v.name} region ${v.region} ${v.size_gb} GB ${attached}`);
-    }
-    for (const ip of ipAddresses.filter((ip) => ip.app === app.name)) {
-      lines.push(`    ip ${ip.type} ${ip.ip}`);
-    }
-    const appSecrets = secrets[app.name];
-    if (appSecrets !== undefined) {
-      const names = Object.keys(appSecrets.secrets).sort().join(", ") || "none";
-      lines.push(`    secrets ${names} (version ${appSecrets.version})`);
-    }
-  }
-  return lines;
-}
-
-/** The first executable named `name` on PATH, or undefined. */
-function findOnPath(name: string): string | undefined {
-  for (const directory of (process.env.PATH ?? "").split(delimiter)) {
-    if (directory === "") continue;
-    const candidate = join(directory, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return undefined;
-}
-
 if (require.main === module) {
   runDemo(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      if (code !== "kept") process.exit(code);
+    },
     (error: Error) => {
       console.error(`error: ${error.message}`);
       process.exit(1);

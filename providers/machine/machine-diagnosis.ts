@@ -4,7 +4,7 @@
  * last lines it printed (Fly's logs API). A health timeout alone says only "not healthy"; these
  * say "exited with code 78: invalid config" or "killed for lack of memory".
  */
-import { isFlyApiError } from "../fly-client/fly-api-error";
+import { hasKind } from "../fly-client/fly-api-error";
 import type { MachineEvent } from "../fly-client/fly-client";
 import type { LogLine } from "../fly-client/log-operations";
 import type { MachineSpec } from "./machine-spec";
@@ -120,7 +120,7 @@ export async function explainUnhealthy(
       .catch(() => undefined)) ?? [],
   );
   // The client's error for a machine it found dead already tells how its last process ended.
-  const lastDescribed = isFlyApiError(error) && error.code === "machine_failed";
+  const lastDescribed = hasKind(error, "client.machine_failed");
   const exits = exitsSince(events, sinceMs);
   const message =
     describe(error) +

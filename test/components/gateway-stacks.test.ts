@@ -109,7 +109,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
 });
 
 describe("the local stack (emulator, two regions, canary)", () => {
-  it("uses the stack's short health timings and deletes volumes with the stack", async () => {
+  it("uses the stack's health timings for a real gateway and deletes volumes with the stack", async () => {
     await buildStack("local");
     const machine = recorder().get("local-ams-machine");
     expect(machine.inputs.checks).toEqual({
@@ -120,10 +120,10 @@ describe("the local stack (emulator, two regions, canary)", () => {
         path: "/startupz",
         gracePeriod: "10s",
         interval: "5s",
-        timeout: "2s",
+        timeout: "5s",
       },
     });
-    expect(machine.inputs.healthTimeoutSeconds).toBe(60);
+    expect(machine.inputs.healthTimeoutSeconds).toBe(300);
     expect(machine.dependencies).toEqual([
       "local-ams-volume",
       "local-app",

@@ -69,6 +69,6 @@ describe("dev: config that would leak a secret, refused before anything reaches 
   describe("its life", { concurrent: false }, () => configRefusalScenarios(chain));
 });
 
-describe("npm run demo", CHAIN, () => {
+describe("npm run demo -- --simulated", CHAIN, () => {
   describe("a first run", { concurrent: false }, () => demoScenarios());
 });

@@ -8,7 +8,6 @@ import {
 } from "./support/real-gateway";
 import { realDevScenarios } from "./scenarios/real-dev";
 import { realLocalScenarios } from "./scenarios/real-local";
-import { LOCAL } from "./scenarios/local-modes";
 
 // The real program (index.ts) through the offline engine against emulators whose machines run
 // the real OpenClaw gateway (the pinned runtime, on Node 24). Each gateway boot takes 15-60 s on
@@ -21,20 +20,13 @@ beforeAll(async () => {
   await gatewayRuntime();
 }, 1_200_000);
 
-describe("real gateway: the local stack, its Control UI and its secrets", CHAIN, () => {
-  const chain = useStack({
-    stack: "local",
-    token: "stack-config",
-    emulator: realEmulator("local"),
-    config: REAL_CONFIG,
-    timeoutMs: REAL_OPERATION_MS,
-    secretConfig: {
-      gatewayToken: LOCAL.gatewayToken,
-      providerKeys: JSON.stringify({ OPENAI_API_KEY: LOCAL.firstKey }),
-    },
-  });
-  describe("its life", { concurrent: false }, () => realLocalScenarios(chain));
-});
+describe(
+  "real gateway: npm run demo (the local stack), its Control UI and its token",
+  CHAIN,
+  () => {
+    describe("its life", { concurrent: false }, () => realLocalScenarios());
+  },
+);
 
 describe(
   "real gateway: the dev stack through config changes, a refused config and a kill",

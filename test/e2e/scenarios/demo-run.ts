@@ -1,53 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEMO_PASSPHRASE } from "../../../scripts/demo";
 import { OfflineEngine } from "../../../engine/offline-engine";
+import { startDemo, type DemoProcess } from "../support/demo-process";
 import { PROJECT_DIR } from "../support/e2e-stack";
 
 /** How long one demo run may take before its process group is killed. */
 const DEMO_TIMEOUT_MS = 110_000;
-
-interface DemoRun {
-  code: number | null;
-  lines: string[];
-}
-
-/** Runs the demo as a child in its own process group, killed by pid once `timeoutMs` passes. */
-function runDemo(stateDir: string, children: Set<number>, timeoutMs: number): Promise<DemoRun> {
-  const child = spawn(
-    process.execPath,
-    [require.resolve("tsx/cli"), "scripts/demo.ts", "--state-dir", stateDir],
-    {
-      cwd: PROJECT_DIR,
-      env: { HOME: process.env.HOME ?? tmpdir(), PATH: dirname(process.execPath) },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  children.add(child.pid!);
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
-  const timer = setTimeout(() => killGroup(child.pid!), timeoutMs);
-  return new Promise((resolve) => {
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      children.delete(child.pid!);
-      resolve({ code, lines: output.split("\n") });
-    });
-  });
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, "SIGKILL");
-  } catch {
-    // Already gone.
-  }
-}
 
 /** The lines between `Outputs:` and the blank line after them. */
 function outputsBlock(lines: readonly string[]): string[] {
@@ -61,25 +22,35 @@ function worldBlock(lines: readonly string[]): string[] {
 }
 
 /**
- * `npm run demo` run as a user runs it: a child process, here with a PATH holding node and
- * nothing else, so no `pulumi` CLI is found and the offline engine deploys, with a state
- * directory private to the test.
+ * `npm run demo -- --simulated` run as a user runs it: a child process, here with a PATH holding
+ * node and nothing else, so no `pulumi` CLI is found and the offline engine deploys, with a state
+ * directory private to the test. (The real-gateway demo, the default, is exercised by the
+ * real-gateway tests: real-local.ts.)
  */
 export function demoScenarios(): void {
   let stateDir = "";
-  const children = new Set<number>();
+  let demo: DemoProcess | undefined;
   beforeAll(() => {
     stateDir = mkdtempSync(join(tmpdir(), "openclaw-demo-"));
   });
   afterAll(() => {
-    for (const pid of children) killGroup(pid);
+    demo?.killGroup();
     rmSync(stateDir, { recursive: true, force: true });
   });
 
   it("deploys the local stack with the offline engine and shows what exists on the emulator", async () => {
-    const { code, lines } = await runDemo(stateDir, children, DEMO_TIMEOUT_MS);
+    demo = startDemo(
+      ["--simulated", "--state-dir", stateDir],
+      dirname(process.execPath),
+      DEMO_TIMEOUT_MS,
+    );
+    const code = await demo.closed;
+    const { lines } = demo;
     // On failure, the demo's own last lines say why.
     expect({ code, tail: code === 0 ? [] : lines.slice(-20) }).toEqual({ code: 0, tail: [] });
+    expect(lines[0]).toBe(
+      "openclaw-fly demo: the `local` stack on a local Fly Machines API emulator, simulated machines",
+    );
     expect(lines).toContain(
       "engine: the offline engine (engine/), because no `pulumi` CLI is on PATH",
     );
