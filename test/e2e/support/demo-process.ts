@@ -21,7 +21,9 @@ export interface DemoProcess {
  * `timeoutMs`.
  */
 export function startDemo(args: readonly string[], path: string, timeoutMs: number): DemoProcess {
-  const child = spawn(process.execPath, [require.resolve("tsx/cli"), "scripts/demo.ts", ...args], {
+  // tsx as a loader, so the child is the demo's own process (tsx's CLI would run it in a child
+  // of its own), the one its `kill -INT <pid>` advice names.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts", ...args], {
     cwd: PROJECT_DIR,
     env: { HOME: process.env.HOME ?? tmpdir(), PATH: path },
     stdio: ["ignore", "pipe", "pipe"],
