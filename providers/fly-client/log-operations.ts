@@ -12,7 +12,7 @@ import { normalizeBaseUrl } from "./credentials";
 
 /** One console line of a machine. */
 export interface LogLine {
-  message: string;
+  text: string;
   /** `app` for the machine's own output, `runner` for Fly's init ("Preparing to run: ..."). */
   provider: string;
 }
@@ -80,7 +80,7 @@ export function createLogsClient(options: FlyClientOptions): LogOperations {
             // The instance filter "does not always work" on Fly; the lines say whose they are.
             .filter((entry) => entry.attributes.instance === machineId)
             .map(({ attributes }) => ({
-              message: attributes.message,
+              text: attributes.message,
               provider: attributes.meta?.event?.provider ?? "app",
             }))
         );

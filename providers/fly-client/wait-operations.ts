@@ -209,14 +209,21 @@ export function waitOperations(
   };
 }
 
-/** Exits nobody asked for, from `sinceMs` on, oldest first. */
-function exitsSince(events: MachineEvent[], sinceMs: number): MachineEvent[] {
+/**
+ * Exits nobody asked for, from `sinceMs` on (allowing for clock skew), oldest first, and never
+ * from before the machine's latest `launch` or `update` event: the exits of a version an update
+ * replaced a moment ago are not the new version's.
+ */
+export function exitsSince(events: readonly MachineEvent[], sinceMs: number): MachineEvent[] {
+  const versionStart = Math.max(
+    0,
+    ...events.filter((e) => e.type === "launch" || e.type === "update").map((e) => e.timestamp),
+  );
+  const from = Math.max(sinceMs - CLOCK_SKEW_MS, versionStart);
   return events
     .filter(
       (e) =>
-        e.type === "exit" &&
-        e.timestamp >= sinceMs - CLOCK_SKEW_MS &&
-        e.request?.exit_event?.requested_stop !== true,
+        e.type === "exit" && e.timestamp >= from && e.request?.exit_event?.requested_stop !== true,
     )
     .sort((a, b) => a.timestamp - b.timestamp);
 }

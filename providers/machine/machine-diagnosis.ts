@@ -5,6 +5,7 @@
  * say "exited with code 78: invalid config" or "killed for lack of memory".
  */
 import { hasKind } from "../fly-client/fly-api-error";
+import { exitsSince } from "../fly-client/wait-operations";
 import type { MachineEvent } from "../fly-client/fly-client";
 import type { LogLine } from "../fly-client/log-operations";
 import type { MachineSpec } from "./machine-spec";
@@ -42,26 +43,14 @@ export function logTail(error: unknown): string {
  */
 function lastRun(lines: readonly LogLine[]): string[] {
   const runner = (prefix: string) => (line: LogLine) =>
-    line.provider === "runner" && line.message.startsWith(prefix);
+    line.provider === "runner" && line.text.startsWith(prefix);
   const lastExit = lines.map(runner("Main child exited")).lastIndexOf(true);
   const end = lastExit === -1 ? lines.length : lastExit + 1;
   const start = lines.slice(0, end).map(runner("Preparing to run:")).lastIndexOf(true);
   return lines
     .slice(start + 1, end)
-    .map((line) => line.message)
+    .map((line) => line.text)
     .slice(-QUOTED_LOG_LINES);
-}
-
-/** Unrequested exits in `events` from `sinceMs` on, oldest first. */
-function exitsSince(events: readonly MachineEvent[], sinceMs: number): MachineEvent[] {
-  return events
-    .filter(
-      (e) =>
-        e.type === "exit" &&
-        e.timestamp >= sinceMs - CLOCK_SKEW_MS &&
-        e.request?.exit_event?.requested_stop !== true,
-    )
-    .sort((a, b) => a.timestamp - b.timestamp);
 }
 
 /**

@@ -146,13 +146,39 @@ describe("waitForChecks", () => {
     const error = await testClient(server.url, dispatcher)
       .machines.waitForChecks("h10", "m1", { timeoutMs: 60_000, pollMs: 5 })
       .catch((e: unknown) => e);
-    expect(isFlyApiError(error) && [error.code, error.message]).toEqual([
-      "machine_failed",
+    expect(isFlyApiError(error) && [error.kind, error.message]).toEqual([
+      "client.machine_failed",
       "machine m1 in app h10 is crash-looping: its process exited 3 times since the wait began " +
         '(the last time, it exited with code 78); 0/1 checks passing; check "startup" is critical: connection refused',
     ]);
     // The exit from before the wait (a minute ago) does not count towards the loop.
     expect(server.requestsTo("GET /v1/apps/h10/machines/m1")).toHaveLength(3);
+  });
+
+  it("does not count the exits of the version an update replaced a moment ago", async () => {
+    const now = Date.now();
+    const crash = (at: number) => ({
+      type: "exit",
+      status: "stopped",
+      timestamp: at,
+      request: { exit_event: { exit_code: 78, requested_stop: false } },
+    });
+    const events = [
+      { type: "start", status: "started", timestamp: now + 20 },
+      { type: "update", status: "replacing", timestamp: now - 100 },
+      crash(now - 300),
+      crash(now - 600),
+      crash(now - 900),
+    ];
+    const passing = [{ name: "startup", status: "passing" }];
+    server.on("GET /v1/apps/h11/machines/m1", {
+      json: machineBody({ id: "m1", checks: passing, events }),
+    });
+    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h11", "m1", {
+      timeoutMs: 5_000,
+      pollMs: 5,
+    });
+    expect(machine.checks).toEqual(passing);
   });
 
   it("ignores an exit that was asked for, and an exit followed by a restart", async () => {
