@@ -92,6 +92,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           onEvent: (event: EngineEvent) =>
             printEvent(event, planning, values.diff ? view : undefined),
         }),
+    // A person waits at the terminal (Ctrl-C stops it): an hour, as long as the longest health
+    // timeout, rather than the tests' two minutes.
+    timeoutMs: 3_600_000,
   });
   handleInterrupts(engine, operation);
   if (operation !== "preview" && !values.yes) {

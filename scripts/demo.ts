@@ -42,6 +42,8 @@ export const DEMO_PASSPHRASE = "openclaw-fly-demo-passphrase";
 const DEMO_TIMINGS = { bootMs: 200, checksMs: 400, transitionMs: 100, rateLimit: true };
 /** Real machines move with their processes; a crashed gateway is restarted after 300 ms. */
 const REAL_TIMINGS = { transitionMs: 300, rateLimit: true };
+/** Longest an operation on real gateways may take: two regions' boots on a busy computer. */
+const REAL_OPERATION_LIMIT_MS = 30 * 60_000;
 
 type Say = (line: string) => void;
 
@@ -170,6 +172,8 @@ async function deployWithOfflineEngine(emulator: EmulatorHandle, run: DemoRun, s
       config: { flyApiUrl: emulator.url },
       env: { FLY_API_TOKEN: DEMO_TOKEN, PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE },
       onEvent: (event) => printEvent(event, say),
+      // Real gateways boot one region after the other, each in up to the stack's health timeout.
+      ...(run.real ? { timeoutMs: REAL_OPERATION_LIMIT_MS } : {}),
     });
   for (const operation of ["refresh", "up"] as const) {
     say("");
