@@ -29,7 +29,7 @@ describe(
 );
 
 describe(
-  "real gateway: the dev stack through config changes, a refused config and a kill",
+  "real gateway: the dev stack through a config change, a refused image and a kill",
   CHAIN,
   () => {
     const chain = useStack({

@@ -2,6 +2,7 @@ import { expect, it } from "vitest";
 import type { StackChain } from "../support/chain";
 import { machineUrn } from "../support/expectations";
 import {
+  OLDER_VERSION,
   REAL_VERSION,
   bootSeconds,
   consoleOf,
@@ -20,7 +21,8 @@ const MODEL = "anthropic/claude-opus-4-6";
 /**
  * The dev stack (public, one region) on a real OpenClaw gateway: it comes up healthy through
  * the gateway's own /startupz, checks its token, takes a config change, survives a config the
- * gateway refuses (rolled back, with the gateway's exit code and last lines in the error), boots
+ * gateway refuses at boot (a downgrade below its volume's data: rolled back, with the gateway's exit
+ * code and last lines in the error), boots
  * past a stale lock left by a killed machine, and is destroyed without leaving a process.
  */
 export function realDevScenarios(chain: StackChain): void {
@@ -77,17 +79,15 @@ export function realDevScenarios(chain: StackChain): void {
     );
   });
 
-  it("a config the gateway refuses fails its checks and is rolled back, with the gateway's own words", async () => {
+  it("an image the gateway refuses at boot fails its checks and is rolled back, with the gateway's own words", async () => {
     const { stack } = chain;
     const good = machine().instance_id;
-    const goodConfig = stack.config.openclaw;
-    // `telegarm`: a channel id our preview cannot know is wrong (channel ids come from plugins).
-    stack.config.openclaw = JSON.stringify({
-      agents: { defaults: { model: { primary: MODEL } } },
-      channels: { telegarm: { enabled: true } },
-    });
+    // A downgrade: preview accepts 2026.9.5 (a supported release), but only the volume knows that
+    // 2026.9.6 already moved its database to a schema 2026.9.5 cannot read, and the older gateway
+    // refuses to start on it.
+    stack.config.image = `ghcr.io/openclaw/openclaw:${OLDER_VERSION}`;
     const result = await stack.up();
-    stack.config.openclaw = goodConfig;
+    delete stack.config.image;
     expect(result.ok).toBe(false);
     const m = machine();
     const [failed, restored] = m.versions.slice(-2).map((v) => v.version);
@@ -106,19 +106,21 @@ export function realDevScenarios(chain: StackChain): void {
       `; rolled back to the previous configuration (version ${restored}, started and healthy)\n  last log lines of machine ${m.id}:\n`,
     );
     const quoted = error.split("\n").filter((line) => line.startsWith("    | "));
-    expect(quoted.length).toBeGreaterThan(0);
-    // The last run's own words, as Fly's logs show them: the gateway's refusal and its exit.
-    expect(quoted).toEqual([
-      '    | OpenClaw config is invalid; run "openclaw doctor --fix" before startup.',
-      "    | Main child exited normally with code: 78",
-    ]);
-    // Back on the previous config, healthy, and the gateway says so.
+    // The last run's own words, as Fly's logs show them: the older gateway's refusal and its exit.
+    expect(quoted.at(-1)).toBe("    | Main child exited normally with code: 78");
+    expect(quoted.join("\n")).toMatch(
+      /refused startup because 1 OpenClaw database schema\(s\) are newer than this build\. state database \S+ uses schema \d+; this build supports \d+/,
+    );
+    expect(quoted.join("\n")).toContain(`Refused by OpenClaw ${OLDER_VERSION}`);
+    // Back on the previous image, healthy, and the gateway says so.
     expect([m.state, m.config.image, m.checks.map((c) => c.status)]).toEqual([
       "started",
       `ghcr.io/openclaw/openclaw:${REAL_VERSION}`,
       ["passing"],
     ]);
-    expect(statusText(await sessionStatus(url(), token()))).toContain(`Model: ${MODEL}`);
+    const status = statusText(await sessionStatus(url(), token()));
+    expect(status).toContain(`OpenClaw ${REAL_VERSION}`);
+    expect(status).toContain(`Model: ${MODEL}`);
     const exits = m.events.filter((e) => e.type === "exit" && e.request?.exit_event);
     expect(
       exits.some((e) => (e.request!.exit_event as { exit_code: number }).exit_code === 78),

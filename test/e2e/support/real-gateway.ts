@@ -10,20 +10,23 @@ import { E2E_TUNING } from "./e2e-stack";
 /** The gateway version the real-gateway tests run: the default image's. */
 export const REAL_VERSION = "2026.9.6";
 
+/** An older pinned version, whose gateway refuses the database REAL_VERSION leaves behind. */
+export const OLDER_VERSION = "2026.9.5";
+
 /**
- * Installs (on first use) and describes the gateway runtime, printing what the test log must
+ * Installs (on first use) and describes the gateway runtimes the tests run, printing what the test log must
  * show: where it is, its size, the OpenClaw version and the Node it runs on.
  */
 export async function gatewayRuntime(): Promise<void> {
-  const runtime = await ensureRuntime(REAL_VERSION, {
-    onProgress: (line) => console.log(line),
-  });
-  const { receipt } = runtime;
-  console.log(
-    `real gateway: OpenClaw ${receipt.version} from ${runtime.packageDir} ` +
-      `(${receipt.packages} packages, ${formatMiB(receipt.sizeBytes)}, installed ${receipt.installedAt} ` +
-      `in ${Math.round(receipt.durationMs / 1000)} s), on Node ${runtime.node.version} (${runtime.node.binary})`,
-  );
+  for (const version of [REAL_VERSION, OLDER_VERSION]) {
+    const runtime = await ensureRuntime(version, { onProgress: (line) => console.log(line) });
+    const { receipt } = runtime;
+    console.log(
+      `real gateway: OpenClaw ${receipt.version} from ${runtime.packageDir} ` +
+        `(${receipt.packages} packages, ${formatMiB(receipt.sizeBytes)}, installed ${receipt.installedAt} ` +
+        `in ${Math.round(receipt.durationMs / 1000)} s), on Node ${runtime.node.version} (${runtime.node.binary})`,
+    );
+  }
 }
 
 /** An emulator whose OpenClaw machines run the real gateway. */
