@@ -82,7 +82,9 @@ function current(pin: RuntimePin, cacheDir: string): InstalledRuntime | undefine
 }
 
 /**
- * The runtime of `version`, installed first if needed (unless `install: false`).
+ * The runtime of `version`, installed first if needed (unless `install: false`). This is the one
+ * way code finds an installed `openclaw` package and the Node to run it on (`packageDir`,
+ * `node`): the emulator's machines, the tests and the tools that read a version's schema alike.
  *
  * @throws RuntimeError when the version has no pin, when it is not installed and installing is
  *   off (naming the command that installs it), or when `npm ci` fails (with its last lines).
