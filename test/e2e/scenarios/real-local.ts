@@ -83,7 +83,9 @@ export function realLocalScenarios(): void {
     expect(lines[1]).toMatch(
       new RegExp(`^gateway: OpenClaw ${REAL_VERSION} \\(\\d+ MiB in .*\\), on Node 24\\.`),
     );
-    expect(lines).toContain("Resources: 11 created, 0 updated, 0 replaced, 0 deleted, 0 unchanged");
+    // The summary as the CLI prints it (display/diff.go renderSummaryEvent).
+    const summary = lines.lastIndexOf("Resources:");
+    expect(lines.slice(summary, summary + 2)).toEqual(["Resources:", "    + 11 created"]);
     const running = await machines();
     expect(running.map((m) => m.region)).toEqual(["ams", "iad"]);
     const start = lines.indexOf(
