@@ -5,6 +5,7 @@
  * read it only to explain a machine that did not become healthy, so a failure here is never an
  * error of its own: the caller gets no lines and says so.
  */
+import { z } from "zod";
 import type { CallOptions } from "./call-options";
 import { createClientContext } from "./connection";
 import type { FlyClientOptions } from "./connection";
@@ -30,10 +31,7 @@ export interface LogOperations {
   ): Promise<LogLine[] | undefined>;
 }
 
-/**
- * Hosts of the Machines API whose logs API is Fly's public one. (An array: Pulumi's closure
- * serializer cannot carry a Set into a provider.)
- */
+/** Hosts of the Machines API whose logs API is Fly's public one. */
 const FLY_MACHINES_HOSTS = ["api.machines.dev", "_api.internal"];
 
 /**
@@ -56,7 +54,6 @@ export function createLogsClient(options: FlyClientOptions): LogOperations {
   });
   return {
     async recentLines(app, machineId, callOptions = {}) {
-      const { z } = require("zod") as typeof import("zod");
       const attributes = z.object({
         message: z.string(),
         instance: z.string(),

@@ -17,9 +17,8 @@ const QUOTED_LOG_LINES = 15;
 const CLOCK_SKEW_MS = 5_000;
 
 /**
- * A health wait that failed, with what the machine itself says about it. (A plain Error with two
- * fields rather than a subclass: the providers are serialized into Pulumi's state, and a class
- * deriving from Error does not survive that as one.)
+ * A health wait that failed, with what the machine itself says about it: a plain Error with two
+ * fields, read by duck typing wherever it arrives (`logTail`).
  */
 export type UnhealthyMachineError = Error & {
   /** The last console lines of the machine's last run, when Fly's logs API had any. */
