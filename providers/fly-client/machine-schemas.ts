@@ -69,6 +69,8 @@ function buildMachineSchemas() {
     signal: count,
     oom_killed: flag,
     requested_stop: flag,
+    /** Whether Fly restarts the machine after this exit (its restart policy said so). */
+    restarting: flag,
   });
   const event = z.looseObject({
     id: text,

@@ -55,8 +55,8 @@ export interface WaitOperations {
   waitForState(app: string, id: string, options: WaitForStateOptions): Promise<WaitResult>;
   /**
    * Polls the machine until it reports at least one check and all of them pass. Fails fast when
-   * the machine is stopped, failed or destroyed, its latest event is an unrequested exit, or its
-   * process exited `CRASH_LOOP_EXITS` times since the wait began.
+   * the machine is stopped, failed or destroyed, its latest event is an unrequested exit that Fly
+   * does not restart from, or its process exited `CRASH_LOOP_EXITS` times since the wait began.
    */
   waitForChecks(app: string, id: string, options: WaitForChecksOptions): Promise<Machine>;
 }
@@ -179,7 +179,12 @@ export function waitOperations(
             { method: "GET", path: machinePath(app, id) },
           );
         }
-        if (DEAD_STATES.includes(machine.state) || exit !== undefined) {
+        // An exit Fly restarts from is not the end: a gateway on a busy host may fail one boot
+        // and pass the next. The crash-loop count above ends a wait on one that keeps failing.
+        const restarting =
+          exit?.request?.exit_event?.restarting === true &&
+          !["failed", "destroyed"].includes(machine.state);
+        if (!restarting && (DEAD_STATES.includes(machine.state) || exit !== undefined)) {
           const how = exit === undefined ? "" : ` (${describeExit(exit)})`;
           const seen =
             checks.length === 0 && lastChecks.length > 0

@@ -127,6 +127,32 @@ describe("waitForChecks", () => {
     );
   });
 
+  it("keeps waiting through an exit Fly restarts from, until the next boot passes", async () => {
+    const now = Date.now();
+    const exited = {
+      type: "exit",
+      status: "stopped",
+      timestamp: now + 10,
+      request: { exit_event: { exit_code: 1, requested_stop: false, restarting: true } },
+    };
+    const start = (at: number) => ({ type: "start", status: "started", timestamp: at });
+    const passing = [{ name: "startup", status: "passing", output: "OK" }];
+    server.on(
+      "GET /v1/apps/h13/machines/m1",
+      { json: machineBody({ id: "m1", state: "stopped", events: [exited, start(now)] }) },
+      { json: machineBody({ id: "m1", events: [start(now + 20), exited, start(now)] }) },
+      {
+        json: machineBody({ id: "m1", checks: passing, events: [start(now + 20), exited] }),
+      },
+    );
+    const machine = await testClient(server.url, dispatcher).machines.waitForChecks("h13", "m1", {
+      timeoutMs: 60_000,
+      pollMs: 5,
+    });
+    expect(machine.checks).toEqual(passing);
+    expect(server.requestsTo("GET /v1/apps/h13/machines/m1")).toHaveLength(3);
+  });
+
   it("fails fast on a crash loop: the third exit since the wait began, though it restarts", async () => {
     const now = Date.now();
     const exit = (at: number, code: number) => ({
