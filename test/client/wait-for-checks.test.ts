@@ -168,17 +168,17 @@ describe("waitForChecks", () => {
       for (let i = 0; i < exits; i++) events.push(exit(now + 10 * i, 78), start(now + 10 * i + 5));
       return { json: machineBody({ id: "m1", checks: critical, events: events.reverse() }) };
     };
-    server.on("GET /v1/apps/h10/machines/m1", looping(1), looping(2), looping(3));
+    server.on("GET /v1/apps/h14/machines/m1", looping(1), looping(2), looping(3));
     const error = await testClient(server.url, dispatcher)
-      .machines.waitForChecks("h10", "m1", { timeoutMs: 60_000, pollMs: 5 })
+      .machines.waitForChecks("h14", "m1", { timeoutMs: 60_000, pollMs: 5 })
       .catch((e: unknown) => e);
     expect(isFlyApiError(error) && [error.kind, error.message]).toEqual([
       "client.machine_failed",
-      "machine m1 in app h10 is crash-looping: its process exited 3 times since the wait began " +
+      "machine m1 in app h14 is crash-looping: its process exited 3 times since the wait began " +
         '(the last time, it exited with code 78); 0/1 checks passing; check "startup" is critical: connection refused',
     ]);
     // The exit from before the wait (a minute ago) does not count towards the loop.
-    expect(server.requestsTo("GET /v1/apps/h10/machines/m1")).toHaveLength(3);
+    expect(server.requestsTo("GET /v1/apps/h14/machines/m1")).toHaveLength(3);
   });
 
   it("does not count the exits of the version an update replaced a moment ago", async () => {
