@@ -6,7 +6,7 @@ import { RealMachines, type RealMachinesOptions } from "./real-machines/real-mac
 import type { GuestExit } from "./real-machines/guest-process";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
-import { SecretValues } from "./secret-values";
+import { SecretValues } from "./machine-secret-values";
 import { readStateFile } from "./state-file";
 import { emptyState, type AppRecord, type EmulatorState, type MachineRecord } from "./state";
 

@@ -38,7 +38,7 @@ export function checkSecretName(name: string): void {
  * Sets or replaces one secret of `app`; the caller bumps the version once per request. The state
  * keeps only the digest: a kept value would be written in plain text to the `--state` file,
  * where real keys used against a local stack must never land. Only real machines need values,
- * and they are kept apart from the state (see secret-values.ts).
+ * and they are kept apart from the state (see machine-secret-values.ts).
  */
 export function putSecret(
   emulator: Emulator,
