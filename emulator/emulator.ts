@@ -170,7 +170,7 @@ export class Emulator {
 
   /** Cancels pending transitions, kills any real machine still running, and persists. */
   close(): void {
-    this.real?.killAll();
+    this.real?.close();
     this.cancelTimers();
     if (this.persistTimer) clearTimeout(this.persistTimer);
     this.persistTimer = undefined;

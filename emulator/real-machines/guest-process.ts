@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import type { ConsoleLog } from "./console-log";
+import type { Confinement } from "./memory-limit";
 import type { ProcessGuard } from "./process-guard";
 
 /** How the main process ended. */
@@ -25,6 +26,8 @@ export interface GuestSpawn {
   env: Record<string, string>;
   console: ConsoleLog;
   guard: ProcessGuard;
+  /** The machine's memory limit: it watches the group and says whether it killed it. */
+  confinement: Confinement;
 }
 
 /** A running guest process. */
@@ -38,6 +41,7 @@ export class GuestProcess {
   private constructor(child: ChildProcess, options: GuestSpawn) {
     this.pid = child.pid!;
     options.guard.watch(this.pid);
+    options.confinement.watch(this.pid, () => this.killForMemory());
     child.stdout?.on("data", (chunk: Buffer) => options.console.write("stdout", chunk));
     child.stderr?.on("data", (chunk: Buffer) => options.console.write("stderr", chunk));
     this.exited = new Promise((resolve) => {
@@ -45,11 +49,12 @@ export class GuestProcess {
         const exit: GuestExit = {
           exitCode: code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0),
           ...(signal ? { signal } : {}),
-          oomKilled: this.oomKilled,
+          oomKilled: this.oomKilled || options.confinement.oomKilled(),
         };
         this.exit = exit;
         this.signalGroup("SIGKILL");
         options.guard.forget(this.pid);
+        options.confinement.release();
         // Output still buffered in the pipes arrives before `close`.
         child.once("close", () => {
           options.console.flush();
@@ -65,14 +70,18 @@ export class GuestProcess {
    */
   static start(options: GuestSpawn): Promise<GuestProcess> {
     return new Promise((resolve, reject) => {
-      const [command, ...args] = options.argv;
+      // Wrapped so that the process starts inside its memory cgroup, when one limits it.
+      const [command, ...args] = options.confinement.wrap(options.argv);
       const child = spawn(command, args, {
         cwd: options.cwd,
         env: options.env,
         stdio: ["ignore", "pipe", "pipe"],
         detached: true,
       });
-      child.once("error", (error) => reject(error));
+      child.once("error", (error) => {
+        options.confinement.release();
+        reject(error);
+      });
       child.once("spawn", () => resolve(new GuestProcess(child, options)));
     });
   }

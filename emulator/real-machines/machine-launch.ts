@@ -17,12 +17,15 @@ import { GuestPathMap } from "./guest-paths";
 import { assignPorts, declaredPorts, localUrlOf, portIsFree } from "./guest-ports";
 import { GuestProcess } from "./guest-process";
 import type { MachineFolders } from "./machine-folders";
+import type { MemoryLimiter } from "./memory-limit";
 import type { ProcessGuard } from "./process-guard";
 
 /** What a boot needs besides the machine. */
 export interface LaunchContext {
   folders: MachineFolders;
   guard: ProcessGuard;
+  /** Holds the machine's process tree within its `guest.memory_mb`. */
+  memory: MemoryLimiter;
   console: ConsoleLog;
   /** The app's secret values; undefined when the machine boots without them. */
   secrets: ReadonlyMap<string, string> | undefined;
@@ -88,12 +91,14 @@ export async function launchGuest(
   ctx.console.runner(
     `Preparing to run: \`${describeArgv(argv)}\` as ${OPENCLAW_IMAGE_DEFAULTS.user}`,
   );
+  const guestSize = (machine.config.guest ?? {}) as { memory_mb?: number };
   const guest = await GuestProcess.start({
     argv,
     cwd: runtime.packageDir,
     env,
     console: ctx.console,
     guard: ctx.guard,
+    confinement: ctx.memory.confine(machine.id, guestSize.memory_mb ?? 256),
   });
   const where = url ? ` at ${url}` : "";
   ctx.log(

@@ -9,15 +9,29 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
 // \`kill -KILL -<pgid>\` signals a whole group in dash, bash and zsh alike (dash refuses \`--\`).
+// Memory cgroup folders (`d<path>`, unlisted with `u<path>`) are removed after the kill, newest
+// first, so a machine's folder goes before the emulator's; a folder is removable only once its
+// killed processes were reaped, so removal is tried again every second for half a minute.
 const GUARD_SCRIPT = `
 groups=" "
+dirs=" "
 while IFS= read -r line; do
   case "$line" in
     +*) groups="$groups\${line#+} " ;;
     -*) groups=$(printf '%s' "$groups" | sed "s/ \${line#-} / /") ;;
+    d*) dirs=" \${line#d}$dirs" ;;
+    u*) dirs=$(printf '%s' "$dirs" | sed "s| \${line#u} | |") ;;
   esac
 done
 for group in $groups; do kill -KILL "-$group" 2>/dev/null; done
+for attempt in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+  left=""
+  for dir in $dirs; do
+    if [ -d "$dir" ] && ! rmdir "$dir" 2>/dev/null; then left="$left $dir"; fi
+  done
+  [ -z "$left" ] && break
+  sleep 1
+done
 `;
 
 /** Watches process groups on the emulator's behalf. */
@@ -32,6 +46,16 @@ export class ProcessGuard {
   /** Stops watching a group whose processes have ended. */
   forget(pgid: number): void {
     this.guard?.stdin.write(`-${pgid}\n`);
+  }
+
+  /** Removes a cgroup folder after the kill, should the emulator die before it does. */
+  removeLater(dir: string): void {
+    this.ensure().stdin.write(`d${dir}\n`);
+  }
+
+  /** The folder was removed: nothing left to do for it. */
+  removed(dir: string): void {
+    this.guard?.stdin.write(`u${dir}\n`);
   }
 
   /** Ends the guard (after the emulator has ended its machines). */

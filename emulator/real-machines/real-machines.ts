@@ -13,6 +13,7 @@ import type { GuestExit, GuestProcess } from "./guest-process";
 import { HealthProber } from "./health-probes";
 import { launchGuest } from "./machine-launch";
 import { MachineFolders } from "./machine-folders";
+import { memoryLimiter, type MemoryLimiter, type MemoryLimitMode } from "./memory-limit";
 import { killOnExit, ProcessGuard } from "./process-guard";
 import { DEFAULT_STOP, stopSettings, type HaltRequest } from "./stop-settings";
 
@@ -26,6 +27,11 @@ export interface RealMachinesOptions {
   runtime?: Pick<RuntimeOptions, "cacheDir" | "pinsDir" | "install">;
   /** Receives the emulator's own log lines about real machines (installs, failures). */
   onLog?: (line: string) => void;
+  /**
+   * How `guest.memory_mb` is enforced on each machine's process tree (see memory-limit.ts):
+   * `auto` (the default) uses a memory cgroup where one is writable, else the watchdog.
+   */
+  memoryLimit?: MemoryLimitMode;
 }
 
 /** One machine's process and what runs with it. */
@@ -43,6 +49,8 @@ interface MachineRun {
 /** The real machines of one emulator. */
 export class RealMachines {
   readonly folders: MachineFolders;
+  /** How machines' memory is limited. */
+  readonly memory: MemoryLimiter;
   private readonly guard = new ProcessGuard();
   private readonly machines = new Map<string, MachineRun>();
   private readonly consoles = new Map<string, ConsoleLog>();
@@ -53,7 +61,9 @@ export class RealMachines {
     private readonly onExit: (machine: MachineRecord, exit: GuestExit) => void,
   ) {
     this.folders = new MachineFolders(options.root);
-    killOnExit(() => this.killAll());
+    this.memory = memoryLimiter(options.memoryLimit ?? "auto", undefined, this.guard);
+    options.onLog?.(`real machines: memory limited by ${this.memory.mechanism}`);
+    killOnExit(() => this.close());
   }
 
   /** Whether a machine runs for real: its image is an OpenClaw image. */
@@ -106,6 +116,7 @@ export class RealMachines {
     const guest = await launchGuest(machine, {
       folders: this.folders,
       guard: this.guard,
+      memory: this.memory,
       console: this.console(machine.id),
       secrets: machine.skip_secrets ? undefined : this.emulator.secretValues?.of(machine.app),
       runtime: this.options.runtime ?? {},
@@ -252,10 +263,11 @@ export class RealMachines {
       await guest.stop(settings.signal, Math.min(settings.timeoutMs, capMs));
     });
     await Promise.all(stopping);
+    this.memory.close();
     this.guard.close();
   }
 
-  /** Kills every process at once (the emulator's exit, a reset, a close). Synchronous. */
+  /** Kills every process at once (a reset; `close` for the emulator's end). Synchronous. */
   killAll(): void {
     for (const run of this.machines.values()) {
       run.generation += 1;
@@ -265,6 +277,15 @@ export class RealMachines {
         run.guest.signalGroup("SIGKILL");
       }
     }
+  }
+
+  /**
+   * The emulator's end, at once: every process killed, and the guard told to finish (it removes
+   * the memory cgroup folders once the processes are gone). Synchronous, for exit hooks.
+   */
+  close(): void {
+    this.killAll();
+    this.memory.close();
     this.guard.close();
   }
 

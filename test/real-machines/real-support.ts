@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { request } from "undici";
 import { expect } from "vitest";
 import type { FakeRuntime } from "./fake-gateway";
+import type { RealMachinesOptions } from "../../emulator/real-machines/real-machines";
 import type { StartEmulatorOptions } from "../../emulator/server";
 import { startFixture, type EmulatorFixture } from "../emulator/emulator-support";
 import { machinePath } from "../emulator/machine-support";
@@ -21,6 +22,7 @@ export async function startRealFixture(
   runtime: FakeRuntime,
   options: StartEmulatorOptions = {},
   logs: string[] = [],
+  real: Partial<RealMachinesOptions> = {},
 ): Promise<EmulatorFixture> {
   // With a state file the folders go beside it (so a restarted emulator finds them again).
   const root = options.statePath
@@ -32,6 +34,7 @@ export async function startRealFixture(
       ...(root ? { root } : {}),
       runtime: { pinsDir: runtime.pinsDir, cacheDir: runtime.cacheDir, install: false },
       onLog: (line) => logs.push(line),
+      ...real,
     },
     ...options,
   });
