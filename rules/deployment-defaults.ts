@@ -28,3 +28,11 @@ export const DEFAULT_HEALTH_CHECK = {
 
 /** The published gateway image, pinned to an immutable version tag. */
 export const DEFAULT_IMAGE = "ghcr.io/openclaw/openclaw:2026.9.6";
+
+/**
+ * Memory the gateway is given when none is named, and what a machine killed for lack of memory
+ * is told to use: the gateway's whole process tree measured up to about 0.8 GB while booting and
+ * serving a browser (README, "Sizing"), and this leaves as much again for channels, sessions and
+ * growth.
+ */
+export const RECOMMENDED_MEMORY_MB = 2048;

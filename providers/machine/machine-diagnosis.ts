@@ -4,6 +4,7 @@
  * last lines it printed (Fly's logs API). A health timeout alone says only "not healthy"; these
  * say "exited with code 78: invalid config" or "killed for lack of memory".
  */
+import { RECOMMENDED_MEMORY_MB } from "../../rules/deployment-defaults";
 import { hasKind } from "../fly-client/fly-api-error";
 import { exitsSince } from "../fly-client/wait-operations";
 import type { MachineEvent } from "../fly-client/fly-client";
@@ -72,11 +73,19 @@ function describeExits(
     return (
       `; its process exited ${times} since the wait began, ${ooms === exits.length ? "each time" : `${ooms} of them`} ` +
       `killed for lack of memory (out of memory): machine ${target.id} in region ${target.region} has ` +
-      `${spec.guest.memoryMb} MB; give it more memory (memoryMb)`
+      `${spec.guest.memoryMb} MB; give it at least ${memoryToUse(spec.guest.memoryMb)} MB (memoryMb)`
     );
   }
   if (lastDescribed) return "";
   return `; its process exited ${times} since the wait began, the last time with code ${code}`;
+}
+
+/**
+ * The memory to name after an out-of-memory kill: the recommended size when the machine had
+ * less, else twice what it had.
+ */
+export function memoryToUse(memoryMb: number): number {
+  return memoryMb < RECOMMENDED_MEMORY_MB ? RECOMMENDED_MEMORY_MB : memoryMb * 2;
 }
 
 /** Why Fly refused to start the machine, from its latest `failed` event. */

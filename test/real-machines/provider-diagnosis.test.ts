@@ -93,6 +93,35 @@ describe("a version that does not become healthy", () => {
     expect(tail.at(-1)).toBe("    | Main child exited normally with code: 78");
   });
 
+  it("a version killed for lack of memory is rolled back, and the error says so with the size to use", async () => {
+    const machine = await provider.create(await inputs({ name: "gw-small" }));
+    // The stand-in holds 400 MB at start: past the 256 MB of the new version's machine.
+    const small = await inputs({
+      name: "gw-small",
+      guest: { cpuKind: "shared", cpus: 1, memoryMb: 256 },
+      env: { FAKE_STARTUP_MS: "100", FAKE_ALLOCATE_MB: "400" },
+    });
+    const error = await provider.update(machine.id, machine.outs, small).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    const [head, ...tail] = error!.message.split("\n");
+    expect(head).toContain(
+      "since the wait began, each time killed for lack of memory (out of memory): " +
+        `machine ${machine.id} in region iad has 256 MB; give it at least 2048 MB (memoryMb)` +
+        "; rolled back to the previous configuration (version ",
+    );
+    expect(tail.at(-2)).toBe("    | Process appears to have been OOM killed!");
+    expect(tail.at(-1)).toBe(
+      "    | Main child exited with signal (with signal 'SIGKILL', core dumped? false)",
+    );
+    const rolledBack = await fx.api("GET", `/v1/apps/${APP}/machines/${machine.id}`);
+    expect([rolledBack.body.state, rolledBack.body.config.guest.memory_mb]).toEqual([
+      "started",
+      1024,
+    ]);
+  });
+
   it("a machine that cannot start says why, from Fly's events", async () => {
     const error = await provider
       .create(await inputs({ name: "gw-unknown", image: "ghcr.io/openclaw/openclaw:2099.9.9" }))
