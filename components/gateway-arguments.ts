@@ -132,7 +132,7 @@ export const GATEWAY_ARGUMENTS = {
     type: "boolean",
     rule: schemaRule(flagField()),
     default: false,
-    doc: `accept less than ${GATEWAY_MIN_MEMORY_MB} MB, where the gateway runs out of memory`,
+    doc: `accept less than ${GATEWAY_MIN_MEMORY_MB} MB, where the gateway has little headroom`,
   }),
   volumeSizeGb: defaultedArgument({
     kind: "number",

@@ -10,16 +10,22 @@ import {
   type FlyGuest,
   type VmSizePreset,
 } from "../rules/fly-sizes";
+import { RECOMMENDED_MEMORY_MB } from "../rules/deployment-defaults";
 import { ValidationError } from "./validation";
 
 /** The component's default size: with {@link RECOMMENDED_MEMORY_MB} it matches the Fly template. */
 export const DEFAULT_VM_SIZE: VmSizePreset = "shared-cpu-2x";
 
-/** Memory the OpenClaw docs recommend ("2GB is recommended"; 512 MB OOMs, 1 GB may). */
-export const RECOMMENDED_MEMORY_MB = 2048;
+export { RECOMMENDED_MEMORY_MB };
 
-/** Below this the gateway is refused unless the caller accepts the risk with `allowLowMemory`. */
-export const GATEWAY_MIN_MEMORY_MB = 1024;
+/**
+ * Below this the gateway is refused unless the caller accepts the risk with `allowLowMemory`.
+ * Measured (README, "Sizing"): the machine's whole process tree peaks at about 0.7-0.8 GB while
+ * booting and serving a browser, which leaves a 1024 MB machine only a third to spare for what
+ * the measurement does not exercise (a channel alone adds about 0.2 GB, then sessions and
+ * growth); 1536 MB keeps half of the machine free.
+ */
+export const GATEWAY_MIN_MEMORY_MB = 1536;
 
 /**
  * Memory used when the caller names a size but no memory: the preset's own memory or the
@@ -45,7 +51,7 @@ export function memoryProblems(
   const wholeMegabytes = Number.isInteger(memoryMb) && memoryMb > 0;
   if (wholeMegabytes && memoryMb < GATEWAY_MIN_MEMORY_MB && !allowLowMemory) {
     problems.push(
-      `memoryMb: the OpenClaw gateway runs out of memory below ${GATEWAY_MIN_MEMORY_MB} MB; ` +
+      `memoryMb: the OpenClaw gateway needs at least ${GATEWAY_MIN_MEMORY_MB} MB to run with headroom; ` +
         `${RECOMMENDED_MEMORY_MB} MB is recommended (set allowLowMemory: true to accept the ` +
         `risk), got ${memoryMb}`,
     );
@@ -85,17 +91,18 @@ export function unknownSizeProblem(size: unknown): string {
 }
 
 /**
- * The `--max-old-space-size` value (MB) for a machine with `memoryMb` of RAM: 75% of it,
- * rounded down. V8's old space is only part of the process; new space, compiled code, native
- * buffers and SQLite caches need the rest, and a short-lived `openclaw` CLI process may run
- * beside the gateway. Capping the heap makes V8 collect harder instead of the kernel OOM-killing
- * the machine (a silent restart on Fly). The OpenClaw docs pair 2048 MB with 1536 and say to
- * scale to about 75%; the image sizes the heap adaptively only for `gateway install` services,
- * never in containers, so it has to be set here.
+ * The `--max-old-space-size` value (MB) for a machine with `memoryMb` of RAM: half of it,
+ * rounded down. The V8 heap is only part of what the machine holds: the gateway's own code and
+ * native memory, and its worker processes (a spawn broker, SQLite readers, a short-lived
+ * `npm root -g`), which inherit NODE_OPTIONS but stay small, need the other half; measured, the
+ * tree is ~0.9 GB at idle while little of it is heap (README, "Sizing"). With the heap capped
+ * below what the machine can hold, V8 collects harder before the VM runs out, instead of the
+ * kernel OOM-killing the whole machine (a silent restart on Fly). The image sizes the heap only
+ * for `gateway install` services, never in containers, so it has to be set here.
  */
 export function nodeHeapMb(memoryMb: number): number {
   if (!Number.isInteger(memoryMb) || memoryMb <= 0) {
     throw new RangeError(`memoryMb: must be a positive whole number of megabytes, got ${memoryMb}`);
   }
-  return Math.floor((memoryMb * 3) / 4);
+  return Math.floor(memoryMb / 2);
 }

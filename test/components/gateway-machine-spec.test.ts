@@ -40,7 +40,7 @@ const COMMON = {
     OPENCLAW_STATE_DIR: "/data",
     OPENCLAW_CONFIG_PATH: "/etc/openclaw/openclaw.json",
     OPENCLAW_CONFIG_READONLY: "1",
-    NODE_OPTIONS: "--max-old-space-size=1536",
+    NODE_OPTIONS: "--max-old-space-size=1024",
     OPENCLAW_NO_RESPAWN: "1",
   },
   files: [{ guestPath: "/etc/openclaw/openclaw.json", rawValue: CONFIG_BASE64, mode: 420 }],
@@ -119,7 +119,7 @@ describe("buildGatewayMachineSpec", () => {
       ...BASE,
       guest: { cpuKind: "performance", cpus: 2, memoryMb: 8192 },
     });
-    expect(spec.env?.NODE_OPTIONS).toBe("--max-old-space-size=6144");
+    expect(spec.env?.NODE_OPTIONS).toBe("--max-old-space-size=4096");
     expect(spec.guest).toEqual({ cpuKind: "performance", cpus: 2, memoryMb: 8192 });
   });
 
@@ -149,9 +149,9 @@ describe("machine pieces", () => {
   });
 
   it.each([
-    [1024, "--max-old-space-size=768"],
-    [2048, "--max-old-space-size=1536"],
-    [4096, "--max-old-space-size=3072"],
+    [1024, "--max-old-space-size=512"],
+    [2048, "--max-old-space-size=1024"],
+    [4096, "--max-old-space-size=2048"],
   ])("gatewayEnv(%i) sets NODE_OPTIONS to %s", (memoryMb, nodeOptions) => {
     expect(gatewayEnv(memoryMb).NODE_OPTIONS).toBe(nodeOptions);
   });

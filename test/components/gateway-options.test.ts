@@ -144,7 +144,7 @@ describe("modes", () => {
         app: "my-claw",
         region: "iad",
         guest: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
-        heapMb: 1536,
+        heapMb: 1024,
         public: false,
         flycast: true,
       }),

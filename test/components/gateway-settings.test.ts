@@ -175,7 +175,7 @@ describe("validateGatewayArgs defaults", () => {
 
 describe("validateGatewayArgs rules", () => {
   const FLOOR =
-    "memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB is recommended " +
+    "memoryMb: the OpenClaw gateway needs at least 1536 MB to run with headroom; 2048 MB is recommended " +
     "(set allowLowMemory: true to accept the risk), got 512";
 
   it.each<[string, Record<string, unknown>, string[]]>([

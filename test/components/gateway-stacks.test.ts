@@ -70,7 +70,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
         app: "my-openclaw-prod",
         region: "ams",
         guest: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
-        heapMb: 1536,
+        heapMb: 1024,
         public: false,
       }),
     );

@@ -49,7 +49,7 @@ describe("validation first", () => {
         '- regions[1]: unknown Fly region "mars" (known: ams arn bom cdg dfw ewr fra gru iad jnb lax lhr nrt ord sin sjc syd yyz)',
         '- image: "ghcr.io/openclaw/openclaw:latest" uses the moving tag "latest"; pin a version tag (e.g. ghcr.io/openclaw/openclaw:2026.9.6) or an @sha256: digest',
         "- gatewayToken: must be at least 24 characters (generate one with: openssl rand -hex 32)",
-        "- memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB is recommended (set allowLowMemory: true to accept the risk), got 768",
+        "- memoryMb: the OpenClaw gateway needs at least 1536 MB to run with headroom; 2048 MB is recommended (set allowLowMemory: true to accept the risk), got 768",
       ].join("\n"),
     );
     expect(recorder().resources).toEqual([]);

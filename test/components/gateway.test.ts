@@ -108,7 +108,7 @@ describe("the dev stack (one region, public, small)", () => {
       expectedMachine({
         app: "my-openclaw-dev",
         region: "iad",
-        guest: { cpuKind: "shared", cpus: 1, memoryMb: 1024 },
+        guest: { cpuKind: "shared", cpus: 1, memoryMb: 1536 },
         heapMb: 768,
         public: true,
       }),
@@ -150,14 +150,14 @@ describe("the dev stack (one region, public, small)", () => {
       value: "ghcr.io/openclaw/openclaw:2026.9.6",
       secret: false,
     });
-    // shared-cpu-1x with 1024 MB: $1.94 + 768 MB x $5.00/GB = $5.69; 1 GB volume $0.15.
+    // shared-cpu-1x with 1536 MB: $1.94 + 1280 MB x $5.00/GB = $8.19; 1 GB volume $0.15.
     expect(await unwrap(gateway.monthlyCost)).toEqual({
       value: {
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 5.69, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15 },
         ipAddresses: 0,
-        total: 5.84,
+        total: 8.34,
       },
       secret: false,
     });
@@ -176,7 +176,7 @@ describe("a stack config with problems", () => {
         "Stack config is invalid (3 problems):",
         '- openclaw-fly:regions[1]: unknown Fly region "xyz" (known: ams arn bom cdg dfw ewr fra gru iad jnb lax lhr nrt ord sin sjc syd yyz)',
         "- openclaw-fly:memoryMb: must be a multiple of 256 MB, got 640",
-        "- openclaw-fly:memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB is recommended (set allowLowMemory: true to accept the risk), got 640",
+        "- openclaw-fly:memoryMb: the OpenClaw gateway needs at least 1536 MB to run with headroom; 2048 MB is recommended (set allowLowMemory: true to accept the risk), got 640",
       ].join("\n"),
     );
     await recorder().settled();

@@ -23,7 +23,7 @@ function problemsOf(request: GuestRequest): readonly string[] {
 }
 
 const FLOOR =
-  "memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB is recommended " +
+  "memoryMb: the OpenClaw gateway needs at least 1536 MB to run with headroom; 2048 MB is recommended " +
   "(set allowLowMemory: true to accept the risk), got";
 
 describe("VM size presets", () => {
@@ -61,7 +61,7 @@ describe("VM size presets", () => {
   it("defaults to the Fly template's working combination: shared-cpu-2x with 2048 MB", () => {
     expect(DEFAULT_VM_SIZE).toBe("shared-cpu-2x");
     expect(RECOMMENDED_MEMORY_MB).toBe(2048);
-    expect(GATEWAY_MIN_MEMORY_MB).toBe(1024);
+    expect(GATEWAY_MIN_MEMORY_MB).toBe(1536);
     expect(resolveGuest({ size: DEFAULT_VM_SIZE })).toEqual({
       cpuKind: "shared",
       cpus: 2,
@@ -174,7 +174,7 @@ describe("resolveGuest memory rules", () => {
   });
 
   it.each<[number, string]>([
-    [1100, "memoryMb: must be a multiple of 256 MB, got 1100"],
+    [1600, "memoryMb: must be a multiple of 256 MB, got 1600"],
     [2047, "memoryMb: must be a multiple of 256 MB, got 2047"],
     [0, "memoryMb: must be a positive whole number of megabytes, got 0"],
     [-256, "memoryMb: must be a positive whole number of megabytes, got -256"],
@@ -187,6 +187,7 @@ describe("resolveGuest memory rules", () => {
     ["shared-cpu-1x", 256],
     ["shared-cpu-1x", 512],
     ["shared-cpu-1x", 768],
+    ["shared-cpu-1x", 1024],
     ["shared-cpu-2x", 512],
     ["shared-cpu-2x", 768],
   ])("refuses %s with %i MB below the gateway's floor, with the reason", (size, memoryMb) => {
@@ -205,11 +206,11 @@ describe("resolveGuest memory rules", () => {
     });
   });
 
-  it("accepts exactly 1024 MB without allowLowMemory", () => {
-    expect(resolveGuest({ size: "shared-cpu-1x", memoryMb: 1024 })).toEqual({
+  it("accepts exactly 1536 MB without allowLowMemory", () => {
+    expect(resolveGuest({ size: "shared-cpu-1x", memoryMb: 1536 })).toEqual({
       cpuKind: "shared",
       cpus: 1,
-      memoryMb: 1024,
+      memoryMb: 1536,
     });
   });
 
@@ -230,28 +231,28 @@ describe("resolveGuest memory rules", () => {
   it("throws one message with a line per problem", () => {
     let message = "";
     try {
-      resolveGuest({ size: "shared-cpu-2x", memoryMb: 1100 });
+      resolveGuest({ size: "shared-cpu-2x", memoryMb: 1600 });
     } catch (error) {
       message = (error as Error).message;
     }
     expect(message).toBe(
       "VM size settings are invalid (1 problem):\n" +
-        "- memoryMb: must be a multiple of 256 MB, got 1100",
+        "- memoryMb: must be a multiple of 256 MB, got 1600",
     );
   });
 });
 
 describe("nodeHeapMb", () => {
   it.each([
-    [256, 192],
-    [512, 384],
-    [1024, 768],
-    [2048, 1536],
-    [4096, 3072],
-    [8192, 6144],
-    [16384, 12288],
-    [65536, 49152],
-  ])("gives %i MB of RAM a %i MB old-space heap (75%%)", (memoryMb, heap) => {
+    [256, 128],
+    [512, 256],
+    [1024, 512],
+    [2048, 1024],
+    [4096, 2048],
+    [8192, 4096],
+    [16384, 8192],
+    [65536, 32768],
+  ])("gives %i MB of RAM a %i MB old-space heap (half)", (memoryMb, heap) => {
     expect(nodeHeapMb(memoryMb)).toBe(heap);
   });
 

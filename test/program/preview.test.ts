@@ -191,7 +191,7 @@ describe("index.ts previewed for each stack against the emulator", () => {
       [
         "Stack config is invalid (2 problems):",
         '- openclaw-fly:rollout: must be "canary", "serial" or "parallel"',
-        "- openclaw-fly:memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; " +
+        "- openclaw-fly:memoryMb: the OpenClaw gateway needs at least 1536 MB to run with headroom; " +
           "2048 MB is recommended (set allowLowMemory: true to accept the risk), got 512",
       ].join("\n"),
     );

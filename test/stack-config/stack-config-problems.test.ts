@@ -84,7 +84,7 @@ describe("the stack config's problems", () => {
       "memory below the gateway's floor",
       { "openclaw-fly:memoryMb": "512" },
       [
-        "openclaw-fly:memoryMb: the OpenClaw gateway runs out of memory below 1024 MB; 2048 MB " +
+        "openclaw-fly:memoryMb: the OpenClaw gateway needs at least 1536 MB to run with headroom; 2048 MB " +
           "is recommended (set allowLowMemory: true to accept the risk), got 512",
       ],
     ],

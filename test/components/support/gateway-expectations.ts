@@ -82,7 +82,7 @@ export interface MachineExpectation {
   app: string;
   region: string;
   guest: { cpuKind: "shared" | "performance"; cpus: number; memoryMb: number };
-  /** `--max-old-space-size`: 75% of memory. */
+  /** `--max-old-space-size`: half of the memory. */
   heapMb: number;
   public: boolean;
   flycast?: boolean;

@@ -95,7 +95,7 @@ export function localModeScenarios(chain: StackChain): void {
     ]);
     for (const machine of liveMachines(stack.emulator, APP)) {
       expect(machine.state).toBe("started");
-      expect(machine.config.guest).toEqual({ cpu_kind: "shared", cpus: 1, memory_mb: 1024 });
+      expect(machine.config.guest).toEqual({ cpu_kind: "shared", cpus: 1, memory_mb: 1536 });
       expect(machine.config.services).toEqual(PUBLIC_SERVICES);
     }
     const secrets = world().secrets[APP];
