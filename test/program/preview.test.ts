@@ -121,9 +121,9 @@ describe("index.ts previewed for each stack against the emulator", () => {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 5.69, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15 },
         ipAddresses: 0,
-        total: 5.84,
+        total: 8.34,
       }),
       // Unknown during a preview, and already marked secret: the SDK sends the secret flag with
       // an unknown value, and the engine records it as it was registered.

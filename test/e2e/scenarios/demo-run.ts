@@ -82,7 +82,7 @@ export function demoScenarios(): void {
       "    gatewayToken: [secret]",
       '    image: "ghcr.io/openclaw/openclaw:2026.9.6"',
       `    machineIds: ${JSON.stringify(machineIds)}`,
-      '    monthlyCost: {"currency":"USD","ipAddresses":0,"perRegion":{"compute":5.69,"volume":0.15},"priceTableDate":"2026-09","total":11.68}',
+      '    monthlyCost: {"currency":"USD","ipAddresses":0,"perRegion":{"compute":8.19,"volume":0.15},"priceTableDate":"2026-09","total":16.68}',
       "    secretsVersion: 1",
       '    url: "https://openclaw-local.fly.dev"',
       `    volumeIds: ${JSON.stringify(volumeIds)}`,

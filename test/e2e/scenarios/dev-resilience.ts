@@ -97,9 +97,9 @@ export function devResilienceScenarios(chain: StackChain): void {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 5.69, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15 },
         ipAddresses: 0,
-        total: 5.84,
+        total: 8.34,
       }),
       gatewayToken: secretOutput(expect.stringMatching(/^[0-9a-f]{64}$/)),
     });

@@ -82,9 +82,9 @@ export function localModeScenarios(chain: StackChain): void {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 5.69, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15 },
         ipAddresses: 0,
-        total: 11.68,
+        total: 16.68,
       }),
       gatewayToken: secretOutput(GATEWAY_TOKEN),
     });
