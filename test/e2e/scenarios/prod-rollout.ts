@@ -150,7 +150,7 @@ export function prodRolloutScenarios(chain: StackChain): void {
       ]);
       expect(machine.config.guest).toEqual({ cpu_kind: "shared", cpus: 4, memory_mb: 4096 });
       expect((machine.config.env as Record<string, string>).NODE_OPTIONS).toBe(
-        "--max-old-space-size=3072",
+        "--max-old-space-size=2048",
       );
       expect(machine.versions).toHaveLength(2);
       // The update carried the nonce of the lease taken just before it; the release too.
