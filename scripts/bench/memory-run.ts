@@ -22,7 +22,7 @@ import { processGroupMembers } from "../../emulator/real-machines/process-memory
 import { startEmulator, type EmulatorHandle } from "../../emulator/server";
 import type { MachineRecord } from "../../emulator/state";
 import { toApiConfig } from "../../providers/machine/machine-api-config";
-import { DEFAULT_IMAGE } from "../../rules/deployment-defaults";
+import { DEFAULT_IMAGE, DEFAULT_ORG } from "../../rules/deployment-defaults";
 import type { FlyGuest } from "../../rules/fly-sizes";
 import { visitControlUi } from "./control-ui-visit";
 
@@ -135,7 +135,7 @@ export async function measureMemory(
 
 async function deploy(emulator: EmulatorHandle, guest: FlyGuest) {
   const api = apiOf(emulator);
-  await api("POST", "/v1/apps", { app_name: APP, org_slug: "personal" });
+  await api("POST", "/v1/apps", { app_name: APP, org_slug: DEFAULT_ORG });
   const token = randomBytes(32).toString("hex");
   await api("POST", `/v1/apps/${APP}/secrets`, { values: { [GATEWAY_TOKEN_ENV]: token } });
   const volume = await api("POST", `/v1/apps/${APP}/volumes`, {
