@@ -182,7 +182,7 @@ export function devResilienceScenarios(chain: StackChain): void {
     ];
     for (const fault of burst) emulator.faults.add(fault);
     const mark = logMark(stack.emulator);
-    stack.config.memoryMb = "1024";
+    stack.config.memoryMb = "1536";
     const result = await stack.up();
     expect(result.error).toBeUndefined();
     expect(result.summary).toEqual({ create: 0, update: 3, replace: 0, delete: 0, same: 10 });
@@ -193,7 +193,7 @@ export function devResilienceScenarios(chain: StackChain): void {
       expect([machine.region, machine.state, machine.config.guest]).toEqual([
         machine.region,
         "started",
-        { cpu_kind: "shared", cpus: 1, memory_mb: 1024 },
+        { cpu_kind: "shared", cpus: 1, memory_mb: 1536 },
       ]);
     }
     const messages = result.logs.map((entry) => entry.message);
