@@ -61,7 +61,9 @@ export class ProgramProcess {
       PULUMI_CONFIG: programConfigJson(launch.config),
       PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(launch.config.secretKeys),
       // Type checking is `tsc --noEmit` in the project's test command; here ts-node only
-      // transpiles, as `pulumi up` does when the project sets PULUMI_NODEJS_TRANSPILE_ONLY.
+      // transpiles. `pulumi up` does the same for this project, whose tsconfig.pulumi.json sets
+      // `noCheck` (cmd/run reads it when PULUMI_NODEJS_TRANSPILE_ONLY is unset), and for any
+      // project when PULUMI_NODEJS_TRANSPILE_ONLY is set.
       PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     };
     // The nodejs language host treats `typescript` as on unless the project turns it off.

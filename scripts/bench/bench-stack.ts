@@ -3,7 +3,15 @@
  * providers' real (Fly) tuning: default polling, pacing, retries and leases. State lives in a
  * private temporary directory.
  */
-import { mkdtempSync, rmSync, writeFileSync, symlinkSync, copyFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -105,14 +113,15 @@ export class BenchStack {
  */
 export function createEmptyProject(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), "openclaw-bench-empty-"));
-  writeFileSync(
-    join(dir, "Pulumi.yaml"),
-    "name: bench-empty\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n",
-  );
+  // The repository's runtime options and compiler settings: what differs is only the program.
+  const project = readFileSync(join(REPO_ROOT, "Pulumi.yaml"), "utf8");
+  writeFileSync(join(dir, "Pulumi.yaml"), project.replace(/^name: .*$/m, "name: bench-empty"));
   writeFileSync(join(dir, "Pulumi.bench.yaml"), "config: {}\n");
   // Every program loads the SDK; that load is part of what each operation pays.
   writeFileSync(join(dir, "index.ts"), 'import "@pulumi/pulumi";\n\nexport = {};\n');
-  copyFileSync(join(REPO_ROOT, "tsconfig.json"), join(dir, "tsconfig.json"));
+  for (const file of readdirSync(REPO_ROOT).filter((name) => /^tsconfig.*\.json$/.test(name))) {
+    copyFileSync(join(REPO_ROOT, file), join(dir, file));
+  }
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
