@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import type { OperationKind, OperationResult } from "../../engine/engine-types";
 import { OfflineEngine } from "../../engine/offline-engine";
 import { FLY_REGIONS } from "../../rules/fly-regions";
+import { childrenCpuNowMs } from "./child-cpu";
 
 /** The repository: its `index.ts` and stack files are what the bench deploys. */
 export const REPO_ROOT = join(__dirname, "..", "..");
@@ -40,6 +41,8 @@ export interface TimedResult {
   readonly endedAt: number;
   /** CPU time of this process, which is the engine (the program, host and emulator are not). */
   readonly engineCpuMs: number;
+  /** CPU time of the operation's program and provider host (see child-cpu.ts). */
+  readonly childCpuMs: number;
 }
 
 /** Where and how a stack is deployed. */
@@ -76,14 +79,17 @@ export class BenchStack {
     const startedAt = Date.now();
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const childCpu = childrenCpuNowMs();
     const result = await engine[kind]();
     const used = process.cpuUsage(cpu);
+    const childCpuMs = childrenCpuNowMs() - childCpu;
     return {
       result,
       wallMs: performance.now() - started,
       startedAt,
       endedAt: Date.now(),
       engineCpuMs: Math.round((used.user + used.system) / 1000),
+      childCpuMs,
     };
   }
 

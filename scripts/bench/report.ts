@@ -35,8 +35,16 @@ export interface BenchReport {
   readonly timings: ApiTimings;
   readonly rateLimit: boolean;
   readonly pollIntervalMs: number;
-  /** Every empty-program run, and the fastest: the fixed start-up every bound includes. */
-  readonly startup: { readonly runsMs: readonly number[]; readonly minMs: number };
+  /**
+   * Every empty-program run, and the fastest: the fixed start-up every bound includes; and the
+   * same runs' CPU time (engine, program and provider host together), and the least of it.
+   */
+  readonly startup: {
+    readonly runsMs: readonly number[];
+    readonly minMs: number;
+    readonly cpuRunsMs: readonly number[];
+    readonly minCpuMs: number;
+  };
   readonly regionSets: readonly RegionSetResult[];
   readonly client: ClientBenchResult | undefined;
   readonly targets: readonly TargetCheck[];
@@ -74,7 +82,9 @@ export function formatReport(report: BenchReport): string {
       `${timings.bootMs} ms boot, ${timings.checksMs} ms to healthy, rate limits ` +
       `${report.rateLimit ? "on" : "off"}; providers poll every ${report.pollIntervalMs} ms`,
     `Engine start-up (empty program, fastest of ${report.startup.runsMs.length} runs): ` +
-      `${seconds(report.startup.minMs)} s (${report.startup.runsMs.join(", ")} ms)`,
+      `${seconds(report.startup.minMs)} s (${report.startup.runsMs.join(", ")} ms); CPU time ` +
+      `of its processes ${seconds(report.startup.minCpuMs)} s at least ` +
+      `(${report.startup.cpuRunsMs.join(", ")} ms)`,
     "",
     ...scenarioTable(report.regionSets.flatMap((set) => set.scenarios)),
     "",
@@ -87,7 +97,7 @@ export function formatReport(report: BenchReport): string {
     "",
     ...routeTables(report.regionSets),
     ...stateTable(report.regionSets),
-    ...previewTable(report.regionSets),
+    ...previewTable(report.regionSets, report.startup.minCpuMs),
     ...clientTable(report.client),
     ...targetLines(report.targets),
     "",
@@ -123,18 +133,18 @@ function phaseTable(results: readonly ScenarioResult[]): string[] {
     "Where the wall time went (s): engine and SDK start-up, the program's own load, the resource",
     "steps (bounded by the critical path), and shutdown:",
     "",
-    "| scenario | regions | start-up | program load | resource steps | path | steps/path | shutdown | engine CPU |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | regions | start-up | program load | resource steps | path | steps/path | shutdown | engine CPU | program+host CPU |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...results
       .filter((r) => r.ok)
-      .map(({ scenario, regions, phases: p, pathMs, engineCpuMs }) => {
+      .map(({ scenario, regions, phases: p, pathMs, engineCpuMs, childCpuMs }) => {
         // A refresh starts the provider host inside its steps (no program runs first).
         const ratio =
           pathMs > 0 && scenario !== "refresh" ? (p.resourcesMs / pathMs).toFixed(2) : "";
         return (
           `| ${scenario} | ${regions} | ${seconds(p.startupMs)} | ${seconds(p.programLoadMs)} | ` +
           `${seconds(p.resourcesMs)} | ${seconds(pathMs)} | ${ratio} | ${seconds(p.shutdownMs)} | ` +
-          `${seconds(engineCpuMs)} |`
+          `${seconds(engineCpuMs)} | ${seconds(childCpuMs)} |`
         );
       }),
   ];
@@ -244,18 +254,23 @@ function stateTable(sets: readonly RegionSetResult[]): string[] {
   ];
 }
 
-function previewTable(sets: readonly RegionSetResult[]): string[] {
+function previewTable(sets: readonly RegionSetResult[], startupCpuMs: number): string[] {
   const measured = sets.filter((set) => set.preview !== undefined);
   if (measured.length === 0) return [];
   return [
-    "Preview of the unchanged stack (median; program: from the stack's registration to the last resource's):",
+    "Preview of the unchanged stack (median; program: from the stack's registration to the last",
+    "resource's; CPU: of the engine, the program and the provider host together, and over the empty",
+    "program's least):",
     "",
-    "| regions | preview s | program s |",
-    "| ---: | ---: | ---: |",
-    ...measured.map(
-      ({ regions, preview }) =>
-        `| ${regions} | ${seconds(preview!.wallMs)} | ${seconds(preview!.programMs)} |`,
-    ),
+    "| regions | preview s | program s | CPU s | CPU/start-up CPU |",
+    "| ---: | ---: | ---: | ---: | ---: |",
+    ...measured.map(({ regions, preview }) => {
+      const cpuMs = preview!.engineCpuMs + preview!.childCpuMs;
+      return (
+        `| ${regions} | ${seconds(preview!.wallMs)} | ${seconds(preview!.programMs)} | ` +
+        `${seconds(cpuMs)} | ${(cpuMs / startupCpuMs).toFixed(2)} |`
+      );
+    }),
     "",
   ];
 }

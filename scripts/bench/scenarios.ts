@@ -44,6 +44,8 @@ export interface ScenarioResult {
   readonly phases: Phases;
   /** CPU time the engine itself spent (the bench's process). */
   readonly engineCpuMs: number;
+  /** CPU time the program and the provider host spent (their processes, once ended). */
+  readonly childCpuMs: number;
   /** Machine waits, pacing holds and rate-limit headroom during the resource steps. */
   readonly breakdown: TimeBreakdown;
   /** Peak resident memory of the engine, the program and the provider host. */
@@ -76,6 +78,9 @@ export interface PreviewResult {
   readonly wallMs: number;
   /** Median time the program took to register everything (`registrationSpanMs`). */
   readonly programMs: number;
+  /** Median CPU time of the engine, and of the program and provider host together. */
+  readonly engineCpuMs: number;
+  readonly childCpuMs: number;
 }
 
 /** Every scenario for one number of regions, and the state the fresh up left. */
@@ -136,7 +141,7 @@ export async function runRegionSet(
     } finally {
       peaks = memory.stop();
     }
-    const { result, wallMs, startedAt, endedAt, engineCpuMs } = timed;
+    const { result, wallMs, startedAt, endedAt, engineCpuMs, childCpuMs } = timed;
     const requests = await emulator.requests();
     const measured = describe(scenario, regions, settings, requests, {
       ok: result.ok,
@@ -144,6 +149,7 @@ export async function runRegionSet(
       wallMs,
       phases: operationPhases(result.steps, startedAt, endedAt),
       engineCpuMs,
+      childCpuMs,
       breakdown: timeBreakdown(requests, result.logs),
       memory: peaks,
       ...(result.error !== undefined ? { error: result.error } : {}),
@@ -184,13 +190,23 @@ export async function runRegionSet(
 async function measurePreviews(stack: BenchStack): Promise<PreviewResult> {
   const walls: number[] = [];
   const programs: number[] = [];
+  const engineCpus: number[] = [];
+  const childCpus: number[] = [];
   for (let run = 0; run < PREVIEW_RUNS; run++) {
-    const { result, wallMs } = await stack.run("preview");
+    const { result, wallMs, engineCpuMs, childCpuMs } = await stack.run("preview");
     if (!result.ok) throw new Error(`the preview failed: ${result.error ?? ""}`);
     walls.push(wallMs);
     programs.push(registrationSpanMs(result.steps));
+    engineCpus.push(engineCpuMs);
+    childCpus.push(childCpuMs);
   }
-  return { runs: PREVIEW_RUNS, wallMs: Math.round(median(walls)), programMs: median(programs) };
+  return {
+    runs: PREVIEW_RUNS,
+    wallMs: Math.round(median(walls)),
+    programMs: median(programs),
+    engineCpuMs: median(engineCpus),
+    childCpuMs: median(childCpus),
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -198,11 +214,18 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** One up of the empty program: its wall time, and the CPU time of all its processes. */
+export interface StartupRun {
+  readonly wallMs: number;
+  /** The engine's, the program's and the provider host's CPU time together. */
+  readonly cpuMs: number;
+}
+
 /**
- * Wall times of `runs` ups of a program that registers nothing (after one unmeasured run that
- * creates its stack): the engine's fixed start-up, with whatever else the machine was doing.
+ * `runs` ups of a program that registers nothing (after one unmeasured run that creates its
+ * stack): the engine's fixed start-up, with whatever else the machine was doing.
  */
-export async function measureStartup(runs: number): Promise<number[]> {
+export async function measureStartup(runs: number): Promise<StartupRun[]> {
   const project = createEmptyProject();
   const stack = new BenchStack({
     projectDir: project.dir,
@@ -213,13 +236,13 @@ export async function measureStartup(runs: number): Promise<number[]> {
     timeoutMs: 60_000,
   });
   try {
-    const runsMs: number[] = [];
+    const measured: StartupRun[] = [];
     for (let run = 0; run <= runs; run++) {
-      const { result, wallMs } = await stack.run("up");
+      const { result, wallMs, engineCpuMs, childCpuMs } = await stack.run("up");
       if (!result.ok) throw new Error(`the empty program failed: ${result.error ?? ""}`);
-      if (run > 0) runsMs.push(Math.round(wallMs));
+      if (run > 0) measured.push({ wallMs: Math.round(wallMs), cpuMs: engineCpuMs + childCpuMs });
     }
-    return runsMs;
+    return measured;
   } finally {
     stack.close();
     project.remove();
@@ -249,6 +272,7 @@ function describe(
     wallMs: number;
     phases: Phases;
     engineCpuMs: number;
+    childCpuMs: number;
     breakdown: TimeBreakdown;
     memory: MemoryPeaks;
   },

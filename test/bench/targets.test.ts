@@ -13,6 +13,7 @@ function result(overrides: Partial<ScenarioResult>): ScenarioResult {
     wallMs: 11_000,
     phases: { startupMs: 2000, programLoadMs: 500, resourcesMs: 10_000, shutdownMs: 500 },
     engineCpuMs: 1500,
+    childCpuMs: 2500,
     breakdown: {
       machineWaitsMs: 6_000,
       pacingHolds: 0,
@@ -100,7 +101,14 @@ describe("checkTargets", () => {
 
   it("checks the median preview of the unchanged stack against the start-up", () => {
     const preview = (wallMs: number) =>
-      checkTargets([set([], { preview: { runs: 3, wallMs, programMs: 400 } })], STARTUP_MS);
+      checkTargets(
+        [
+          set([], {
+            preview: { runs: 3, wallMs, programMs: 400, engineCpuMs: 300, childCpuMs: 900 },
+          }),
+        ],
+        STARTUP_MS,
+      );
     expect(preview(2_600)).toEqual([
       { target: "wall/start-up", scenario: "preview", regions: 3, value: "1.30", met: true },
     ]);
