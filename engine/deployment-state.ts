@@ -75,13 +75,20 @@ export class DeploymentState {
 
   /**
    * Records a finished step's resource, replacing `previous` (the same object) if given;
-   * `ending` is the provider operation the step recorded, now over.
+   * `ending` is the provider operation the step recorded, now over. `write: false` (a same step
+   * with nothing the file must record at once, see same-step-writes.ts) leaves the write to the
+   * next change or the run's last write.
    */
-  complete(resource: ResourceState, previous?: ResourceState, ending?: PendingOperation): void {
+  complete(
+    resource: ResourceState,
+    previous?: ResourceState,
+    ending?: PendingOperation,
+    write = true,
+  ): void {
     if (previous !== undefined) this.detach(previous);
     this.completed.push(resource);
     this.settle(ending);
-    this.save();
+    if (write) this.save();
   }
 
   /**

@@ -3,6 +3,7 @@ import type { KeyChanges } from "./property-diff";
 import { annotateSecrets } from "./property-values";
 import { ProviderError } from "./provider-api";
 import { requireProvider } from "./step-context";
+import { sameStepMustWrite } from "./same-step-writes";
 import { PartialStepFailure, withSecretOutputs, type Step } from "./step-execution";
 
 /**
@@ -21,7 +22,7 @@ export function sameStep(old: ResourceState, next: ResourceState, diff?: KeyChan
     ...(diff ? { diff } : {}),
     apply: async (ctx) => {
       const state = withSecretOutputs(ctx, { ...next, id: old.id, outputs: old.outputs });
-      ctx.state.complete(state, old);
+      ctx.state.complete(state, old, undefined, sameStepMustWrite(old, state));
       return state;
     },
   };
