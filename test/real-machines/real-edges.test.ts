@@ -210,8 +210,8 @@ describe("a real machine's volume", () => {
     writeFileSync(join(folders.volume(volume), "memory.txt"), "before the snapshot");
     await fx.api("POST", `/v1/apps/gw/volumes/${volume}/snapshots`);
     writeFileSync(join(folders.volume(volume), "memory.txt"), "after the snapshot");
-    const [snapshot] = (await fx.api("GET", `/v1/apps/gw/volumes/${volume}/snapshots`)).body;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A restore takes a completed snapshot only: wait for its status, not for a guessed time.
+    const snapshot = await snapshotCreated(fx, volume);
     const restored = await fx.api("POST", "/v1/apps/gw/volumes", {
       name: "data",
       region: "iad",
@@ -268,4 +268,16 @@ function listenOn(port: number): Promise<Server> {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve(server));
   });
+}
+
+/** The volume's one snapshot once it reads `created` (15 s at most). */
+async function snapshotCreated(fx: EmulatorFixture, volume: string): Promise<any> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const [snapshot] = (await fx.api("GET", `/v1/apps/gw/volumes/${volume}/snapshots`)).body;
+    if (snapshot?.status === "created") return snapshot;
+    if (Date.now() > deadline)
+      throw new Error(`snapshot never created: ${JSON.stringify(snapshot)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
