@@ -4,8 +4,8 @@
  *
  *   npm run openclaw-schema -- <version> [--package-dir DIR]
  *
- * It runs `openclaw config schema` of the installed package (`--package-dir`, or
- * `$OPENCLAW_FLY_GATEWAY_PACKAGES/<version>/node_modules/openclaw`), normalizes it
+ * It runs `openclaw config schema` of the version's pinned gateway runtime (gateway-runtime/,
+ * installed on first use), or of a package installed by hand (`--package-dir`), normalizes it
  * (scripts/openclaw-schema/schema-normalize.ts) and writes
  * components/openclaw-schemas/openclaw-schema-<version>.json. Commit that file: the versions with
  * a file there are the versions preview supports.
@@ -13,7 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { schemaFile } from "../components/openclaw-version";
-import { findGatewayPackage, GATEWAY_PACKAGES_ENV } from "./openclaw-schema/gateway-package";
+import { gatewayPackage, packageAt } from "./openclaw-schema/gateway-package";
 import { printGatewaySchema } from "./openclaw-schema/print-gateway-schema";
 import { probeGatewayFacts } from "./openclaw-schema/probe-gateway-facts";
 import {
@@ -34,15 +34,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const gateway = findGatewayPackage(version, values["package-dir"]);
-  if (gateway === undefined) {
-    console.error(
-      `openclaw@${version} is not installed: pass --package-dir, or set ${GATEWAY_PACKAGES_ENV} ` +
-        `to a folder holding ${version}/node_modules/openclaw ` +
-        `(npm install --prefix <folder>/${version} openclaw@${version})`,
-    );
-    return 1;
-  }
+  const dir = values["package-dir"];
+  const gateway = dir !== undefined ? packageAt(dir, version) : await gatewayPackage(version);
   const printed = await printGatewaySchema(gateway);
   const normalized = normalizeGatewaySchema(printed, version, await probeGatewayFacts(gateway));
   const target = schemaFile(version);
