@@ -5,10 +5,17 @@
  * Fly. Nothing of the emulator's own environment leaks in. (`FLY_PUBLIC_IP` is left out: a
  * machine here has no public address of its own.)
  *
- * Three additions make the guest work on a shared computer, each the smallest that does:
+ * Four additions make the guest work on a shared computer, each the smallest that does:
  * - PATH starts with the pinned Node 24's folder, so `node` is that Node whatever is installed;
  * - TMPDIR points at the machine's own `/tmp` (the host's /tmp is everyone's);
- * - NODE_OPTIONS gains `--import` of `guest-listen.mjs` (see there).
+ * - NODE_OPTIONS gains `--import` of `guest-listen.mjs` (see there);
+ * - npm runs offline (`npm_config_offline=true`). A gateway whose config names a plugin its
+ *   image does not bundle (the discord and slack channels, the codex harness) runs
+ *   `npm view` / `npm install @openclaw/<id>` during startup. On Fly that downloads the plugin;
+ *   a local machine has no network of its own, and npm there fails only after its retries (over a
+ *   minute per package). Offline, npm answers ENOTCACHED at once and the gateway starts without
+ *   the plugin, logging `Failed to install missing configured plugin "<id>"`, as it does on a
+ *   Fly machine that cannot reach the npm registry.
  * Guest paths in the image's and the config's values are rewritten through the machine's path
  * map; secret values are passed exactly as set.
  */
@@ -76,6 +83,7 @@ export function guestEnv(input: GuestEnvInput): Record<string, string> {
   Object.assign(env, Object.fromEntries(input.secrets ?? []));
   env.PATH = `${input.nodeBinDir}:${env.PATH}`;
   env.TMPDIR = paths.hostPath("/tmp");
+  env.npm_config_offline = "true";
   env.NODE_OPTIONS = [env.NODE_OPTIONS, preloadOption(input.ports)].filter(Boolean).join(" ");
   return env;
 }

@@ -91,7 +91,7 @@ describe("a real machine boots its config's command", () => {
     expect(me.host).toBe("127.0.0.1");
   });
 
-  it("gets Fly's runtime variables, its env with guest paths mapped, and its secrets", () => {
+  it("gets Fly's runtime variables, its env with guest paths mapped, its secrets and an offline npm", () => {
     const root = fx.handle.emulator.real!.folders;
     const rootfs = root.rootfs(id);
     expect(me.env).toMatchObject({
@@ -107,6 +107,7 @@ describe("a real machine boots its config's command", () => {
       SCRATCH: `${join(rootfs, "tmp")}/x:${root.volume(volume)}/y:/srv/data`,
       HOME: join(rootfs, "home/node"),
       TMPDIR: join(rootfs, "tmp"),
+      npm_config_offline: "true",
       USER: "node",
       OPENCLAW_GATEWAY_TOKEN: SECRET,
     });

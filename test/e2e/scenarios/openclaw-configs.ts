@@ -9,6 +9,7 @@ import type { StackChain } from "../support/chain";
 import {
   REAL_VERSION,
   bootSeconds,
+  consoleOf,
   gatewayPid,
   sessionStatus,
   startupz,
@@ -36,14 +37,20 @@ export function readmeGuideExample(): Record<string, unknown> {
   return file.config["openclaw-fly:openclaw"] as Record<string, unknown>;
 }
 
-/** Valid configs of the corpus the boots cover: agents and channels, a custom model provider
- * with its key from a secret, the sections without typed helpers, and a converted earlier form. */
+/**
+ * Valid configs of the corpus the boots cover, each with the plugins its gateway downloads at
+ * startup (channels the image does not bundle): agents routed over three channel families, a
+ * custom model provider with its key from a secret, and the sections without typed helpers. The
+ * converted 2026.1 guide example renders the guide example's shape, which the first boot covers.
+ */
 export const BOOTED_CORPUS = [
-  "multi-agent-routing",
-  "models-custom-provider",
-  "sections-pass-through",
-  "guide-example-2026-1",
+  ["multi-agent-routing", ["discord", "slack"]],
+  ["models-custom-provider", []],
+  ["sections-pass-through", []],
 ] as const;
+
+/** The plugins the guide example's gateway downloads at startup. */
+const GUIDE_DOWNLOADS = ["discord"] as const;
 
 function corpusEntry(name: string): CorpusEntry {
   const entry = readCorpus().find((e) => e.name === name);
@@ -95,6 +102,22 @@ export function openclawConfigScenarios(chain: StackChain): void {
     if (model !== undefined) expect(status).toContain(`Model: ${model}`);
   }
 
+  /**
+   * The gateway tried to download each plugin its config needs and the image lacks, and went on
+   * without it: the machine's npm is offline (emulator/real-machines/guest-env.ts), where Fly's
+   * would fetch `@openclaw/<id>` from the registry at first boot.
+   */
+  function expectDownloadsAttempted(plugins: readonly string[]): void {
+    const lines = consoleOf(chain.stack.emulator, machine());
+    for (const plugin of plugins) {
+      const failed = lines.filter((l) =>
+        l.includes(`Failed to install missing configured plugin "${plugin}"`),
+      );
+      expect(failed.length, `${plugin}: ${lines.slice(-40).join("\n")}`).toBeGreaterThan(0);
+      expect(failed[0]).toContain("ENOTCACHED");
+    }
+  }
+
   it("the README's guide example boots a healthy real gateway on a fresh up", async () => {
     const settings = readmeGuideExample();
     chain.stack.config.openclaw = JSON.stringify(settings);
@@ -104,34 +127,39 @@ export function openclawConfigScenarios(chain: StackChain): void {
     expect(machine().checks.map((c) => [c.name, c.status])).toEqual([["startup", "passing"]]);
     expectShipped(settings);
     await expectHealthy(settings);
+    expectDownloadsAttempted(GUIDE_DOWNLOADS);
     console.log(
       `configs: the guide example ready in ${bootSeconds(chain.stack.emulator, machine())} s`,
     );
   });
 
-  it.each(BOOTED_CORPUS)("the corpus config %s boots a healthy real gateway", async (name) => {
-    const entry = corpusEntry(name);
-    const before = gatewayPid(chain.stack.emulator, machine());
-    chain.stack.config.openclaw = JSON.stringify(entry.settings);
-    // The secrets its `${NAME}` references name, as a deployment gives them.
-    chain.stack.secretConfig.providerKeys = JSON.stringify(
-      Object.fromEntries(
-        (entry.envNames ?? []).map((n) => [n, `${n.toLowerCase()}-from-a-secret`]),
-      ),
-    );
-    const result = await chain.stack.up();
-    expect(result.error).toBeUndefined();
-    expect(alive(before)).toBe(false);
-    expectShipped(entry.settings);
-    const converted = checkOpenClawSettings(entry.settings, {
-      appName: APP,
-      mode: "public",
-      version: { version: REAL_VERSION },
-      envNames: entry.envNames ?? [],
-    }).config!;
-    await expectHealthy(converted);
-    console.log(`configs: ${name} ready in ${bootSeconds(chain.stack.emulator, machine())} s`);
-  });
+  it.each(BOOTED_CORPUS)(
+    "the corpus config %s boots a healthy real gateway",
+    async (name, downloads) => {
+      const entry = corpusEntry(name);
+      const before = gatewayPid(chain.stack.emulator, machine());
+      chain.stack.config.openclaw = JSON.stringify(entry.settings);
+      // The secrets its `${NAME}` references name, as a deployment gives them.
+      chain.stack.secretConfig.providerKeys = JSON.stringify(
+        Object.fromEntries(
+          (entry.envNames ?? []).map((n) => [n, `${n.toLowerCase()}-from-a-secret`]),
+        ),
+      );
+      const result = await chain.stack.up();
+      expect(result.error).toBeUndefined();
+      expect(alive(before)).toBe(false);
+      expectShipped(entry.settings);
+      const converted = checkOpenClawSettings(entry.settings, {
+        appName: APP,
+        mode: "public",
+        version: { version: REAL_VERSION },
+        envNames: entry.envNames ?? [],
+      }).config!;
+      await expectHealthy(converted);
+      expectDownloadsAttempted(downloads);
+      console.log(`configs: ${name} ready in ${bootSeconds(chain.stack.emulator, machine())} s`);
+    },
+  );
 
   it("a config preview refuses never reaches the machine", async () => {
     const entry = corpusEntry("binding-unknown-agent");
