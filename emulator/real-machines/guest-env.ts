@@ -11,11 +11,13 @@
  * - NODE_OPTIONS gains `--import` of `guest-listen.mjs` (see there);
  * - npm runs offline (`npm_config_offline=true`). A gateway whose config names a plugin its
  *   image does not bundle (the discord and slack channels, the codex harness) runs
- *   `npm view` / `npm install @openclaw/<id>` during startup. On Fly that downloads the plugin;
- *   a local machine has no network of its own, and npm there fails only after its retries (over a
- *   minute per package). Offline, npm answers ENOTCACHED at once and the gateway starts without
- *   the plugin, logging `Failed to install missing configured plugin "<id>"`, as it does on a
- *   Fly machine that cannot reach the npm registry.
+ *   `npm view` / `npm install @openclaw/<id>` while it starts. On Fly that downloads the plugin;
+ *   here a boot must not hang on the network: npm would download the plugin into every
+ *   machine or, where the registry is unreachable, fail only after its retries (over a minute
+ *   per package).
+ *   Offline, npm answers ENOTCACHED at once and the gateway starts without the plugin, logging
+ *   `Failed to install missing configured plugin "<id>"`, as a Fly machine without egress does
+ *   once npm gives up.
  * Guest paths in the image's and the config's values are rewritten through the machine's path
  * map; secret values are passed exactly as set.
  */
