@@ -23,8 +23,9 @@ import {
   VOLUME_SIZE_GB,
   type VmSizePreset,
 } from "../rules/fly-sizes";
-import { FLY_API_TOKEN_ENV, FLY_API_TOKEN_KEY } from "../rules/provider-config-keys";
+import { FLY_API_TOKEN_ENV, FLY_API_TOKEN_KEY, TAKE_OVER_KEY } from "../rules/provider-config-keys";
 import { DEFAULT_TOKEN_BYTES } from "../providers/token/generated-token";
+import { stackIdentityProblem } from "../providers/provider-kit/ownership";
 import {
   defaultedArgument,
   requiredArgument,
@@ -256,6 +257,16 @@ export const GATEWAY_ARGUMENTS = {
     rule: schemaRule(flagField()),
     default: true,
     doc: "take a snapshot before a volume is deleted (only when `retainVolumes` is `false`)",
+  }),
+  [TAKE_OVER_KEY]: settledArgument({
+    kind: "text",
+    type: "`<project>/<stack>`",
+    rule: schemaRule(meeting(stackIdentityProblem)),
+    defaultText: "none: resources another stack marked are refused",
+    settle: (stack) => stack,
+    doc:
+      "take over the app, machines and volumes that this other stack marked as its own (then " +
+      "stop deploying them from that stack); without it they are refused at preview and up",
   }),
   [FLY_API_TOKEN_KEY]: settledArgument({
     kind: "text",

@@ -51,6 +51,8 @@ export interface RegionSharedInputs {
   readonly build?: pulumi.Resource;
   /** openclaw.json as it ships, once the app's addresses it trusts are known. */
   readonly openclawConfigText: pulumi.Output<string>;
+  /** The declaring stack, and the stack it may take resources over from. */
+  readonly owner: { readonly stack: string; readonly takeOverFrom?: string };
 }
 
 /**
@@ -83,6 +85,7 @@ export function createRegionGateways(
         sizeGb: settings.volumeSizeGb,
         deleteOnDestroy: !settings.retainVolumes,
         snapshotBeforeDelete: settings.snapshotBeforeDelete,
+        ...shared.owner,
       },
       { parent: shared.parent, dependsOn: firstVolume },
     );
@@ -128,6 +131,10 @@ export function createRegionGateways(
         files,
         minSecretsVersion: shared.secretsVersion,
         healthTimeoutSeconds: settings.healthTimeoutSeconds,
+        // A grown volume is seen by its machine only after a boot: the size is part of what the
+        // machine runs with, so growing it updates (restarts) the machine in rollout order.
+        volumeSizeGb: settings.volumeSizeGb,
+        ...shared.owner,
       },
       { parent: shared.parent, dependsOn },
     );

@@ -82,7 +82,13 @@ export class OpenClawGateway extends pulumi.ComponentResource {
       settings.gatewayToken ?? new GeneratedToken(`${name}-token`, {}, parent).value,
     );
 
-    this.app = new FlyApp(`${name}-app`, { name: settings.appName, org: settings.org }, parent);
+    // Every resource names the stack declaring it, which Fly keeps as its ownership mark.
+    const owner = { stack: stackIdentity(), takeOverFrom: settings.takeOverFrom };
+    this.app = new FlyApp(
+      `${name}-app`,
+      { name: settings.appName, org: settings.org, ...owner },
+      parent,
+    );
     const appName = this.app.name;
 
     this.secrets = new FlySecrets(
@@ -94,6 +100,7 @@ export class OpenClawGateway extends pulumi.ComponentResource {
           ...settings.providerKeys,
           ...settings.channelTokens,
         }),
+        ...owner,
       },
       parent,
     );
@@ -141,6 +148,7 @@ export class OpenClawGateway extends pulumi.ComponentResource {
       image,
       secretsVersion: this.secrets.version,
       openclawConfigText,
+      owner,
       ...(build !== undefined ? { build: build.command } : {}),
     });
 
@@ -200,6 +208,14 @@ export class OpenClawGateway extends pulumi.ComponentResource {
       new FlyIpAddress(`${name}-flycast`, { app, type: "private_v6", org: settings.org }, parent),
     ];
   }
+}
+
+/**
+ * `<project>/<stack>` of the running program. Only the program knows it: inside the provider
+ * host Pulumi names every stack "stack", so the providers receive it as an input.
+ */
+function stackIdentity(): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}`;
 }
 
 // The settings carry `image` whenever there is no `build`.

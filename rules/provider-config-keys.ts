@@ -1,7 +1,7 @@
 /**
- * The stack config keys the providers read in `configure()`, and the environment variables they
- * fall back to. Keys are given without a namespace: Pulumi prefixes the project's name, so they
- * work in any project that uses these providers.
+ * The stack config keys the providers read in `configure()` or name in their messages, and the
+ * environment variables they fall back to. Keys are given without a namespace: Pulumi prefixes
+ * the project's name, so they work in any project that uses these providers.
  */
 
 /** The Machines API endpoint. */
@@ -18,3 +18,9 @@ export const FLY_API_TOKEN_ENV = "FLY_API_TOKEN";
 
 /** Environment variable read when the endpoint key is unset. */
 export const FLY_API_URL_ENV = "FLY_API_URL";
+
+/**
+ * The stack (`<project>/<stack>`) whose Fly resources a stack may take over. The program reads
+ * it; the providers name it when they refuse a resource another stack marked.
+ */
+export const TAKE_OVER_KEY = "takeOverFrom";

@@ -1,6 +1,9 @@
 /**
- * FlyApp: a Fly app, created or adopted by name (app names are one global namespace, so an app
- * of that name in the same organization can only be ours or a lost create of ours).
+ * FlyApp: a Fly app, created or adopted by name. App names are one global namespace, so an app
+ * of that name can be a lost create of this stack, an app made by hand or by an older version of
+ * these providers (adopted), or another stack's: an app marked by another stack is refused, at
+ * preview already (`check`), unless this stack names that one in `takeOverFrom`
+ * (`app-ownership.ts`).
  *
  * Deleting an app deletes its volumes on Fly, so an app that still holds volumes (retained ones,
  * or ones nobody manages) is never deleted: it is left in place with a warning, and the next
@@ -10,15 +13,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import { createAppsClient } from "../fly-client/app-operations";
+import { appRefusal, readAppStanding } from "./app-ownership";
 import { createVolumeListClient, DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
-import { isNameTaken } from "../fly-client/fly-api-error";
 import type { App } from "../fly-client/fly-client";
 import { DEFAULT_ORG } from "../../rules/deployment-defaults";
+import { TAKE_OVER_KEY } from "../../rules/provider-config-keys";
 import { appNameProblem, orgSlugProblem } from "../../rules/fly-names";
 import { FlyProvider } from "../provider-kit/fly-provider";
+import { stackIdentityProblem } from "../provider-kit/ownership";
 import { changedKeys, compact } from "../provider-kit/provider-values";
-import { isUnknown } from "../provider-kit/unknowns";
+import { anyUnknown, isUnknown } from "../provider-kit/unknowns";
 import { LoadedResource } from "../provider-kit/loaded-resource";
+import { isNameTaken } from "../fly-client/fly-api-error";
 
 /** The resource type, and with its module the name the provider is loaded by. */
 const RESOURCE = { module: "fly", type: "FlyApp" } as const;
@@ -31,6 +37,10 @@ export interface FlyAppInputs {
   org: string;
   /** Custom private network isolating the app. Fly cannot change it: a change is refused. */
   network?: string;
+  /** The stack declaring the app, `<project>/<stack>`; an app another stack marked is refused. */
+  stack: string;
+  /** The stack (`<project>/<stack>`) whose app this stack may take over. */
+  takeOverFrom?: string;
 }
 
 /** Outputs of FlyApp. */
@@ -49,6 +59,8 @@ function appInputSchema() {
     name: rule(appNameProblem),
     org: rule(orgSlugProblem).optional(),
     network: z.string().min(1).optional(),
+    stack: rule(stackIdentityProblem),
+    takeOverFrom: rule(stackIdentityProblem).optional(),
   });
 }
 
@@ -60,11 +72,13 @@ function networkOf(app: App): string | undefined {
     : undefined;
 }
 
-function outputsOf(app: App, fallbackOrg: string): FlyAppOutputs {
+function outputsOf(app: App, inputs: FlyAppInputs): FlyAppOutputs {
   return compact({
     name: app.name,
-    org: app.organization?.slug ?? fallbackOrg,
+    org: app.organization?.slug ?? inputs.org,
     network: networkOf(app),
+    stack: inputs.stack,
+    takeOverFrom: inputs.takeOverFrom,
     appId: app.id ?? app.name,
   });
 }
@@ -113,13 +127,26 @@ export class FlyAppProvider
     if (failures.length > 0) return { failures };
     const inputs = { ...news, org: news.org ?? DEFAULT_ORG };
     const moves = immovableChanges(olds, inputs);
-    return moves.length > 0 ? { failures: moves } : { inputs };
+    if (moves.length > 0) return { failures: moves };
+    // A create (or a new name) takes over any app of that name: whose it is, is read now, so a
+    // preview already shows the refusal. Only reads are made.
+    const creating = olds.name === undefined || olds.name !== inputs.name;
+    if (creating && !anyUnknown(inputs.name, inputs.org, inputs.stack, inputs.takeOverFrom)) {
+      const refusal = await this.call(inputs.name, async ({ options }) => {
+        const standing = await readAppStanding(options, inputs.name, inputs);
+        return standing && appRefusal(standing, inputs, inputs);
+      });
+      if (refusal !== undefined) return { failures: [{ property: "name", reason: refusal }] };
+    }
+    return { inputs };
   }
 
   async diff(_id: string, olds: FlyAppOutputs, news: FlyAppInputs) {
     const replaces = changedKeys({ ...olds }, { ...news }, ["name", "org", "network"]);
     // Keeping the name means the old app must be gone before the name can be taken again.
     const keepsName = olds.name === news.name;
+    // The stack's mark lives in the app's secrets (FlySecrets writes it): nothing on the app
+    // itself changes with `stack` or `takeOverFrom`.
     return {
       changes: replaces.length > 0,
       replaces,
@@ -131,30 +158,33 @@ export class FlyAppProvider
     return this.call(inputs.name, async ({ options, progress }) => {
       const apps = createAppsClient(options);
       // Create first: Fly refuses a taken name, so looking up first would only add a round trip
-      // to every fresh up. Only a refusal (or a lost answer, which the client handles) looks.
+      // to every fresh up. Only a refusal (or a lost answer, which the client handles) looks,
+      // and then whose the app is decides: adopted when ours, unmarked or taken over on purpose.
       progress(`creating app ${inputs.name} in ${inputs.org}`);
       try {
         const app = await apps.create(
           compact({ name: inputs.name, org_slug: inputs.org, network: inputs.network }),
         );
-        return { id: app.name, outs: outputsOf(app, inputs.org) };
+        return { id: app.name, outs: outputsOf(app, inputs) };
       } catch (refusal) {
         if (!isNameTaken(refusal)) throw refusal;
-        const existing = await apps.getOrUndefined(inputs.name);
-        const org = existing?.organization?.slug;
-        if (existing === undefined || org !== inputs.org) {
-          const owner =
-            existing === undefined
-              ? "this token cannot see"
-              : `in organization ${org ?? "(unknown)"}, not ${inputs.org}`;
+        const standing = await readAppStanding(options, inputs.name, inputs);
+        if (standing === undefined) {
           throw new Error(
-            `the app name "${inputs.name}" is taken by an app ${owner}: ` +
+            `the app name "${inputs.name}" is taken by an app this token cannot see: ` +
               "app names are global, choose another",
             { cause: refusal },
           );
         }
-        progress(`adopting existing app ${inputs.name} in ${inputs.org}`);
-        return { id: existing.name, outs: outputsOf(existing, inputs.org) };
+        const refused = appRefusal(standing, inputs, inputs);
+        if (refused !== undefined) throw new Error(refused, { cause: refusal });
+        const { verdict } = standing;
+        progress(
+          verdict.kind === "taken-over"
+            ? `taking over app ${inputs.name} from stack ${verdict.from}, as ${TAKE_OVER_KEY} asks`
+            : `adopting existing app ${inputs.name} in ${inputs.org} (${verdict.kind === "ours" ? "this stack's" : standing.evidence})`,
+        );
+        return { id: standing.app.name, outs: outputsOf(standing.app, inputs) };
       }
     });
   }
@@ -162,8 +192,15 @@ export class FlyAppProvider
   async read(id: string, props?: FlyAppOutputs) {
     const app = await this.call(id, ({ options }) => createAppsClient(options).getOrUndefined(id));
     if (app === undefined) return {};
-    const outs = outputsOf(app, props?.org ?? DEFAULT_ORG);
-    const inputs = compact({ name: outs.name, org: outs.org, network: outs.network });
+    const known = props ?? ({ org: DEFAULT_ORG } as FlyAppOutputs);
+    const outs = outputsOf(app, known);
+    const inputs = compact({
+      name: outs.name,
+      org: outs.org,
+      network: outs.network,
+      stack: outs.stack,
+      takeOverFrom: outs.takeOverFrom,
+    });
     return { id, props: outs, inputs: inputs as FlyAppOutputs };
   }
 
@@ -203,6 +240,10 @@ export interface FlyAppArgs {
   org?: pulumi.Input<string>;
   /** Custom private network (default: the organization's). Cannot change once the app exists. */
   network?: pulumi.Input<string>;
+  /** The declaring stack, `<project>/<stack>` (the program's `getProject()`/`getStack()`). */
+  stack: pulumi.Input<string>;
+  /** The stack whose app this one may take over. */
+  takeOverFrom?: pulumi.Input<string>;
 }
 
 /** A Fly app. Its id is the app name. */
@@ -210,6 +251,7 @@ export class FlyApp extends LoadedResource {
   declare readonly name: pulumi.Output<string>;
   declare readonly org: pulumi.Output<string>;
   declare readonly network: pulumi.Output<string | undefined>;
+  declare readonly stack: pulumi.Output<string>;
   declare readonly appId: pulumi.Output<string>;
 
   constructor(name: string, args: FlyAppArgs, opts?: pulumi.CustomResourceOptions) {

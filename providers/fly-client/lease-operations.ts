@@ -20,6 +20,13 @@ export interface AcquireLeaseOptions extends CallOptions {
   description?: string;
   /** How long to keep trying while someone else holds the lease. Default 60 s. */
   acquireTimeoutMs?: number;
+  /**
+   * Whether a lease found held may be taken over at once: a lease the caller's own earlier run
+   * took and never released (that run was killed). It is taken with the nonce Fly shows for it.
+   */
+  takeOver?: (holder: Lease) => boolean;
+  /** Receives a line when a lease is taken over. */
+  onTakeOver?: (holder: Lease) => void;
 }
 
 /** Options of `withLease`. */
@@ -81,14 +88,9 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
       signal: options.signal,
     });
 
-  /** Explains who holds the lease, asking Fly when the 409 did not say. */
-  const leaseHeldError = async (
-    app: string,
-    id: string,
-    conflict: FlyApiError,
-    waitedMs: number,
-  ): Promise<FlyApiError> => {
-    const holder = await send({
+  /** The lease as Fly shows it (holder, expiry, description and nonce), if it can be read. */
+  const holderOf = (app: string, id: string): Promise<Lease | undefined> =>
+    send({
       method: "GET",
       path: LEASE_PATH,
       params: { app, machine: id },
@@ -97,6 +99,15 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
       scope: id,
       idempotent: true,
     }).catch(() => undefined);
+
+  /** Explains who holds the lease, asking Fly when the 409 did not say. */
+  const leaseHeldError = async (
+    app: string,
+    id: string,
+    conflict: FlyApiError,
+    waitedMs: number,
+  ): Promise<FlyApiError> => {
+    const holder = await holderOf(app, id);
     const held = holder
       ? `is leased by ${holder.owner ?? "an unknown owner"} until ` +
         `${new Date(holder.expires_at * 1000).toISOString()}` +
@@ -117,6 +128,14 @@ export function leaseOperations(ctx: ClientContext): LeaseOperations {
         return await post(app, id, options);
       } catch (error) {
         if (!isLeaseConflict(error)) throw error;
+        if (options.takeOver !== undefined && retries === 0) {
+          const holder = await holderOf(app, id);
+          if (holder?.nonce && options.takeOver(holder)) {
+            options.onTakeOver?.(holder);
+            // A refresh with the holder's nonce makes the lease ours, under our TTL and words.
+            return await post(app, id, options, holder.nonce);
+          }
+        }
         const delayMs = backoffDelayMs(retries, ctx.retry);
         const waitedMs = clock.now() - startedMs;
         if (waitedMs + delayMs > limitMs) {

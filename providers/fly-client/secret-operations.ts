@@ -29,6 +29,12 @@ export interface SecretOperations {
   ): Promise<SecretsWriteResult>;
   /** Removes secrets by name; names that do not exist are not an error. */
   unset(app: string, names: readonly string[], options?: CallOptions): Promise<SecretsWriteResult>;
+  /** Sets and removes (`null`) several secrets in one write. */
+  write(
+    app: string,
+    values: Record<string, string | null>,
+    options?: CallOptions,
+  ): Promise<SecretsWriteResult>;
 }
 
 /** The secrets operations alone, over a transport of their own. */
@@ -80,5 +86,7 @@ export function secretOperations(ctx: ClientContext): SecretOperations {
 
     unset: (app, names, options = {}) =>
       write(app, Object.fromEntries(names.map((name) => [name, null])), options),
+
+    write: (app, values, options = {}) => write(app, { ...values }, options),
   };
 }

@@ -17,17 +17,22 @@ import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults"
 import { checkMachineInputs } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
 import { adoptMachine, launchMachine } from "./machine-create";
-import { mountedVolume, SPEC_KEYS, specOf } from "./machine-normal-form";
 import {
-  flyConfigDiffers,
-  isStartedAndHealthy,
-  machineOutputs,
-  recordedUnhealthy,
-} from "./machine-outputs";
+  declaredDiff,
+  describeDrift,
+  hasDrift,
+  isGone,
+  liveDrift,
+  machineRefusal,
+} from "./machine-drift";
+import { SPEC_KEYS, specOf } from "./machine-normal-form";
+import { flyConfigDiffers, isStartedAndHealthy, machineOutputs } from "./machine-outputs";
 import type { FlyMachineOutputs } from "./machine-outputs";
 import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy, rollOut } from "./machine-rollout";
+import { isNotFound } from "../fly-client/fly-api-error";
+import type { Machine, MachineOperations } from "../fly-client/fly-client";
 import type { RolloutContext } from "./machine-rollout";
 import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
@@ -42,9 +47,12 @@ export type { FlyMachineInputs } from "./machine-check";
 export type { FlyMachineOutputs } from "./machine-outputs";
 
 /** What every step of a machine's create, update or destroy needs, for one call. */
-function rolloutContext(call: FlyCall, healthTimeoutSeconds: number | undefined): RolloutContext {
+function rolloutContext(
+  call: FlyCall,
+  machine: Pick<FlyMachineInputs, "healthTimeoutSeconds" | "stack">,
+): RolloutContext {
   const { options, tuning, progress } = call;
-  const seconds = healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
+  const seconds = machine.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
   return {
     client: {
       machines: createMachinesClient(options),
@@ -55,6 +63,17 @@ function rolloutContext(call: FlyCall, healthTimeoutSeconds: number | undefined)
     tuning,
     progress,
     healthTimeoutMs: seconds * 1000,
+    stack: machine.stack ?? "",
+  };
+}
+
+/** The revision a machine is brought to: the declared spec, marks and secrets version. */
+function revisionOf(machine: FlyMachineInputs | FlyMachineOutputs, stack: string) {
+  return {
+    spec: specOf(machine),
+    minSecretsVersion: machine.minSecretsVersion,
+    stack,
+    volumeSizeGb: machine.volumeSizeGb,
   };
 }
 
@@ -68,45 +87,36 @@ export class FlyMachineProvider
   }
 
   async check(_olds: FlyMachineInputs, news: FlyMachineInputs) {
+    // Pure: a machine of another stack is refused by the create (and its app already by
+    // FlyApp's check at preview, since another stack's machines live in another stack's app).
     return checkMachineInputs(news as unknown as Record<string, unknown>);
   }
 
-  async diff(_id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
-    // Fly cannot move, rename or re-home a machine, nor swap its volume: those replace it.
-    const replaces: string[] = [];
-    if (olds.app !== news.app) replaces.push("app");
-    if (olds.name !== news.name) replaces.push("name");
-    if (olds.region !== news.region) replaces.push("region");
-    if (mountedVolume(olds) !== mountedVolume(news)) replaces.push("mounts");
-    // A machine last seen stopped or failing its checks is a change too: Pulumi keeps no other
-    // trace of it (a refresh clears the init errors of a create that never became healthy).
-    const changes =
-      replaces.length > 0 ||
-      flyConfigDiffers(olds, news) ||
-      olds.healthTimeoutSeconds !== news.healthTimeoutSeconds ||
-      recordedUnhealthy(olds);
-    // Names are unique per app and a volume attaches to one machine: a replacement that keeps
-    // either must remove the old machine before the new one can exist.
-    const sameName = olds.app === news.app && olds.name === news.name;
-    const sameVolume =
-      mountedVolume(olds) !== undefined && mountedVolume(olds) === mountedVolume(news);
-    return {
-      changes,
-      replaces,
-      deleteBeforeReplace: replaces.length > 0 && (sameName || sameVolume),
-    };
+  async diff(id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
+    const declared = declaredDiff(olds, news);
+    if (declared.replaces.length > 0) return declared;
+    // What runs on Fly, read now: drift behind the stack's back and what an interrupted run
+    // left are changes of this `up` (and of its preview), with no refresh needed first.
+    return this.call(olds.name, async ({ options, progress }) => {
+      const live = await createMachinesClient(options).getOrUndefined(olds.app, id);
+      if (live === undefined || isGone(live)) {
+        progress(`machine ${id} is gone from Fly; up creates it again`);
+        return { changes: true, replaces: ["machineId"], deleteBeforeReplace: true };
+      }
+      const refusal = machineRefusal(live, news, news);
+      if (refusal !== undefined) throw new Error(refusal);
+      const drift = liveDrift(live, news);
+      if (hasDrift(drift)) {
+        progress(`on Fly, ${describeDrift(id, drift)}; up brings it back to the program's`);
+      }
+      return { ...declared, changes: declared.changes || hasDrift(drift) };
+    });
   }
 
   async create(inputs: FlyMachineInputs) {
     return this.call(inputs.name, async (call) => {
-      const ctx = rolloutContext(call, inputs.healthTimeoutSeconds);
-      // Creates of one fan-out share one list of the app's machines (see shared-lookups.ts).
-      const listed = await sharedLookup(`machines of ${inputs.app}`, () =>
-        ctx.client.machines.list(inputs.app),
-      );
-      const existing = listed.find(
-        (m) => m.name === inputs.name && m.state !== "destroyed" && m.state !== "destroying",
-      );
+      const ctx = rolloutContext(call, inputs);
+      const existing = await findByName(ctx.client.machines, inputs);
       const machine = existing
         ? await adoptMachine(ctx, inputs, existing)
         : await launchMachine(ctx, inputs);
@@ -119,11 +129,9 @@ export class FlyMachineProvider
     const machine = await this.call(known.name, (call) =>
       createMachinesClient(call.options).getOrUndefined(known.app, id),
     );
-    if (machine === undefined || machine.state === "destroyed" || machine.state === "destroying") {
-      return {};
-    }
+    if (machine === undefined || isGone(machine)) return {};
     const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
-    const seen = machineOutputs({ ...known, healthTimeoutSeconds }, machine);
+    const seen = machineOutputs({ ...known, healthTimeoutSeconds } as FlyMachineInputs, machine);
     const hasChecks = Object.keys(specOf(seen).checks ?? {}).length > 0;
     const outs = isStartedAndHealthy(machine, hasChecks)
       ? seen
@@ -135,34 +143,45 @@ export class FlyMachineProvider
       ...specOf(outs),
       minSecretsVersion: outs.minSecretsVersion,
       healthTimeoutSeconds,
+      stack: outs.stack,
+      takeOverFrom: outs.takeOverFrom,
+      volumeSizeGb: outs.volumeSizeGb,
     }) as FlyMachineOutputs;
     return { id, props: outs, inputs };
   }
 
   async update(id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
     return this.call(news.name, async (call) => {
-      const ctx = rolloutContext(call, news.healthTimeoutSeconds);
+      const ctx = rolloutContext(call, news);
       const target = { app: news.app, id, name: news.name, region: news.region };
-      if (!flyConfigDiffers(olds, news)) {
-        // Nothing to send, but the machine must still be healthy: Pulumi also updates a machine
-        // whose create left it unhealthy (a partial create), and that one is not done yet.
-        const current = await ctx.client.machines.get(news.app, id);
-        const machine = await ensureHealthy(ctx, target, current, specOf(news));
+      const current = await ctx.client.machines.get(news.app, id);
+      const refusal = machineRefusal(current, news, news);
+      if (refusal !== undefined) throw new Error(refusal);
+      const drift = liveDrift(current, news);
+      // Fly does not say which secrets version a machine booted with: only the state knows.
+      const secretsMove = olds.minSecretsVersion !== news.minSecretsVersion;
+      // The program's configuration runs but is unhealthy, and it is not the one last recorded
+      // healthy: an interrupted update left it. It is sent again and rolled back if it fails.
+      const unfinished = !drift.healthy && flyConfigDiffers(olds, news);
+      if (drift.keys.length > 0 || secretsMove || unfinished) {
+        const machine = await rollOut(
+          ctx,
+          target,
+          revisionOf(news, news.stack),
+          revisionOf(olds, news.stack),
+        );
         return { outs: machineOutputs(news, machine) };
       }
-      const machine = await rollOut(
-        ctx,
-        target,
-        { spec: specOf(news), minSecretsVersion: news.minSecretsVersion },
-        { spec: specOf(olds), minSecretsVersion: olds.minSecretsVersion },
-      );
+      // Nothing to send, but the machine must still be healthy: started when it rests, and
+      // waited for (a partial create, a machine stopped behind the stack's back).
+      const machine = await ensureHealthy(ctx, target, current, specOf(news));
       return { outs: machineOutputs(news, machine) };
     });
   }
 
   async delete(id: string, props: FlyMachineOutputs) {
     await this.call(props.name, (call) =>
-      destroyMachine(rolloutContext(call, props.healthTimeoutSeconds), {
+      destroyMachine(rolloutContext(call, { ...props, stack: props.stack ?? "" }), {
         app: props.app,
         id,
         name: props.name,
@@ -170,6 +189,25 @@ export class FlyMachineProvider
       }),
     );
   }
+}
+
+/**
+ * The machine of the wanted name in the app, if one exists (not destroyed). Creates of one
+ * fan-out share one list of the app's machines (see shared-lookups.ts).
+ */
+async function findByName(
+  machines: Pick<MachineOperations, "list">,
+  inputs: Pick<FlyMachineInputs, "app" | "name">,
+): Promise<Machine | undefined> {
+  let listed: Machine[];
+  try {
+    listed = await sharedLookup(`machines of ${inputs.app}`, () => machines.list(inputs.app));
+  } catch (error) {
+    // No app yet: nothing of that name can exist.
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  return listed.find((m) => m.name === inputs.name && !isGone(m));
 }
 
 /** Arguments of FlyMachine: the spec fields at the top level, so previews show `guest.memoryMb`. */
@@ -186,6 +224,12 @@ export type FlyMachineArgs = {
   minSecretsVersion?: pulumi.Input<number>;
   /** Seconds to wait for a new version to start, and again for its checks to pass (default 600). */
   healthTimeoutSeconds?: pulumi.Input<number>;
+  /** The declaring stack, `<project>/<stack>`; a machine another stack marked is refused. */
+  stack: pulumi.Input<string>;
+  /** The stack whose marked machine this one may take over. */
+  takeOverFrom?: pulumi.Input<string>;
+  /** Size of the mounted volume in GB; a grown volume boots the machine again (an update). */
+  volumeSizeGb?: pulumi.Input<number>;
 };
 
 /**
@@ -215,6 +259,8 @@ export class FlyMachine extends LoadedResource {
   declare readonly autoDestroy: pulumi.Output<boolean | undefined>;
   declare readonly minSecretsVersion: pulumi.Output<number | undefined>;
   declare readonly healthTimeoutSeconds: pulumi.Output<number>;
+  declare readonly stack: pulumi.Output<string | undefined>;
+  declare readonly volumeSizeGb: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: FlyMachineArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = Object.fromEntries(

@@ -12,12 +12,55 @@ import type {
   MachineServicePort,
   MachineSpec,
 } from "./machine-spec";
-import { isRecord, mapRecord, normalizeSpec } from "./machine-normal-form";
+import {
+  isRecord,
+  MANAGED_MARKER_KEY,
+  mapRecord,
+  normalizeSpec,
+  VOLUME_SIZE_KEY,
+} from "./machine-normal-form";
+import { STACK_MARKER_KEY } from "../provider-kit/ownership";
 import { compact } from "../provider-kit/provider-values";
 
 type Json = Record<string, unknown>;
 
-/** The API `config` for a spec, with `extraMetadata` (ownership marker, create tag) added. */
+/** What the providers mark a machine with, besides its spec (see `machine-normal-form.ts`). */
+export interface MachineMarks {
+  /** The stack the machine belongs to. */
+  stack?: string;
+  /** The volume size in GB the configuration is booted for. */
+  volumeSizeGb?: number;
+}
+
+/** The metadata entries carrying `marks`, with the managed marker every version sets. */
+export function marksMetadata(marks: MachineMarks): Record<string, string> {
+  return compact({
+    [MANAGED_MARKER_KEY]: "true",
+    [STACK_MARKER_KEY]: marks.stack,
+    [VOLUME_SIZE_KEY]: marks.volumeSizeGb === undefined ? undefined : String(marks.volumeSizeGb),
+  }) as Record<string, string>;
+}
+
+/** The marks a machine's configuration carries, as Fly stores them. */
+export function marksOf(config: MachineConfig): MachineMarks {
+  const metadata = isRecord((config as Json).metadata)
+    ? ((config as Json).metadata as Record<string, unknown>)
+    : {};
+  const stack = metadata[STACK_MARKER_KEY];
+  const size = Number(metadata[VOLUME_SIZE_KEY]);
+  return compact({
+    stack: typeof stack === "string" ? stack : undefined,
+    volumeSizeGb: Number.isInteger(size) && size > 0 ? size : undefined,
+  });
+}
+
+/** Whether the machine's configuration carries the managed marker of these providers. */
+export function isManaged(config: MachineConfig): boolean {
+  const metadata = (config as Json).metadata;
+  return isRecord(metadata) && metadata[MANAGED_MARKER_KEY] === "true";
+}
+
+/** The API `config` for a spec, with `extraMetadata` (ownership marks, create tag) added. */
 export function toApiConfig(spec: MachineSpec, extraMetadata: Record<string, string>) {
   const s = normalizeSpec(spec);
   return compact({

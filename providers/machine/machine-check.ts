@@ -19,6 +19,7 @@ import { regionProblem } from "../../rules/fly-regions";
 import { CPU_COUNTS, cpuCountProblem, memoryProblem } from "../../rules/fly-sizes";
 import { durationProblem } from "../../rules/go-durations";
 import { normalizeSpec, RESERVED_METADATA_KEYS, SPEC_KEYS, specOf } from "./machine-normal-form";
+import { stackIdentityProblem } from "../provider-kit/ownership";
 import type { MachineSpec } from "./machine-spec";
 import { compact } from "../provider-kit/provider-values";
 import { anyUnknown } from "../provider-kit/unknowns";
@@ -35,6 +36,15 @@ export interface FlyMachineInputs extends MachineSpec {
   minSecretsVersion?: number;
   /** Seconds to wait for a new version to start, and again for its checks to pass. */
   healthTimeoutSeconds: number;
+  /** The declaring stack, `<project>/<stack>`, written into the machine's metadata. */
+  stack: string;
+  /** The stack whose marked machine this one may take over. */
+  takeOverFrom?: string;
+  /**
+   * The size of the mounted volume in GB: a larger one than the machine was last booted for
+   * makes the update boot it again, so the machine sees the whole volume.
+   */
+  volumeSizeGb?: number;
 }
 
 /** Wraps a single-value rule as a zod refinement with the rule's own reason. */
@@ -117,6 +127,9 @@ function machineInputSchema() {
     autoDestroy: z.boolean().optional(),
     minSecretsVersion: z.number().int().min(0).optional(),
     healthTimeoutSeconds: z.number().positive().max(MAX_HEALTH_TIMEOUT_SECONDS).optional(),
+    stack: rule(z, stackIdentityProblem),
+    takeOverFrom: rule(z, stackIdentityProblem).optional(),
+    volumeSizeGb: z.number().int().positive().optional(),
   });
 }
 

@@ -1,20 +1,37 @@
 /**
- * Creating a FlyMachine: launch a new machine, or take over one of the wanted name that these
- * providers made (a create whose answer was lost, a state that was lost), but never a stranger's.
- * Either way the machine is done only once it is started and every check passes.
+ * Creating a FlyMachine: launch a new machine, or take over one of the wanted name that this
+ * stack made (a create whose answer was lost, a state that was lost) or an older version of
+ * these providers made, or that the stack named in `takeOverFrom` made; never a stranger's and
+ * never another stack's. Either way the machine is done only once it is started and every check
+ * passes.
  */
 import { randomUUID } from "node:crypto";
 import type { Machine } from "../fly-client/fly-client";
 import type { FlyMachineInputs } from "./machine-check";
-import { fromApiConfig, toApiConfig } from "./machine-api-config";
-import { machineOutputs } from "./machine-outputs";
-import { comparableSpec, CREATE_TAG_KEY, MANAGED_MARKER_KEY, specOf } from "./machine-normal-form";
-import type { MachineSpec } from "./machine-spec";
+import { fromApiConfig, marksMetadata, marksOf, toApiConfig } from "./machine-api-config";
+import { machineRefusal } from "./machine-drift";
+import { differingKeys, machineOutputs } from "./machine-outputs";
+import { CREATE_TAG_KEY, specOf } from "./machine-normal-form";
 import { logTail } from "./machine-diagnosis";
 import { ensureHealthy, rollOut, versionOf, waitUntilHealthy } from "./machine-rollout";
 import type { MachineTarget, RolloutContext } from "./machine-rollout";
 import { describeError, initFailure } from "../provider-kit/fly-provider";
-import { sameValue } from "../provider-kit/provider-values";
+
+/**
+ * Why a create may not take over `existing`, the machine of its name: not made by these
+ * providers, another stack's, or in another region. Undefined when it may.
+ */
+export function creationRefusal(existing: Machine, inputs: FlyMachineInputs): string | undefined {
+  const refusal = machineRefusal(existing, inputs, inputs);
+  if (refusal !== undefined) return refusal;
+  if (existing.region !== inputs.region) {
+    return (
+      `machine "${inputs.name}" (id ${existing.id}) exists in region ${existing.region}, not ` +
+      `${inputs.region}; a machine cannot move: destroy it or choose another name`
+    );
+  }
+  return undefined;
+}
 
 /** Creates the machine and waits until it is healthy; a machine that is not stays recorded. */
 export async function launchMachine(
@@ -25,7 +42,7 @@ export async function launchMachine(
   const created = await ctx.client.machines.create(
     inputs.app,
     {
-      config: toApiConfig(specOf(inputs), { [MANAGED_MARKER_KEY]: "true" }),
+      config: toApiConfig(specOf(inputs), marksMetadata(inputs)),
       name: inputs.name,
       region: inputs.region,
       min_secrets_version: inputs.minSecretsVersion,
@@ -47,8 +64,9 @@ export async function launchMachine(
 }
 
 /**
- * Takes over a machine of the wanted name, but only one these providers made (it carries the
- * ownership marker): converges its configuration, or starts it, then waits until healthy.
+ * Takes over a machine of the wanted name that `creationRefusal` allows: converges its
+ * configuration and marks (an older version's machine gets this stack's marker; a taken-over one
+ * is marked anew), or starts it, then waits until healthy.
  */
 export async function adoptMachine(
   ctx: RolloutContext,
@@ -62,28 +80,29 @@ export async function adoptMachine(
     region: existing.region,
   };
   const machine = await ctx.client.machines.get(inputs.app, existing.id);
+  const refusal = creationRefusal(machine, inputs);
+  if (refusal !== undefined) throw new Error(refusal);
   const config = machine.config ?? {};
-  if (config.metadata?.[MANAGED_MARKER_KEY] !== "true") {
-    throw new Error(
-      `a machine named "${inputs.name}" already exists in app ${inputs.app} (id ${machine.id}) ` +
-        `without the ${MANAGED_MARKER_KEY} marker, so it was not created by openclaw-fly; ` +
-        `refusing to take it over: destroy it or choose another name`,
-    );
-  }
-  if (machine.region !== inputs.region) {
-    throw new Error(
-      `machine "${inputs.name}" (id ${machine.id}) exists in region ${machine.region}, not ` +
-        `${inputs.region}; a machine cannot move: destroy it or choose another name`,
-    );
-  }
-  ctx.progress(`adopting existing machine ${machine.id}`);
-  const live: MachineSpec = fromApiConfig(config, machine.region);
-  const desired = specOf(inputs);
+  const marks = marksOf(config);
+  ctx.progress(
+    marks.stack === undefined
+      ? `adopting existing machine ${machine.id}, made by an older openclaw-fly, and marking it as this stack's`
+      : marks.stack === inputs.stack
+        ? `adopting existing machine ${machine.id}`
+        : `taking over machine ${machine.id} from stack ${marks.stack}`,
+  );
+  const live = { spec: fromApiConfig(config, machine.region), ...marks };
+  const seen = machineOutputs(inputs, machine);
   // Fly does not report the secrets version a machine booted with, so only the configuration
-  // decides whether the adopted machine needs an update.
-  if (!sameValue(comparableSpec(live), comparableSpec(desired))) {
-    const next = { spec: desired, minSecretsVersion: inputs.minSecretsVersion };
-    return rollOut(ctx, target, next, { spec: live });
+  // and the marks decide whether the adopted machine needs an update.
+  if (differingKeys(seen, inputs).length > 0) {
+    const next = {
+      spec: specOf(inputs),
+      minSecretsVersion: inputs.minSecretsVersion,
+      stack: inputs.stack,
+      volumeSizeGb: inputs.volumeSizeGb,
+    };
+    return rollOut(ctx, target, next, { ...live, stack: inputs.stack });
   }
-  return ensureHealthy(ctx, target, machine, desired);
+  return ensureHealthy(ctx, target, machine, specOf(inputs));
 }

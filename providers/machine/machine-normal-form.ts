@@ -10,16 +10,33 @@
  */
 import type { MachineSpec } from "./machine-spec";
 import { formatDurationMs, parseDurationMs } from "../../rules/go-durations";
+import { STACK_MARKER_KEY } from "../provider-kit/ownership";
 import { compact } from "../provider-kit/provider-values";
 
-/** Metadata key marking a machine as created and managed by these providers. */
+/**
+ * Metadata key marking a machine as created and managed by these providers (every version of
+ * them; since the stack marker exists, `STACK_MARKER_KEY` also says by which stack).
+ */
 export const MANAGED_MARKER_KEY = "openclaw-fly/managed";
 
 /** Metadata key of the per-create tag that lets an ambiguous create be found again. */
 export const CREATE_TAG_KEY = "openclaw_fly_create_id";
 
+/**
+ * Metadata key holding the size in GB of the mounted volume the machine's configuration was
+ * last booted for. Fly grows a volume in place, but the machine sees the new size only once it
+ * boots again; a configuration carrying the size is booted by the update that sets it, so a
+ * value below the volume's size means the machine still runs on the old size.
+ */
+export const VOLUME_SIZE_KEY = "openclaw-fly/volume-size-gb";
+
 /** Metadata keys the providers own; they never appear in a spec's `metadata`. */
-export const RESERVED_METADATA_KEYS: readonly string[] = [MANAGED_MARKER_KEY, CREATE_TAG_KEY];
+export const RESERVED_METADATA_KEYS: readonly string[] = [
+  MANAGED_MARKER_KEY,
+  CREATE_TAG_KEY,
+  STACK_MARKER_KEY,
+  VOLUME_SIZE_KEY,
+];
 
 /** Fly's restart retries when a policy names none. */
 const DEFAULT_MAX_RETRIES = 10;

@@ -4,13 +4,18 @@
  */
 import type { Machine } from "../fly-client/fly-client";
 import type { FlyMachineInputs } from "./machine-check";
-import { fromApiConfig } from "./machine-api-config";
-import { comparableSpec, specOf } from "./machine-normal-form";
+import { fromApiConfig, marksOf } from "./machine-api-config";
+import { comparableSpec, SPEC_KEYS, specOf } from "./machine-normal-form";
 import { versionOf } from "./machine-rollout";
 import { compact, sameValue } from "../provider-kit/provider-values";
 
-/** Outputs of FlyMachine: the normalized spec as Fly stores it, plus the machine's identity. */
-export interface FlyMachineOutputs extends FlyMachineInputs {
+/**
+ * Outputs of FlyMachine: the normalized spec as Fly stores it, the marks Fly stores with it
+ * (`stack` is absent on a machine an older version made), plus the machine's identity.
+ */
+export interface FlyMachineOutputs extends Omit<FlyMachineInputs, "stack"> {
+  /** The stack the machine's metadata names. */
+  stack?: string;
   machineId: string;
   /** The running version (Fly's `instance_id`). */
   version: string;
@@ -35,7 +40,9 @@ export function machineOutputs(
   machine: Machine,
   healthy = true,
 ): FlyMachineOutputs {
-  const spec = fromApiConfig(machine.config ?? machine.incomplete_config ?? {}, machine.region);
+  const config = machine.config ?? machine.incomplete_config ?? {};
+  const spec = fromApiConfig(config, machine.region);
+  const marks = marksOf(config);
   return compact({
     app: inputs.app,
     name: machine.name ?? inputs.name,
@@ -43,6 +50,9 @@ export function machineOutputs(
     ...spec,
     minSecretsVersion: inputs.minSecretsVersion,
     healthTimeoutSeconds: inputs.healthTimeoutSeconds,
+    stack: marks.stack,
+    takeOverFrom: inputs.takeOverFrom,
+    volumeSizeGb: marks.volumeSizeGb,
     machineId: machine.id,
     version: versionOf(machine),
     state: machine.state,
@@ -65,10 +75,23 @@ export function recordedUnhealthy(olds: FlyMachineOutputs): boolean {
   return olds.state !== "started" || olds.healthy === false;
 }
 
-/** Whether Fly must change anything to go from `olds` to `news` (config or secrets version). */
-export function flyConfigDiffers(olds: FlyMachineInputs, news: FlyMachineInputs): boolean {
-  return (
-    !sameValue(comparableSpec(specOf(olds)), comparableSpec(specOf(news))) ||
-    olds.minSecretsVersion !== news.minSecretsVersion
-  );
+/** The spec keys and marks in which `have` differs from `want`, in spec order. */
+export function differingKeys(
+  have: Pick<FlyMachineOutputs, "stack" | "volumeSizeGb">,
+  want: Pick<FlyMachineInputs, "stack" | "volumeSizeGb">,
+): string[] {
+  const left = comparableSpec(specOf(have)) as unknown as Record<string, unknown>;
+  const right = comparableSpec(specOf(want)) as unknown as Record<string, unknown>;
+  const keys = SPEC_KEYS.filter((key) => !sameValue(left[key], right[key])) as string[];
+  if (have.stack !== want.stack) keys.push("stack");
+  if (have.volumeSizeGb !== want.volumeSizeGb) keys.push("volumeSizeGb");
+  return keys;
+}
+
+/** Whether Fly must change anything to go from `olds` to `news` (config, marks, secrets). */
+export function flyConfigDiffers(
+  olds: Pick<FlyMachineOutputs, "stack" | "volumeSizeGb" | "minSecretsVersion">,
+  news: Pick<FlyMachineInputs, "stack" | "volumeSizeGb" | "minSecretsVersion">,
+): boolean {
+  return differingKeys(olds, news).length > 0 || olds.minSecretsVersion !== news.minSecretsVersion;
 }

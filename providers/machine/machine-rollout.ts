@@ -7,6 +7,7 @@
  * failed and whether the rollback worked.
  */
 import type {
+  AcquireLeaseOptions,
   LeaseOperations,
   Machine,
   MachineOperations,
@@ -15,8 +16,7 @@ import type {
 import { hasKind } from "../fly-client/fly-api-error";
 import type { LogOperations } from "../fly-client/log-operations";
 import { explainUnhealthy, logTail } from "./machine-diagnosis";
-import { toApiConfig } from "./machine-api-config";
-import { MANAGED_MARKER_KEY } from "./machine-normal-form";
+import { marksMetadata, toApiConfig, type MachineMarks } from "./machine-api-config";
 import type { MachineSpec } from "./machine-spec";
 import type { Progress } from "../provider-kit/progress";
 import type { ProviderTuning } from "../provider-kit/provider-settings";
@@ -30,8 +30,8 @@ export interface MachineTarget {
   region: string;
 }
 
-/** A configuration a machine can run: its spec and the secrets version it boots with. */
-export interface MachineRevision {
+/** A configuration a machine can run: its spec, its marks and the secrets version it boots with. */
+export interface MachineRevision extends MachineMarks {
   spec: MachineSpec;
   minSecretsVersion?: number;
 }
@@ -52,6 +52,28 @@ export interface RolloutContext {
   progress: Progress;
   /** Budget for one version to start and pass its checks. */
   healthTimeoutMs: number;
+  /** The stack the work is done for: its leases say so, and its own stale ones are taken over. */
+  stack: string;
+}
+
+/**
+ * The options of a lease taken for `action`. The description names the stack, so a lease that a
+ * killed run of the same stack left behind is known as such and taken over at once (Pulumi lets
+ * one run of a stack at a time, so no live run of this stack can hold it); any other holder is
+ * waited for.
+ */
+export function leaseOptions(ctx: RolloutContext, action: string): AcquireLeaseOptions {
+  const mine = `openclaw-fly ${ctx.stack}:`;
+  return {
+    ttlSeconds: ctx.tuning.leaseTtlSeconds,
+    description: `${mine} ${action}`,
+    acquireTimeoutMs: ctx.tuning.leaseWaitMs,
+    takeOver: (holder) => holder.description?.startsWith(mine) === true,
+    onTakeOver: (holder) =>
+      ctx.progress(
+        `the machine's lease ("${holder.description}") was left by an earlier run of this stack that did not finish; taking it over`,
+      ),
+  };
 }
 
 /** States a machine rests in until someone starts it. */
@@ -129,7 +151,7 @@ async function sendConfig(
     target.app,
     target.id,
     {
-      config: toApiConfig(revision.spec, { [MANAGED_MARKER_KEY]: "true" }),
+      config: toApiConfig(revision.spec, marksMetadata(revision)),
       min_secrets_version: revision.minSecretsVersion,
     },
     { leaseNonce: nonce },
@@ -174,7 +196,7 @@ export async function rollOut(
   next: MachineRevision,
   previous: MachineRevision,
 ): Promise<Machine> {
-  const { client, tuning, progress } = ctx;
+  const { client, progress } = ctx;
   const where = `machine ${target.id} (${target.name}) in region ${target.region}`;
   return client.leases.withLease(
     target.app,
@@ -222,12 +244,7 @@ export async function rollOut(
         );
       }
     },
-    {
-      ttlSeconds: tuning.leaseTtlSeconds,
-      description: "openclaw-fly: updating the machine",
-      acquireTimeoutMs: tuning.leaseWaitMs,
-      onProgress: progress,
-    },
+    { ...leaseOptions(ctx, "updating the machine"), onProgress: progress },
   );
 }
 
@@ -241,19 +258,14 @@ export async function ensureHealthy(
   machine: Machine,
   spec: MachineSpec,
 ): Promise<Machine> {
-  const { client, tuning } = ctx;
+  const { client } = ctx;
   if (RESTING_STATES.includes(machine.state)) {
     ctx.progress(`starting machine ${target.id}, which is ${machine.state}`);
     await client.leases.withLease(
       target.app,
       target.id,
       (nonce) => client.machines.start(target.app, target.id, { leaseNonce: nonce }),
-      {
-        ttlSeconds: tuning.leaseTtlSeconds,
-        description: "openclaw-fly: starting the machine",
-        acquireTimeoutMs: tuning.leaseWaitMs,
-        onProgress: ctx.progress,
-      },
+      { ...leaseOptions(ctx, "starting the machine"), onProgress: ctx.progress },
     );
   }
   return waitUntilHealthy(ctx, target, versionOf(machine), spec);

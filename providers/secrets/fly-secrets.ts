@@ -1,21 +1,29 @@
 /**
- * FlySecrets: an app's Fly secrets, as one map of name to value.
+ * FlySecrets: an app's Fly secrets, as one map of name to value, and the app's marker secret
+ * naming the stack it belongs to (`ownership.ts`).
  *
  * Values live only in Pulumi's encrypted inputs. Outputs carry, per name, an HMAC-SHA256 digest
- * keyed with a random salt made at create (the salt itself is a secret output), and Fly's
- * secrets `version`; a changed value is detected by recomputing its digest with the stored
- * salt. Machines take `version` as `minSecretsVersion`, so a rotation rolls out to them.
+ * keyed with a random salt made at create (the salt itself is a secret output), Fly's own
+ * fingerprint of each secret as the last write left it, and Fly's secrets `version`. A value
+ * changed in the program is found by recomputing its digest; one changed on Fly, by its
+ * fingerprint (`secrets-state.ts`), which `diff` reads live, so `up` sets it again from the
+ * stack's value. Machines take `version` as `minSecretsVersion`, so a rotation rolls out to them.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { schemaProblems, toCheckFailures } from "../provider-kit/check-failures";
 import type { Problem } from "../provider-kit/check-failures";
 import { isNotFound } from "../fly-client/fly-api-error";
 import { createSecretsClient } from "../fly-client/secret-operations";
+import type { AppSecret } from "../fly-client/fly-client";
 import { appNameProblem, envNameProblem } from "../../rules/fly-names";
-import { FlyProvider } from "../provider-kit/fly-provider";
+import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { LoadedResource } from "../provider-kit/loaded-resource";
+import { appMarkerName, stackIdentityProblem } from "../provider-kit/ownership";
+import { compact } from "../provider-kit/provider-values";
+import { changedNames, fingerprintsOf, movedNames, removedNames, valueDigests } from "./secrets-state";
+import { planSecretsWrite } from "./secrets-write";
 
 /** The resource type, and with its module the name the provider is loaded by. */
 const RESOURCE = { module: "fly", type: "FlySecrets" } as const;
@@ -26,6 +34,10 @@ export interface FlySecretsInputs {
   app: string;
   /** Secret name to value; names follow the environment variable rule. */
   values: Record<string, string>;
+  /** The declaring stack, `<project>/<stack>`: the app's marker secret names it. */
+  stack: string;
+  /** The stack whose marked app this one may take over. */
+  takeOverFrom?: string;
 }
 
 /** Outputs of FlySecrets: no value, ever. */
@@ -37,8 +49,14 @@ export interface FlySecretsOutputs {
   digests: Record<string, string>;
   /** Random key of the digests (hex); a secret output. */
   salt: string;
-  /** Fly's secrets version after the last write. */
+  /** Fly's secrets version after the last write of the stack's values. */
   version: number;
+  /** Fly's fingerprint of each name (and of the marker) as the last write left it. */
+  fingerprints?: Record<string, string>;
+  /** The name of the app's marker secret. */
+  marker?: string;
+  stack?: string;
+  takeOverFrom?: string;
 }
 
 function secretsInputSchema() {
@@ -48,6 +66,11 @@ function secretsInputSchema() {
       if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
     }),
     values: z.record(z.string(), z.string()),
+    stack: z.string().superRefine((value, ctx) => {
+      const reason = stackIdentityProblem(value);
+      if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+    }),
+    takeOverFrom: z.string().optional(),
   });
 }
 
@@ -59,28 +82,6 @@ function nameProblems(values: unknown): Problem[] {
     // An empty name has no path of its own: the map is at fault.
     return [{ path: name === "" ? ["values"] : ["values", name], reason: `secret ${reason}` }];
   });
-}
-
-/** HMAC-SHA256 of `value` keyed with `salt`, hex. */
-function digest(salt: string, value: string): string {
-  return createHmac("sha256", salt).update(value, "utf8").digest("hex");
-}
-
-function digestsOf(salt: string, values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(values).map(([name, value]) => [name, digest(salt, value)]),
-  );
-}
-
-/** Names whose value is new or differs from the one the digests were made of. */
-function changedNames(olds: FlySecretsOutputs, values: Record<string, string>): string[] {
-  return Object.keys(values).filter(
-    (name) => olds.digests?.[name] !== digest(olds.salt, values[name]),
-  );
-}
-
-function removedNames(olds: FlySecretsOutputs, values: Record<string, string>): string[] {
-  return (olds.keys ?? []).filter((name) => !(name in values));
 }
 
 /** The provider behind the resource below (exported for tests and tooling). */
@@ -95,7 +96,13 @@ export class FlySecretsProvider
   async check(_olds: FlySecretsInputs, news: FlySecretsInputs) {
     const raw = { ...news, values: news.values ?? {} };
     const problems = [...schemaProblems(secretsInputSchema(), raw), ...nameProblems(raw.values)];
-    const failures = toCheckFailures(raw, problems);
+    // Pulumi prints the program's value of a failure's top-level property, secret or not: a
+    // failure about `values` itself is reported without a property, so no value is printed.
+    const failures = toCheckFailures(raw, problems).map((failure) =>
+      failure.property === "values"
+        ? { property: "", reason: `values: ${failure.reason}` }
+        : failure,
+    );
     return failures.length > 0 ? { failures } : { inputs: raw };
   }
 
@@ -104,64 +111,58 @@ export class FlySecretsProvider
     // A values map unknown during a preview may hold anything: count it as a change.
     const values =
       typeof news.values === "object" && news.values !== null ? news.values : undefined;
-    const changes =
+    const declared =
       replaces.length > 0 ||
       values === undefined ||
       changedNames(olds, values).length > 0 ||
-      removedNames(olds, values).length > 0;
+      removedNames(olds, values).length > 0 ||
+      olds.marker !== appMarkerName(String(news.stack)) ||
+      olds.fingerprints === undefined;
+    const changes = declared || (await this.movedOnFly(olds));
     return { changes, replaces, deleteBeforeReplace: false };
   }
 
   async create(inputs: FlySecretsInputs) {
-    return this.call(inputs.app, async ({ options, progress }) => {
-      const secrets = createSecretsClient(options);
+    return this.call(inputs.app, async (call) => {
+      const live = await createSecretsClient(call.options).list(inputs.app);
       const salt = randomBytes(32).toString("hex");
       const names = Object.keys(inputs.values).sort();
-      progress(`setting ${names.length} secrets (${names.join(", ")})`);
-      const written = await secrets.set(inputs.app, inputs.values);
-      return { id: inputs.app, outs: this.outputs(inputs, salt, written.version) };
+      call.progress(`setting ${names.length} secrets (${names.join(", ")})`);
+      return { id: inputs.app, outs: await this.write(call, inputs, salt, live) };
     });
   }
 
   async read(id: string, props?: FlySecretsOutputs) {
     if (props === undefined || props.salt === undefined) return { id, props };
     return this.call(props.app, async ({ options }) => {
-      const secrets = createSecretsClient(options);
-      let present: Set<string>;
+      let live: AppSecret[];
       try {
-        present = new Set((await secrets.list(props.app)).map((secret) => secret.name));
+        live = await createSecretsClient(options).list(props.app);
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
       }
-      // A secret removed on Fly drops out of the outputs, so the next diff sets it again. Values
-      // cannot be read back, so the inputs keep what Pulumi has.
-      const keys = props.keys.filter((name) => present.has(name));
-      const digests = Object.fromEntries(keys.map((name) => [name, props.digests[name]]));
-      return { id, props: { ...props, keys, digests } };
+      // A secret removed or written again on Fly drops out of the outputs, so the next diff sets
+      // it again from the stack's value. Values cannot be read back: the inputs keep Pulumi's.
+      const moved = new Set(props.fingerprints ? movedNames(props.fingerprints, live) : []);
+      const present = new Set(live.map((secret) => secret.name));
+      const keys = props.keys.filter((name) => present.has(name) && !moved.has(name));
+      const keep = <T>(record: Record<string, T> | undefined) =>
+        record && Object.fromEntries(Object.entries(record).filter(([name]) => !moved.has(name)));
+      const digests = keep(props.digests) ?? {};
+      return { id, props: compact({ ...props, keys, digests, fingerprints: keep(props.fingerprints) }) };
     });
   }
 
   async update(_id: string, olds: FlySecretsOutputs, news: FlySecretsInputs) {
-    return this.call(news.app, async ({ options, progress }) => {
-      const secrets = createSecretsClient(options);
-      const changed = changedNames(olds, news.values);
-      const removed = removedNames(olds, news.values);
-      let version = olds.version;
-      if (changed.length > 0) {
-        progress(`setting secrets ${changed.join(", ")}`);
-        const values = Object.fromEntries(changed.map((name) => [name, news.values[name]]));
-        version = (await secrets.set(news.app, values)).version;
-      }
-      if (removed.length > 0) {
-        progress(`unsetting secrets ${removed.join(", ")}`);
-        version = (await secrets.unset(news.app, removed)).version;
-      }
-      return { outs: this.outputs(news, olds.salt, version) };
+    return this.call(news.app, async (call) => {
+      const live = await createSecretsClient(call.options).list(news.app);
+      return { outs: await this.write(call, news, olds.salt, live, olds) };
     });
   }
 
   async delete(_id: string, props: FlySecretsOutputs) {
+    // The marker stays: an app left on Fly (it holds retained volumes) still names its stack.
     await this.call(props.app, async ({ options, progress }) => {
       const secrets = createSecretsClient(options);
       if ((props.keys ?? []).length === 0) return;
@@ -174,14 +175,77 @@ export class FlySecretsProvider
     });
   }
 
-  private outputs(inputs: FlySecretsInputs, salt: string, version: number): FlySecretsOutputs {
-    return {
+  /** Whether Fly no longer holds what the last write left (read live, so `up` sees it). */
+  private async movedOnFly(olds: FlySecretsOutputs): Promise<boolean> {
+    return this.call(olds.app, async ({ options, progress }) => {
+      let live: AppSecret[];
+      try {
+        live = await createSecretsClient(options).list(olds.app);
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        throw error;
+      }
+      const moved = movedNames(olds.fingerprints ?? {}, live);
+      if (moved.length > 0) {
+        progress(
+          `on Fly, ${moved.join(", ")} changed since this stack wrote them (secrets version moved); up sets them again from the stack's values and rolls them out`,
+        );
+      }
+      return moved.length > 0;
+    });
+  }
+
+  /** Writes what `planSecretsWrite` plans, in one request, and returns the outputs. */
+  private async write(
+    { options, progress }: FlyCall,
+    inputs: FlySecretsInputs,
+    salt: string,
+    live: readonly AppSecret[],
+    olds?: FlySecretsOutputs,
+  ): Promise<FlySecretsOutputs> {
+    const plan = planSecretsWrite({
       app: inputs.app,
-      keys: Object.keys(inputs.values).sort(),
-      digests: digestsOf(salt, inputs.values),
+      values: inputs.values,
+      ownership: inputs,
+      live,
+      recorded: olds,
+    });
+    const changedOnFly = new Set(plan.moved);
+    const fromProgram = plan.set.filter((name) => !changedOnFly.has(name));
+    if (olds !== undefined && fromProgram.length > 0) {
+      progress(`setting secrets ${fromProgram.join(", ")}`);
+    }
+    if (plan.moved.length > 0) {
+      progress(
+        `setting ${plan.moved.join(", ")} again from the stack's values: changed on Fly since this stack wrote them`,
+      );
+    }
+    if (plan.unset.length > 0) progress(`unsetting secrets ${plan.unset.join(", ")}`);
+    if (plan.staleMarkers.length > 0) {
+      progress(`removing the marker secrets ${plan.staleMarkers.join(", ")} of an earlier owner`);
+    }
+    const valuesWritten = plan.set.length > 0 || plan.unset.length > 0;
+    let version = olds?.version ?? 0;
+    let after: readonly AppSecret[] = live;
+    if (Object.keys(plan.body).length > 0) {
+      // A server echoing a value into an error must not put it in our error text.
+      const written = await createSecretsClient(options).write(inputs.app, plan.body);
+      after = written.secrets;
+      // A marker alone needs no machine to boot again: the version machines wait for stays.
+      if (valuesWritten || olds === undefined) version = written.version;
+    }
+    const names = Object.keys(inputs.values).sort();
+    return compact({
+      app: inputs.app,
+      keys: names,
+      digests: valueDigests(salt, inputs.values),
       salt,
       version,
-    };
+      fingerprints: fingerprintsOf(after, [...names, plan.marker]),
+      marker: plan.marker,
+      stack: inputs.stack,
+      takeOverFrom: inputs.takeOverFrom,
+    });
   }
 }
 
@@ -191,6 +255,10 @@ export interface FlySecretsArgs {
   app: pulumi.Input<string>;
   /** Secret name to value. Always stored as a Pulumi secret, whatever the caller passes. */
   values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** The declaring stack, `<project>/<stack>`: the app's marker secret names it. */
+  stack: pulumi.Input<string>;
+  /** The stack whose marked app this one may take over. */
+  takeOverFrom?: pulumi.Input<string>;
 }
 
 /** An app's Fly secrets. Its id is the app name; use `version` as machines' `minSecretsVersion`. */
@@ -202,12 +270,25 @@ export class FlySecrets extends LoadedResource {
   declare readonly version: pulumi.Output<number>;
 
   constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { keys: undefined, digests: undefined, salt: undefined, version: undefined };
+    const outputs = {
+      keys: undefined,
+      digests: undefined,
+      salt: undefined,
+      version: undefined,
+      fingerprints: undefined,
+      marker: undefined,
+    };
     super(
       RESOURCE.module,
       RESOURCE.type,
       name,
-      { ...outputs, app: args.app, values: pulumi.secret(args.values) },
+      {
+        ...outputs,
+        app: args.app,
+        values: pulumi.secret(args.values),
+        stack: args.stack,
+        takeOverFrom: args.takeOverFrom,
+      },
       pulumi.mergeOptions(opts, { additionalSecretOutputs: ["salt"] }),
     );
   }

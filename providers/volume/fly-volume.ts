@@ -15,7 +15,13 @@ import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { compact } from "../provider-kit/provider-values";
 import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
-import { converge, findAdoptable, settled, snapshot } from "./volume-convergence";
+import {
+  attachedToOtherStack,
+  converge,
+  findAdoptable,
+  settled,
+  snapshot,
+} from "./volume-convergence";
 import type { VolumeClient } from "./volume-convergence";
 import { LoadedResource } from "../provider-kit/loaded-resource";
 
@@ -29,11 +35,6 @@ export interface FlyVolumeOutputs extends FlyVolumeInputs {
   volumeId: string;
   /** The host zone Fly placed the volume in. */
   zone: string;
-  /**
-   * Set when the last extension (this update's, or none) needs the attached machine to restart to
-   * see the new size; a read clears it once no machine holds the volume.
-   */
-  needsRestart?: boolean;
 }
 
 /**
@@ -41,7 +42,7 @@ export interface FlyVolumeOutputs extends FlyVolumeInputs {
  * volume is created before its machine, so a recorded attachment would be stale after every fresh
  * up and the first refresh would report it as drift; the machine resource owns the mount.
  */
-function outputsOf(inputs: FlyVolumeInputs, volume: Volume, needsRestart?: boolean) {
+function outputsOf(inputs: FlyVolumeInputs, volume: Volume) {
   return compact({
     ...inputs,
     name: volume.name,
@@ -51,7 +52,6 @@ function outputsOf(inputs: FlyVolumeInputs, volume: Volume, needsRestart?: boole
     snapshotRetention: volume.snapshot_retention ?? inputs.snapshotRetention,
     volumeId: volume.id,
     zone: volume.zone ?? "",
-    needsRestart: needsRestart === true || undefined,
   }) as FlyVolumeOutputs;
 }
 
@@ -73,7 +73,7 @@ export class FlyVolumeProvider
     return checkVolumeInputs(olds, news);
   }
 
-  async diff(_id: string, olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
+  async diff(id: string, olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
     const replaces = (["app", "name", "region", "encrypted"] as const).filter(
       (key) => olds[key] !== news[key],
     );
@@ -90,11 +90,22 @@ export class FlyVolumeProvider
     // Fly volume names are not unique, so the new volume can exist beside the old one: keep
     // the old (and its data) until the new one is there. Adoption never picks the old one: it
     // differs in an input that forced the replacement, and adoption matches all of them.
-    return {
-      changes: replaces.length > 0 || grows || settings,
-      replaces,
-      deleteBeforeReplace: false,
-    };
+    const declared = { changes: replaces.length > 0 || grows || settings, replaces };
+    if (replaces.length > 0) return { ...declared, deleteBeforeReplace: false };
+    // The volume on Fly, read now: one deleted there is created again, one grown there is
+    // recorded at its size (so its machine boots again to use it).
+    return this.call(olds.name, async (call) => {
+      const live = await volumeClient(call).volumes.getOrUndefined(olds.app, id);
+      if (live === undefined || DELETED_VOLUME_STATES.includes(live.state)) {
+        call.progress(`volume ${id} is gone from Fly; up creates a new, empty one`);
+        return { changes: true, replaces: ["volumeId"], deleteBeforeReplace: false };
+      }
+      const grown = live.size_gb !== olds.sizeGb;
+      if (grown) {
+        call.progress(`on Fly, volume ${id} is ${live.size_gb} GB, recorded as ${olds.sizeGb} GB`);
+      }
+      return { changes: declared.changes || grown, replaces, deleteBeforeReplace: false };
+    });
   }
 
   async create(inputs: FlyVolumeInputs) {
@@ -107,10 +118,7 @@ export class FlyVolumeProvider
           `adopting existing volume ${adoptable.id} (${adoptable.size_gb} GB) in ${adoptable.region}`,
         );
         const converged = await converge(client, progress, inputs, adoptable);
-        return {
-          id: adoptable.id,
-          outs: outputsOf(inputs, converged.volume, converged.needsRestart),
-        };
+        return { id: adoptable.id, outs: outputsOf(inputs, converged.volume) };
       }
       progress(`creating volume in ${inputs.app} (${inputs.region}, ${inputs.sizeGb} GB)`);
       const volume = await client.volumes.create(
@@ -144,13 +152,12 @@ export class FlyVolumeProvider
         snapshotRetention: volume.snapshot_retention ?? undefined,
         deleteOnDestroy: known.deleteOnDestroy ?? false,
         snapshotBeforeDelete: known.snapshotBeforeDelete ?? true,
+        stack: known.stack,
+        takeOverFrom: known.takeOverFrom,
       },
       volume,
-      // Fly does not say whether the machine restarted since the extension; the hint can only
-      // be stale once no machine holds the volume (the next one to mount it sees the full size).
-      known.needsRestart === true && Boolean(volume.attached_machine_id),
     );
-    const { volumeId: _id, zone: _zone, needsRestart: _restart, ...inputs } = outs;
+    const { volumeId: _id, zone: _zone, ...inputs } = outs;
     return { id, props: outs, inputs: inputs as FlyVolumeOutputs };
   }
 
@@ -160,9 +167,7 @@ export class FlyVolumeProvider
       const client = volumeClient(call);
       const current = await client.volumes.get(news.app, id);
       const converged = await converge(client, progress, news, current);
-      return {
-        outs: outputsOf(news, converged.volume, converged.needsRestart),
-      };
+      return { outs: outputsOf(news, converged.volume) };
     });
   }
 
@@ -179,6 +184,11 @@ export class FlyVolumeProvider
       }
       const volume = await settled(client, tuning, props.app, id);
       if (volume === undefined) return;
+      const owner = await attachedToOtherStack(client, props.app, volume, props.stack);
+      if (owner !== undefined) {
+        progress(`leaving volume ${id} in place: its machine now belongs to stack ${owner}`);
+        return;
+      }
       if (props.snapshotBeforeDelete !== false)
         await snapshot(client, tuning, progress, props.app, id);
       progress(`deleting volume ${id}`);
@@ -205,6 +215,10 @@ export interface FlyVolumeArgs {
   deleteOnDestroy?: pulumi.Input<boolean>;
   /** Snapshot the volume before deleting it (default true). */
   snapshotBeforeDelete?: pulumi.Input<boolean>;
+  /** The declaring stack: an attached volume is taken over only from this stack's machine. */
+  stack?: pulumi.Input<string>;
+  /** The stack whose machines' volumes this one may take over. */
+  takeOverFrom?: pulumi.Input<string>;
 }
 
 /**
@@ -222,14 +236,9 @@ export class FlyVolume extends LoadedResource {
   declare readonly snapshotBeforeDelete: pulumi.Output<boolean>;
   declare readonly volumeId: pulumi.Output<string>;
   declare readonly zone: pulumi.Output<string>;
-  declare readonly needsRestart: pulumi.Output<boolean | undefined>;
 
   constructor(name: string, args: FlyVolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = {
-      volumeId: undefined,
-      zone: undefined,
-      needsRestart: undefined,
-    };
+    const outputs = { volumeId: undefined, zone: undefined };
     super(RESOURCE.module, RESOURCE.type, name, { ...outputs, ...args }, opts);
   }
 }

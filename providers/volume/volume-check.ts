@@ -9,6 +9,7 @@ import { DEFAULT_VOLUME_SIZE_GB } from "../../rules/deployment-defaults";
 import { appNameProblem, volumeNameProblem } from "../../rules/fly-names";
 import { regionProblem } from "../../rules/fly-regions";
 import { SNAPSHOT_RETENTION_DAYS, VOLUME_SIZE_GB } from "../../rules/fly-sizes";
+import { stackIdentityProblem } from "../provider-kit/ownership";
 import { anyUnknown } from "../provider-kit/unknowns";
 
 /** Inputs of FlyVolume as its provider receives them. */
@@ -29,6 +30,13 @@ export interface FlyVolumeInputs {
   deleteOnDestroy: boolean;
   /** Snapshot before deleting. */
   snapshotBeforeDelete: boolean;
+  /**
+   * The declaring stack, `<project>/<stack>`. A volume carries no mark of its own: a create takes
+   * over an attached volume only when its machine belongs to this stack.
+   */
+  stack?: string;
+  /** The stack whose machines' volumes this one may take over. */
+  takeOverFrom?: string;
 }
 
 function volumeInputSchema() {
@@ -51,6 +59,8 @@ function volumeInputSchema() {
       .optional(),
     deleteOnDestroy: z.boolean().optional(),
     snapshotBeforeDelete: z.boolean().optional(),
+    stack: rule(stackIdentityProblem).optional(),
+    takeOverFrom: rule(stackIdentityProblem).optional(),
   });
 }
 

@@ -4,7 +4,8 @@
  */
 import type { MachineOperations, Volume, VolumeOperations } from "../fly-client/fly-client";
 import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
-import { MANAGED_MARKER_KEY } from "../machine/machine-normal-form";
+import { isManaged, marksOf } from "../machine/machine-api-config";
+import { judgeOwnership, type Ownership } from "../provider-kit/ownership";
 import type { Progress } from "../provider-kit/progress";
 import { sharedLookup } from "../provider-kit/shared-lookups";
 import type { ProviderTuning } from "../provider-kit/provider-settings";
@@ -19,17 +20,20 @@ export interface VolumeClient {
 
 /**
  * An existing volume the create may take over: same name, region and encryption, not on its way
- * out, and either unattached (retained by an earlier delete, or a create whose answer was lost)
- * or attached to a machine of this app in the same region carrying the managed marker. The latter
- * is crash recovery: an earlier up created the volume and its machine but the volume's record was
- * lost (cancelled or crashed before the state was written); that machine is the stack's own, so
- * the volume is too. A volume mounted by a hand-made machine is never taken. The newest wins.
+ * out, and either unattached (retained by an earlier delete, or a create whose answer was lost:
+ * it belongs to the app, which this stack holds) or attached to a machine of this app in the
+ * same region that belongs to this stack (its marker names the stack, or the stack it takes
+ * over, or no stack for an older version's machine). The latter is crash recovery: an earlier
+ * up created the volume and its machine but the volume's record was lost (cancelled or crashed
+ * before the state was written). A volume mounted by a hand-made machine, or by another stack's,
+ * is never taken. The newest wins.
  * Creates of one fan-out share one list of the app's volumes (see `shared-lookups.ts`).
  */
 export async function findAdoptable(
   client: VolumeClient,
   inputs: FlyVolumeInputs,
 ): Promise<Volume | undefined> {
+  const ownership: Ownership = { stack: inputs.stack ?? "", takeOverFrom: inputs.takeOverFrom };
   const listed = await sharedLookup(`volumes of ${inputs.app}`, () =>
     client.volumes.list(inputs.app),
   );
@@ -44,8 +48,11 @@ export async function findAdoptable(
   for (const volume of candidates) {
     if (!volume.attached_machine_id) return volume;
     const machine = await client.machines.getOrUndefined(inputs.app, volume.attached_machine_id);
-    const managed = machine?.config?.metadata?.[MANAGED_MARKER_KEY] === "true";
-    if (managed && machine?.region === inputs.region) return volume;
+    if (machine === undefined || machine.region !== inputs.region) continue;
+    const config = machine.config ?? {};
+    const stack = marksOf(config).stack;
+    const verdict = judgeOwnership(ownership, stack === undefined ? [] : [stack]);
+    if ((isManaged(config) || stack !== undefined) && verdict.kind !== "foreign") return volume;
   }
   return undefined;
 }
@@ -67,7 +74,7 @@ export async function converge(
     needsRestart = extended.needs_restart;
     if (needsRestart) {
       progress(
-        `volume ${volume.id} grew; machine ${volume.attached_machine_id ?? ""} must restart to use the new size`,
+        `volume ${volume.id} grew; machine ${volume.attached_machine_id ?? ""} sees the new size once it boots again (its update does that)`,
       );
     }
   } else if (volume.size_gb > inputs.sizeGb) {
@@ -80,6 +87,22 @@ export async function converge(
     current = await client.volumes.update(inputs.app, volume.id, { snapshot_retention: retention });
   }
   return { volume: current, needsRestart };
+}
+
+/**
+ * The stack other than `stack` whose machine the volume is attached to, if any: such a volume
+ * was taken over with its machine and is that stack's to delete.
+ */
+export async function attachedToOtherStack(
+  client: VolumeClient,
+  app: string,
+  volume: Volume,
+  stack: string | undefined,
+): Promise<string | undefined> {
+  if (!volume.attached_machine_id || stack === undefined) return undefined;
+  const machine = await client.machines.getOrUndefined(app, volume.attached_machine_id);
+  const owner = machine === undefined ? undefined : marksOf(machine.config ?? {}).stack;
+  return owner !== undefined && owner !== stack ? owner : undefined;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   VOLUME,
   decodedConfigFile,
   expectedMachine,
+  STACK,
 } from "./support/gateway-expectations";
 import { useGatewayHarness } from "./support/gateway-harness";
 import { secret, unwrap } from "./support/recording-mocks";
@@ -43,6 +44,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
         ANTHROPIC_API_KEY: "sk-ant-prod",
         OPENAI_API_KEY: "sk-openai-prod",
       }),
+      stack: STACK,
     });
     expect(recorder().get("prod-secrets").dependencies).toEqual(["prod-app"]);
   });
@@ -72,6 +74,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
         guest: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
         heapMb: 1024,
         public: false,
+        volumeSizeGb: 3,
       }),
     );
     expect(JSON.parse(decodedConfigFile(ams))).toEqual({
@@ -90,6 +93,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
       sizeGb: 3,
       deleteOnDestroy: false,
       snapshotBeforeDelete: true,
+      stack: STACK,
     });
     expect(gateway.url).toBeUndefined();
     expect(await unwrap(gateway.privateAddress!)).toEqual({

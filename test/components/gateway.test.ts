@@ -11,6 +11,7 @@ import {
   VOLUME,
   decodedConfigFile,
   expectedMachine,
+  STACK,
 } from "./support/gateway-expectations";
 import { ROOT, edges, edgesOf, useGatewayHarness, type Edges } from "./support/gateway-harness";
 import { secret, unwrap } from "./support/recording-mocks";
@@ -81,10 +82,15 @@ describe("the dev stack (one region, public, small)", () => {
   it("sends the app, secrets, IP and volume inputs the stack asks for", async () => {
     await buildStack("dev");
     expect(recorder().get("dev-token").inputs).toEqual({ bytes: 32 });
-    expect(recorder().get("dev-app").inputs).toEqual({ name: "my-openclaw-dev", org: "personal" });
+    expect(recorder().get("dev-app").inputs).toEqual({
+      name: "my-openclaw-dev",
+      org: "personal",
+      stack: STACK,
+    });
     expect(recorder().get("dev-secrets").inputs).toEqual({
       app: "my-openclaw-dev",
       values: secret({ OPENCLAW_GATEWAY_TOKEN: GENERATED_TOKEN }),
+      stack: STACK,
     });
     expect(recorder().get("dev-ipv4").inputs).toEqual({
       app: "my-openclaw-dev",
@@ -98,6 +104,7 @@ describe("the dev stack (one region, public, small)", () => {
       sizeGb: 1,
       deleteOnDestroy: false,
       snapshotBeforeDelete: true,
+      stack: STACK,
     });
   });
 

@@ -230,7 +230,12 @@ describe("index.ts previewed for each stack against the emulator", () => {
     );
   });
 
-  it("previews without calling the Fly API: nothing is created, nothing is read", () => {
-    expect(emulator.emulator.log.entries).toEqual([]);
+  it("previews changing nothing on Fly: it only asks whether each new app is another stack's", () => {
+    const asked = emulator.emulator.log.entries.map((e) => `${e.method} ${e.path} ${e.status}`);
+    expect(asked.sort()).toEqual(
+      ["my-openclaw-dev", "my-openclaw-prod", "openclaw-local"]
+        .map((app) => `GET /v1/apps/${app} 404`)
+        .sort(),
+    );
   });
 });

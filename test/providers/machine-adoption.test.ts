@@ -106,7 +106,7 @@ describe("FlyMachine adoption", () => {
     );
     expect(error.message).toBe(
       `FlyMachine gw-foreign: a machine named "gw-foreign" already exists in app ${APP} (id ${direct.body.id}) ` +
-        "without the openclaw-fly/managed marker, so it was not created by openclaw-fly; " +
+        "without the openclaw-fly markers, so it was not created by openclaw-fly; " +
         "refusing to take it over: destroy it or choose another name",
     );
     expect((await machineRecord(direct.body.id)).config.image).toBe("registry.fly.io/gw:old");

@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { FlyMachineProvider } from "../../providers/machine/fly-machine";
 import type { FlyMachineInputs, FlyMachineOutputs } from "../../providers/machine/fly-machine";
+import { declaredDiff } from "../../providers/machine/machine-drift";
 import { UNKNOWN } from "./provider-support";
+
+/** The stack every machine here is declared in. */
+const STACK = "openclaw-fly/test";
 
 const provider = new FlyMachineProvider();
 
@@ -15,6 +19,7 @@ function given(overrides: Record<string, unknown> = {}): FlyMachineInputs {
     guest: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
     env: { MODE: "prod" },
     mounts: [{ volume: "vol_123", path: "/data", region: "iad" }],
+    stack: STACK,
     checks: {
       startup: {
         type: "http",
@@ -138,7 +143,14 @@ describe("FlyMachine check", () => {
     expect(await provider.check({} as never, news)).toEqual({
       inputs: { ...normalized(), ...news, checks: normalized().checks },
     });
-    const wholeSpec = { app: "m-app", name: "gw", region: "iad", image: UNKNOWN, guest: UNKNOWN };
+    const wholeSpec = {
+      app: "m-app",
+      name: "gw",
+      region: "iad",
+      image: UNKNOWN,
+      guest: UNKNOWN,
+      stack: STACK,
+    };
     expect(await provider.check({} as never, wholeSpec as never)).toEqual({
       inputs: {
         ...wholeSpec,
@@ -158,8 +170,10 @@ describe("FlyMachine diff", () => {
   });
 
   async function diff(overrides: Record<string, unknown>) {
+    // The diff before Fly is asked; what it adds from the live machine is tested against the
+    // emulator (machine.test.ts).
     const news = (await provider.check({} as never, given(overrides))).inputs!;
-    return provider.diff("m1", olds, news);
+    return declaredDiff(olds, news);
   }
 
   it("sees no change when only the provider code changed or a duration is respelled", async () => {
@@ -194,7 +208,7 @@ describe("FlyMachine diff", () => {
   });
 
   it("treats a mounted volume unknown during a preview as a replacement", async () => {
-    const news = { ...olds, mounts: [{ volume: UNKNOWN, path: "/data" }] };
+    const news = { ...olds, stack: STACK, mounts: [{ volume: UNKNOWN, path: "/data" }] };
     expect(await provider.diff("m1", olds, news)).toEqual({
       changes: true,
       replaces: ["mounts"],

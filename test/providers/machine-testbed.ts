@@ -13,6 +13,9 @@ import {
 /** The app the machine tests work in. */
 export const APP = "m-app";
 
+/** The stack the test machines are declared in. */
+export const STACK = "openclaw-fly/test";
+
 /** The image test machines run unless a test names another. */
 export const IMAGE = "registry.fly.io/gw:1";
 
@@ -65,6 +68,7 @@ export function useMachineTestbed(): MachineTestbed {
         },
         restart: { policy: "always" },
         healthTimeoutSeconds: 2,
+        stack: STACK,
         ...overrides,
       } as unknown as FlyMachineInputs,
     );

@@ -7,7 +7,7 @@ import {
   requestLog,
   worldState,
 } from "./provider-support";
-import { APP, IMAGE, useMachineTestbed } from "./machine-testbed";
+import { APP, IMAGE, STACK, useMachineTestbed } from "./machine-testbed";
 
 const bed = useMachineTestbed();
 const { inputs, machineRecord } = bed;
@@ -85,7 +85,7 @@ describe("FlyMachine lifecycle", () => {
         startup: { type: "http", port: 3000, path: "/startupz", interval: "15s", timeout: "5s" },
       },
       restart: { policy: "always" },
-      metadata: { "openclaw-fly/managed": "true" },
+      metadata: { "openclaw-fly/managed": "true", "openclaw-fly/stack": STACK },
       dns: {},
     });
     const log = await requestLog(bed.fx);
@@ -189,7 +189,8 @@ describe("FlyMachine lifecycle", () => {
 
   it("changes nothing on Fly when only the timeout changed, but checks the machine is healthy", async () => {
     await clearRequestLog(bed.fx);
-    const updated = await bed.provider.update(id, outs, { ...outs, healthTimeoutSeconds: 9 });
+    const news = { ...outs, stack: outs.stack ?? "", healthTimeoutSeconds: 9 };
+    const updated = await bed.provider.update(id, outs, news);
     expect(updated.outs.healthTimeoutSeconds).toBe(9);
     expect(await requestLog(bed.fx)).toEqual([
       `GET /v1/apps/${APP}/machines/${id} 200`,

@@ -214,7 +214,7 @@ describe("FlyVolume adoption", () => {
     });
   });
 
-  it("records a restart hint when the attached machine must restart to see the new size", async () => {
+  it("grows an attached volume in place and records only its size: its machine's update boots it onto it", async () => {
     const created = await provider.create(inputs({ name: "grown" }));
     const machine = await fx.api("POST", `/v1/apps/${APP}/machines`, {
       region: "iad",
@@ -226,7 +226,8 @@ describe("FlyVolume adoption", () => {
       created.outs,
       inputs({ name: "grown", sizeGb: 2 }),
     );
-    expect(updated.outs).toEqual({ ...created.outs, sizeGb: 2, needsRestart: true });
+    expect(updated.outs).toEqual({ ...created.outs, sizeGb: 2 });
+    expect((await worldState(fx)).volumes[created.id].size_gb).toBe(2);
   });
 
   it("reads a volume back unchanged once its machine mounts it: a refresh shows no drift", async () => {
@@ -240,22 +241,26 @@ describe("FlyVolume adoption", () => {
     expect(read.props).toEqual(created.outs);
   });
 
-  it("clears the restart hint on a read while unattached and on an update without extension", async () => {
-    const created = await provider.create(inputs({ name: "hinted" }));
-    const hinted = { ...created.outs, needsRestart: true };
-    expect((await provider.read(created.id, hinted)).props).toEqual(created.outs);
-    const machine = await fx.api("POST", `/v1/apps/${APP}/machines`, {
-      region: "iad",
-      config: { image: "nginx:1", mounts: [{ volume: created.id, path: "/data" }] },
-    });
-    await waitState(fx, APP, machine.body.id, "started");
-    expect((await provider.read(created.id, hinted)).props).toEqual(hinted);
-    const updated = await provider.update(
-      created.id,
-      hinted,
-      inputs({ name: "hinted", snapshotRetention: 9 }),
+  it("diffs against the volume on Fly: one grown there is a change, one deleted there is created anew", async () => {
+    const created = await provider.create(inputs({ name: "drifted" }));
+    const none = { changes: false, replaces: [], deleteBeforeReplace: false };
+    expect(await provider.diff(created.id, created.outs, inputs({ name: "drifted" }))).toEqual(
+      none,
     );
-    expect(updated.outs).toEqual({ ...created.outs, snapshotRetention: 9 });
+    const grown = await fx.api("PUT", `/v1/apps/${APP}/volumes/${created.id}/extend`, {
+      size_gb: 3,
+    });
+    expect(grown.status).toBe(200);
+    expect(await provider.diff(created.id, created.outs, inputs({ name: "drifted" }))).toEqual({
+      ...none,
+      changes: true,
+    });
+    expect((await fx.api("DELETE", `/v1/apps/${APP}/volumes/${created.id}`)).status).toBe(200);
+    expect(await provider.diff(created.id, created.outs, inputs({ name: "drifted" }))).toEqual({
+      changes: true,
+      replaces: ["volumeId"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("adopts a volume mounted by a managed machine of this app and region (crash recovery)", async () => {

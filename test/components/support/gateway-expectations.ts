@@ -88,6 +88,8 @@ export interface MachineExpectation {
   flycast?: boolean;
   image?: string;
   healthTimeoutSeconds?: number;
+  /** The stack's volume size (default 1 GB). */
+  volumeSizeGb?: number;
 }
 
 const ALWAYS_ON = { autostopMachines: "off", autostartMachines: true, minMachinesRunning: 1 };
@@ -96,6 +98,9 @@ const ALWAYS_ON = { autostopMachines: "off", autostartMachines: true, minMachine
  * The FlyMachine inputs of a region's gateway, written out literally so a change to any part of
  * the spec shows up here. The openclaw.json content is asserted separately (decodedConfigFile).
  */
+/** `<project>/<stack>` of the mocked program, which every Fly resource is marked with. */
+export const STACK = "openclaw-fly/test";
+
 export function expectedMachine(e: MachineExpectation): Record<string, unknown> {
   const services = e.public
     ? [
@@ -159,5 +164,7 @@ export function expectedMachine(e: MachineExpectation): Record<string, unknown> 
     metadata: { "openclaw-fly/region": e.region, "openclaw-fly/app": e.app },
     minSecretsVersion: SECRETS_VERSION,
     healthTimeoutSeconds: e.healthTimeoutSeconds ?? 600,
+    volumeSizeGb: e.volumeSizeGb ?? 1,
+    stack: STACK,
   };
 }
