@@ -232,8 +232,9 @@ describe("index.ts previewed for each stack against the emulator", () => {
 
   it("previews changing nothing on Fly: it only asks whether each new app is another stack's", () => {
     const asked = emulator.emulator.log.entries.map((e) => `${e.method} ${e.path} ${e.status}`);
+    // dev is previewed twice (its own config, and with the guide's openclaw settings).
     expect(asked.sort()).toEqual(
-      ["my-openclaw-dev", "my-openclaw-prod", "openclaw-local"]
+      ["my-openclaw-dev", "my-openclaw-dev", "my-openclaw-prod", "openclaw-local"]
         .map((app) => `GET /v1/apps/${app} 404`)
         .sort(),
     );

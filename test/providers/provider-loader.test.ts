@@ -26,7 +26,7 @@ const path = require("node:path");
     hookAfter: typeof require.extensions[".ts"],
     methods: Object.keys(app).sort(),
     sameAdapter: loader.provider("loaded-provider@1 fly:FlyApp") === app,
-    check: await app.check({}, { name: "My_App" }),
+    check: await app.check({}, { name: "My_App", stack: "openclaw-fly/dev" }),
     newer: attempt("loaded-provider@2 fly:FlyApp"),
     unknown: attempt("loaded-provider@1 fly:FlySprocket"),
     malformed: attempt("fly:FlyApp"),
