@@ -17,6 +17,7 @@ import { regionProblem } from "../../rules/fly-regions";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import { changedKeys, compact } from "../provider-kit/provider-values";
 import { LoadedResource } from "../provider-kit/loaded-resource";
+import { sharedLookup } from "../provider-kit/shared-lookups";
 
 /** The resource type, and with its module the name the provider is loaded by. */
 const RESOURCE = { module: "fly", type: "FlyIpAddress" } as const;
@@ -115,10 +116,29 @@ export class FlyIpAddressProvider
     return { inputs: { ...news, region: news.region ?? GLOBAL_REGION } };
   }
 
-  async diff(_id: string, olds: FlyIpAddressOutputs, news: FlyIpAddressInputs) {
+  async diff(id: string, olds: FlyIpAddressOutputs, news: FlyIpAddressInputs) {
     const replaces = changedKeys({ ...olds }, { ...news }, REPLACING_KEYS);
     // A new address can be allocated before the old one is released, so traffic never lacks one.
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+    if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: false };
+    // The assignment as Fly holds it, read now: one released behind the stack's back is
+    // allocated again by this `up` (and its preview says so), with no refresh needed first.
+    return this.call(`${olds.app} ${id}`, async ({ options, progress }) => {
+      let assigned: IpAddress[];
+      try {
+        // The addresses of one app are diffed side by side: one list serves them all.
+        assigned = await sharedLookup(`ip assignments of ${olds.app}`, () =>
+          createIpAddressesClient(options).list(olds.app),
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+        assigned = [];
+      }
+      if (assigned.some((ip) => ip.ip === id)) return { changes: false };
+      progress(
+        `${olds.type} address ${id} is no longer assigned to ${olds.app}; up allocates one again`,
+      );
+      return { changes: true, replaces: ["address"], deleteBeforeReplace: false };
+    });
   }
 
   async create(inputs: FlyIpAddressInputs) {

@@ -66,10 +66,7 @@ export function appMarkerStacks(secretNames: readonly string[]): string[] {
  * take-over in progress leaves). A stack other than ours and the take-over source wins: the
  * resource is refused.
  */
-export function judgeOwnership(
-  ownership: Ownership,
-  marked: readonly string[],
-): OwnershipVerdict {
+export function judgeOwnership(ownership: Ownership, marked: readonly string[]): OwnershipVerdict {
   const others = marked.filter((stack) => stack !== ownership.stack);
   const foreign = others.find((stack) => stack !== ownership.takeOverFrom);
   if (foreign !== undefined) return { kind: "foreign", owner: foreign };

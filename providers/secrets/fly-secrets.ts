@@ -22,7 +22,13 @@ import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { LoadedResource } from "../provider-kit/loaded-resource";
 import { appMarkerName, stackIdentityProblem } from "../provider-kit/ownership";
 import { compact } from "../provider-kit/provider-values";
-import { changedNames, fingerprintsOf, movedNames, removedNames, valueDigests } from "./secrets-state";
+import {
+  changedNames,
+  fingerprintsOf,
+  movedNames,
+  removedNames,
+  valueDigests,
+} from "./secrets-state";
 import { planSecretsWrite } from "./secrets-write";
 
 /** The resource type, and with its module the name the provider is loaded by. */
@@ -150,7 +156,10 @@ export class FlySecretsProvider
       const keep = <T>(record: Record<string, T> | undefined) =>
         record && Object.fromEntries(Object.entries(record).filter(([name]) => !moved.has(name)));
       const digests = keep(props.digests) ?? {};
-      return { id, props: compact({ ...props, keys, digests, fingerprints: keep(props.fingerprints) }) };
+      return {
+        id,
+        props: compact({ ...props, keys, digests, fingerprints: keep(props.fingerprints) }),
+      };
     });
   }
 

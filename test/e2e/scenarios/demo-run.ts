@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { appMarkerName } from "../../../providers/provider-kit/ownership";
 import { DEMO_PASSPHRASE } from "../../../scripts/demo";
 import { OfflineEngine } from "../../../engine/offline-engine";
 import { startDemo, type DemoProcess } from "../support/demo-process";
@@ -112,7 +113,9 @@ export function demoScenarios(): void {
         .map((l) => l.split(" ")[5])
         .sort(),
     ).toEqual(["shared_v4", "v6"]);
-    expect(world.at(-1)).toBe("    secrets OPENCLAW_GATEWAY_TOKEN (version 1)");
+    expect(world.at(-1)).toBe(
+      `    secrets ${appMarkerName("openclaw-fly/local")}, OPENCLAW_GATEWAY_TOKEN (version 1)`,
+    );
     expect(lines.filter((l) => l !== "").at(-1)).toBe("emulator stopped");
     // The world and the stack state are saved for the next run; the generated gateway token is
     // in the state (encrypted), never in the output.

@@ -12,6 +12,7 @@ import {
   machineIdsByRegion,
   requestsSince,
   volumeIdsByRegion,
+  whenLogged,
 } from "../support/world";
 
 const APP = "my-openclaw-dev";
@@ -180,10 +181,19 @@ export function devResilienceScenarios(chain: StackChain): void {
       { kind: "502", route: "GET /v1/apps/*/machines/*", count: 1 },
       { kind: "500", route: "GET /v1/apps/*/machines/*", count: 1 },
     ];
-    for (const fault of burst) emulator.faults.add(fault);
+    // Installed once the canary's update is sent: the diffs before it read each machine live,
+    // and those reads are not health polls.
+    const stopWatching = whenLogged(
+      stack.emulator,
+      (e) => e.method === "POST" && /\/machines\/[^/]+$/.test(e.path) && e.status === 200,
+      () => {
+        for (const fault of burst) emulator.faults.add(fault);
+      },
+    );
     const mark = logMark(stack.emulator);
     stack.config.memoryMb = "1536";
     const result = await stack.up();
+    stopWatching();
     expect(result.error).toBeUndefined();
     expect(result.summary).toEqual({ create: 0, update: 3, replace: 0, delete: 0, same: 10 });
     expect(emulator.faults.transport).toEqual([]);

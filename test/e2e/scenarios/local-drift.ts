@@ -83,19 +83,35 @@ export function localDriftScenarios(chain: StackChain): void {
     ]);
   });
 
-  it("growing the volumes previews and applies as volume updates alone, no machine replaced", async () => {
+  it("growing the volumes previews and applies as volume updates, each machine then booted to use its grown volume", async () => {
     const { stack } = chain;
     stack.config.volumeSizeGb = "2";
     const preview = await stack.preview();
     expect(preview.error).toBeUndefined();
+    // An update, never a replace: the mount names the volume's id, which a preview keeps known.
     expect(changes(preview.steps)).toEqual([
+      "update gateway-ams-machine [volumeSizeGb]",
       "update gateway-ams-volume [sizeGb]",
+      "update gateway-iad-machine [volumeSizeGb]",
       "update gateway-iad-volume [sizeGb]",
     ]);
+    const mark = logMark(stack.emulator);
     const result = await stack.up();
     expect(result.error).toBeUndefined();
     expect(changes(result.steps)).toEqual(changes(preview.steps));
     expect(liveVolumes(stack.emulator, APP).map((v) => v.size_gb)).toEqual([2, 2]);
+    // Fly answers an extension of a mounted volume with needs_restart: each machine is updated
+    // (booted) after its own volume grew, so `up` ends with every volume in use at its size.
+    const log = describeRequests(mutating(requestsSince(stack.emulator, mark)));
+    for (const region of ["ams", "iad"]) {
+      const machine = machineIn(stack.emulator, APP, region);
+      const volume = volumeIdsByRegion(stack.emulator, APP)[region];
+      const grown = log.indexOf(`PUT /v1/apps/${APP}/volumes/${volume}/extend 200`);
+      expect(grown).toBeGreaterThanOrEqual(0);
+      expect(log.indexOf(`POST /v1/apps/${APP}/machines/${machine.id} 200`)).toBeGreaterThan(grown);
+      const metadata = machine.config.metadata as Record<string, string> | undefined;
+      expect([machine.state, metadata?.["openclaw-fly/volume-size-gb"]]).toEqual(["started", "2"]);
+    }
   });
 
   it("destroy deletes everything, each volume after a snapshot, then the emptied app", async () => {

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { appMarkerName } from "../../../providers/provider-kit/ownership";
 import { secretDigest } from "../../../emulator/secret-store";
 import type { StepRecord } from "../../../engine/engine-types";
 import type { StackChain } from "../support/chain";
@@ -174,7 +175,7 @@ export function localModeScenarios(chain: StackChain): void {
     ]);
     expect(result.outputs.secretsVersion).toEqual(known(2));
     expect(secretsOf(stack.emulator, APP)).toEqual({
-      names: ["OPENAI_API_KEY", "OPENCLAW_GATEWAY_TOKEN"],
+      names: ["OPENAI_API_KEY", appMarkerName("openclaw-fly/local"), "OPENCLAW_GATEWAY_TOKEN"],
       version: 2,
     });
     expect(world().secrets[APP].secrets.OPENAI_API_KEY.digest).toBe(secretDigest(ROTATED_KEY));

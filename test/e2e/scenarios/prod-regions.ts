@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { appMarkerName } from "../../../providers/provider-kit/ownership";
 import type { ResourceState } from "../../../engine/engine-types";
 import type { StackChain } from "../support/chain";
 import { known, machineUrn, outputMap } from "../support/expectations";
@@ -137,7 +138,8 @@ export function prodRegionScenarios(chain: StackChain): void {
       ["iad", null, "created"],
     ]);
     expect(Object.keys(world().apps)).toEqual([APP]);
-    expect(secretsOf(stack.emulator, APP)?.names).toEqual([]);
+    // The app left in place still names its stack, so only this stack's next up adopts it.
+    expect(secretsOf(stack.emulator, APP)?.names).toEqual([appMarkerName("openclaw-fly/prod")]);
     const calls = describeRequests(mutating(requestsSince(stack.emulator, mark)));
     expect(calls.filter((line) => line.startsWith(`DELETE /v1/apps/${APP} `))).toEqual([]);
     expect(calls.filter((line) => line.includes("/volumes/"))).toEqual([]);

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { appMarkerName } from "../../../providers/provider-kit/ownership";
 import { secretDigest } from "../../../emulator/secret-store";
 import type { StackChain } from "../support/chain";
 import { E2E_HEALTH_TIMEOUT_SECONDS } from "../support/e2e-stack";
@@ -97,9 +98,10 @@ export function prodRolloutScenarios(chain: StackChain): void {
       ["ams", 3, machines.ams],
       ["iad", 3, machines.iad],
     ]);
-    // Fly holds exactly the values the stack knows, though only their digests are visible.
+    // Fly holds exactly the values the stack knows, though only their digests are visible, and
+    // the marker whose name says which stack the app belongs to.
     expect(secretsOf(stack.emulator, APP)).toEqual({
-      names: ["ANTHROPIC_API_KEY", "OPENCLAW_GATEWAY_TOKEN"],
+      names: ["ANTHROPIC_API_KEY", appMarkerName("openclaw-fly/prod"), "OPENCLAW_GATEWAY_TOKEN"],
       version: 1,
     });
     const secrets = world().secrets[APP].secrets;

@@ -85,6 +85,8 @@ export class E2eStack {
     readonly options: E2eStackOptions,
     readonly emulator: EmulatorHandle,
     readonly proxy: RecordingProxy | undefined,
+    /** False for a stack started beside another: the emulator is that one's to stop. */
+    private readonly ownsEmulator = true,
   ) {
     this.config = { ...options.config };
     this.secretConfig = { ...options.secretConfig };
@@ -96,6 +98,14 @@ export class E2eStack {
     const emulator = await startEmulator({ ...E2E_EMULATOR, ...options.emulator, token });
     const proxy = options.recordHeaders ? await startRecordingProxy(emulator.url) : undefined;
     return new E2eStack(options, emulator, proxy);
+  }
+
+  /**
+   * A second stack of the program on `other`'s emulator, with its own state: two stack files
+   * deploying to one Fly organization. Closing it leaves the emulator to `other`.
+   */
+  static beside(other: E2eStack, options: E2eStackOptions): E2eStack {
+    return new E2eStack(options, other.emulator, undefined, false);
   }
 
   /** The Fly API token the emulator accepts. */
@@ -168,7 +178,7 @@ export class E2eStack {
   /** Stops the proxy and the emulator and removes the state directory. */
   async close(): Promise<void> {
     await this.proxy?.close();
-    await this.emulator.close();
+    if (this.ownsEmulator) await this.emulator.close();
     rmSync(this.stateDirectory, { recursive: true, force: true });
   }
 
