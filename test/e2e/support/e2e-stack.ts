@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
@@ -172,7 +172,9 @@ export class E2eStack {
 
   /** The state file's text as stored (secrets encrypted). */
   stateText(): string {
-    return readFileSync(this.engine().stateFile, "utf8");
+    const file = this.engine().stateFile;
+    // A stack whose first operation was refused before any resource has no state yet.
+    return existsSync(file) ? readFileSync(file, "utf8") : "";
   }
 
   /** Stops the proxy and the emulator and removes the state directory. */

@@ -1,0 +1,31 @@
+import { describe } from "vitest";
+import { useStack } from "./support/chain";
+import { E2E_TUNING } from "./support/e2e-stack";
+import { ANY_STATE, localAnyStateScenarios } from "./scenarios/local-any-state";
+import { secondStackScenarios } from "./scenarios/second-stack";
+
+// The real program (index.ts) run through the offline engine against in-process emulators, from
+// states an operator meets: resources changed behind the program's back, runs killed half way,
+// a second stack file aimed at the same app. Each suite is a chain over one stack, as in
+// convergence.test.ts.
+const CHAIN = { concurrent: true, timeout: 150_000 } as const;
+
+describe("local: converged from any state the world or a killed run leaves", CHAIN, () => {
+  const chain = useStack({
+    stack: "local",
+    token: "environment",
+    // Leases outlive every operation of the chain, so the lease a killed run leaves is still
+    // held when the next up meets it, however slowly the machine runs the operations between.
+    config: { providerTuning: JSON.stringify({ ...E2E_TUNING, leaseTtlSeconds: 600 }) },
+    secretConfig: {
+      gatewayToken: ANY_STATE.gatewayToken,
+      providerKeys: JSON.stringify({ OPENAI_API_KEY: ANY_STATE.firstKey }),
+    },
+  });
+  describe("its life", { concurrent: false }, () => localAnyStateScenarios(chain));
+});
+
+describe("dev and a second stack file with the same appName", CHAIN, () => {
+  const chain = useStack({ stack: "dev", token: "environment" });
+  describe("its life", { concurrent: false }, () => secondStackScenarios(chain));
+});
