@@ -85,11 +85,10 @@ describe("FlyIpAddress lifecycle", () => {
   });
 
   it("replaces on any change and sees none when only the provider code changed", async () => {
-    const outs = { ...v6, address: "2a09:8280:1::1" };
+    const created = await provider.create(v6);
+    const outs = created.outs;
     expect(await provider.diff(outs.address, outs, { ...v6, __provider: "x" } as never)).toEqual({
       changes: false,
-      replaces: [],
-      deleteBeforeReplace: false,
     });
     expect(
       await provider.diff(outs.address, outs, { ...v6, type: "private_v6", region: "iad" }),
@@ -98,6 +97,19 @@ describe("FlyIpAddress lifecycle", () => {
       replaces: ["type", "region"],
       deleteBeforeReplace: false,
     });
+    await provider.delete(created.id, created.outs);
+  });
+
+  it("allocates again an address released behind the stack's back: diff reads Fly", async () => {
+    const created = await provider.create(v6);
+    await fx.api("DELETE", `/v1/apps/${APP}/ip_assignments/${created.id}`);
+    await clearRequestLog(fx);
+    expect(await provider.diff(created.id, created.outs, v6)).toEqual({
+      changes: true,
+      replaces: ["address"],
+      deleteBeforeReplace: false,
+    });
+    expect(await requestLog(fx)).toEqual([`GET /v1/apps/${APP}/ip_assignments 200`]);
   });
 
   it("adopts an address of the same type the app already has", async () => {
