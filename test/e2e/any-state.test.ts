@@ -3,6 +3,7 @@ import { useStack } from "./support/chain";
 import { E2E_TUNING } from "./support/e2e-stack";
 import { ANY_STATE, localAnyStateScenarios } from "./scenarios/local-any-state";
 import { secondStackScenarios } from "./scenarios/second-stack";
+import { devPreviewTruthScenarios } from "./scenarios/dev-preview-truth";
 
 // The real program (index.ts) run through the offline engine against in-process emulators, from
 // states an operator meets: resources changed behind the program's back, runs killed half way,
@@ -28,4 +29,15 @@ describe("local: converged from any state the world or a killed run leaves", CHA
 describe("dev and a second stack file with the same appName", CHAIN, () => {
   const chain = useStack({ stack: "dev", token: "environment" });
   describe("its life", { concurrent: false }, () => secondStackScenarios(chain));
+});
+
+describe("dev: each documented change, previewed and then applied", CHAIN, () => {
+  const chain = useStack({
+    stack: "dev",
+    token: "environment",
+    secretConfig: {
+      providerKeys: JSON.stringify({ ANTHROPIC_API_KEY: "sk-e2e-preview-truth-first-8b2e" }),
+    },
+  });
+  describe("its life", { concurrent: false }, () => devPreviewTruthScenarios(chain));
 });
