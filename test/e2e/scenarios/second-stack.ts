@@ -17,6 +17,11 @@ const APP = "my-openclaw-dev";
 const DEV = "openclaw-fly/dev";
 const OTHER = "openclaw-fly/local";
 
+/** The stack a machine's metadata names. */
+function stackOf(config: { metadata?: unknown }): string | undefined {
+  return (config.metadata as Record<string, string> | undefined)?.["openclaw-fly/stack"];
+}
+
 /** What a stack that finds the dev stack's app is told, at preview and at up alike. */
 export function foreignAppRefusal(): string {
   return (
@@ -49,6 +54,37 @@ export function secondStackScenarios(chain: StackChain): void {
     const result = await chain.stack.up();
     expect(result.error).toBeUndefined();
     chain.results.fresh = result;
+  });
+
+  it("an app and machine an older version left unmarked are adopted and marked by a stack with no state", async () => {
+    const { stack } = chain;
+    // What an older version of the program left: no marker secret, no stack in the metadata.
+    const machine = machineIn(stack.emulator, APP, "iad");
+    const marker = appMarkerName(DEV);
+    const unset = await stack.api("DELETE", `/v1/apps/${APP}/secrets/${marker}`);
+    expect(unset.status).toBe(200);
+    const current = await stack.api("GET", `/v1/apps/${APP}/machines/${machine.id}`);
+    const { "openclaw-fly/stack": _stack, ...metadata } = current.body.config.metadata;
+    const config = { ...current.body.config, metadata };
+    const unmarked = await stack.api("POST", `/v1/apps/${APP}/machines/${machine.id}`, { config });
+    expect(unmarked.status).toBe(200);
+    expect(secretsOf(stack.emulator, APP)!.names).not.toContain(marker);
+
+    // The same stack with its state lost (as after an upgrade from a version without marks).
+    const fresh = E2eStack.beside(stack, { stack: "dev", token: "environment" });
+    try {
+      const result = await fresh.up();
+      expect(result.error).toBeUndefined();
+      expect(
+        result.logs.map((e) => e.message).filter((m) => m.includes("adopting existing app")),
+      ).toEqual([`[fly:app ${APP}] adopting existing app ${APP} in personal (no stack marks it)`]);
+    } finally {
+      await fresh.close();
+    }
+    expect(liveMachines(stack.emulator, APP).map((m) => [m.id, stackOf(m.config)])).toEqual([
+      [machine.id, DEV],
+    ]);
+    expect(secretsOf(stack.emulator, APP)!.names).toContain(marker);
   });
 
   it("a second stack keeping the same appName is refused at preview, naming both stacks and takeOverFrom", async () => {
