@@ -42,6 +42,7 @@ async function inputs(overrides: Record<string, unknown> = {}): Promise<FlyMachi
       },
       restart: { policy: "always" },
       healthTimeoutSeconds: 20,
+      stack: "openclaw-fly/dev",
       ...overrides,
     } as unknown as FlyMachineInputs,
   );

@@ -77,7 +77,9 @@ export function secondStackScenarios(chain: StackChain): void {
       expect(result.error).toBeUndefined();
       expect(
         result.logs.map((e) => e.message).filter((m) => m.includes("adopting existing app")),
-      ).toEqual([`[fly:app ${APP}] adopting existing app ${APP} in personal (no stack marks it)`]);
+      ).toEqual([
+        `[fly:app ${APP}] adopting existing app ${APP} in personal (no stack marks it; its machines were made by an older openclaw-fly)`,
+      ]);
     } finally {
       await fresh.close();
     }
