@@ -96,15 +96,34 @@ describe.each(mechanisms)("a real machine's memory, limited by the %s", (mechani
     expect(lines.filter((l) => l === "Process appears to have been OOM killed!")).toHaveLength(2);
   });
 
-  it("is left alone within its size", async () => {
+  it("is left alone within its size, while a larger one beside it is killed", async () => {
     const fx = await emulator(mechanism);
-    const res = await fx.api("POST", "/v1/apps/gw/machines", {
+    const withinSize = await fx.api("POST", "/v1/apps/gw/machines", {
       region: "iad",
       config: fakeConfig({ guest: SMALL, env: { FAKE_ALLOCATE_MB: "40" } }),
     });
-    await healthy(fx, "gw", res.body.id);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const machine = (await fx.api("GET", machinePath("gw", res.body.id))).body;
+    // The fake holds its memory before it answers, so from here on the limit sees all of it.
+    await healthy(fx, "gw", withinSize.body.id);
+    // A control started afterwards under the same limiter: once it is killed, the limiter has
+    // looked at the first machine with its memory held. The kernel's cgroup limit applies at
+    // every allocation; the watchdog checks each machine on a timer of the same period, and the
+    // first machine's timer started earlier, so it has fired since its allocation. No sleeping.
+    const control = await fx.api("POST", "/v1/apps/gw/machines", {
+      region: "iad",
+      config: fakeConfig({
+        guest: SMALL,
+        env: { FAKE_ALLOCATE_MB: "400" },
+        restart: { policy: "no" },
+      }),
+    });
+    await machineUntil(
+      fx,
+      "gw",
+      control.body.id,
+      (m) => m.events.some((e: any) => e.type === "exit" && e.request?.exit_event?.oom_killed),
+      30_000,
+    );
+    const machine = (await fx.api("GET", machinePath("gw", withinSize.body.id))).body;
     expect(machine.state).toBe("started");
     expect(machine.events.filter((e: any) => e.type === "exit")).toEqual([]);
   });
