@@ -33,6 +33,8 @@ export class Operation {
   private readonly env: NodeJS.ProcessEnv;
   private readonly commands: LocalCommandProvider;
   private dynamic: Promise<DynamicProviderClient> | undefined;
+  /** The dynamic host once it runs, so a kill can land at once (see killProviderHost). */
+  private dynamicStarted: DynamicProviderClient | undefined;
   private monitor: ResourceMonitorServer | undefined;
   private program: ProgramProcess | undefined;
   private closing: Promise<void> | undefined;
@@ -153,19 +155,26 @@ export class Operation {
       ...(this.setup.options.crashAfter ? { crashAfter: this.setup.options.crashAfter } : {}),
     });
     this.dynamic.then(
-      (client) =>
+      (client) => {
+        this.dynamicStarted = client;
         this.log({
           severity: "debug",
           message: `provider host started (pid ${client.pid})`,
           source: "engine",
-        }),
+        });
+      },
       () => undefined,
     );
     return this.dynamic;
   }
 
-  /** SIGKILLs the provider host, if it runs (crash simulations). */
+  /**
+   * SIGKILLs the provider host, if it runs (crash simulations). A running host is killed before
+   * this returns: a test that kills it as the emulator answers a request must kill it before the
+   * answer leaves, or a busy machine lets the host finish the call and the engine record it.
+   */
   killProviderHost(): void {
+    if (this.dynamicStarted !== undefined) return this.dynamicStarted.kill();
     void this.dynamic?.then(
       (client) => client.kill(),
       () => undefined,
