@@ -30,7 +30,7 @@ export interface SecretsWriteInput {
 export interface SecretsWrite {
   /** Names whose value is set: changed in the program, or moved on Fly. */
   readonly set: string[];
-  /** Of those, the ones Fly no longer held as the stack wrote them. */
+  /** Of those, the ones the program did not change that Fly no longer held as the stack wrote them. */
   readonly moved: string[];
   /** Names the stack no longer declares. */
   readonly unset: string[];
@@ -68,10 +68,14 @@ export function planSecretsWrite(input: SecretsWriteInput): SecretsWrite {
     (name) => stackOfAppMarker(name) !== undefined && name !== marker,
   );
   const writesMarker = !liveNames.includes(marker);
-  const moved = recorded?.fingerprints
-    ? movedNames(recorded.fingerprints, live).filter((name) => name in values)
-    : [];
   const changed = recorded ? changedNames(recorded, values) : Object.keys(values);
+  // A name the program changed is the program's change even when Fly's copy moved too: a run
+  // killed after Fly took the new value moves it as well, and is no change made behind the back.
+  const moved = recorded?.fingerprints
+    ? movedNames(recorded.fingerprints, live).filter(
+        (name) => name in values && !changed.includes(name),
+      )
+    : [];
   const set = [...new Set([...changed, ...moved])].sort();
   const unset = recorded ? removedNames(recorded, values) : [];
   const body: Record<string, string | null> = {};

@@ -199,6 +199,28 @@ describe("FlySecrets lifecycle", () => {
     expect(diff.changes).toBe(true);
   });
 
+  it("reports a value the program changed as its own, even when a killed run already wrote it to Fly", async () => {
+    // The killed run's write: Fly holds the new A_KEY, the outputs still the old one. C_KEY is
+    // still gone from Fly (removed behind the stack's back above).
+    await fx.api("POST", `/v1/apps/${APP}/secrets`, { values: { A_KEY: "alpha-rotated" } });
+    const { result: updated, lines } = await captureProgress(() =>
+      provider.update(APP, outs, {
+        app: APP,
+        stack: STACK,
+        values: { A_KEY: "alpha-rotated", C_KEY: "charlie-value" },
+      }),
+    );
+    expect(lines).toEqual([
+      `[fly:secrets ${APP}] setting secrets A_KEY`,
+      `[fly:secrets ${APP}] setting C_KEY again from the stack's values: changed on Fly since this stack wrote them`,
+    ]);
+    expect(updated.outs.digests).toEqual({
+      A_KEY: hmac(outs.salt, "alpha-rotated"),
+      C_KEY: hmac(outs.salt, "charlie-value"),
+    });
+    outs = updated.outs as FlySecretsOutputs;
+  });
+
   it("unsets the names it set on delete, keeping the app's marker, and reads a deleted app as gone", async () => {
     await fx.api("POST", `/v1/apps/${APP}/secrets/OTHER`, { value: "kept" });
     await provider.delete(APP, outs);
