@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import { useStack } from "./support/chain";
 import { E2E_TUNING } from "./support/e2e-stack";
 import { ANY_STATE, localAnyStateScenarios } from "./scenarios/local-any-state";
+import { localInterruptedScenarios } from "./scenarios/local-interrupted";
 import { secondStackScenarios } from "./scenarios/second-stack";
 import { devPreviewTruthScenarios } from "./scenarios/dev-preview-truth";
 
@@ -25,6 +26,24 @@ describe("local: converged from any state the world or a killed run leaves", CHA
   });
   describe("its life", { concurrent: false }, () => localAnyStateScenarios(chain));
 });
+
+describe(
+  "local: converged after a run killed half way through a rotation or a rollback",
+  CHAIN,
+  () => {
+    const chain = useStack({
+      stack: "local",
+      token: "environment",
+      // As above: the lease the killed run leaves is still held when the next up meets it.
+      config: { providerTuning: JSON.stringify({ ...E2E_TUNING, leaseTtlSeconds: 600 }) },
+      secretConfig: {
+        gatewayToken: ANY_STATE.gatewayToken,
+        providerKeys: JSON.stringify({ OPENAI_API_KEY: ANY_STATE.firstKey }),
+      },
+    });
+    describe("its life", { concurrent: false }, () => localInterruptedScenarios(chain));
+  },
+);
 
 describe("dev and a second stack file with the same appName", CHAIN, () => {
   const chain = useStack({ stack: "dev", token: "environment" });
