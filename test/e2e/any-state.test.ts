@@ -12,18 +12,21 @@ import { devPreviewTruthScenarios } from "./scenarios/dev-preview-truth";
 // convergence.test.ts.
 const CHAIN = { concurrent: true, timeout: 150_000 } as const;
 
+/** The local stack, with leases that outlive every operation of a chain: the lease a killed
+ * run leaves is still held when the next up meets it, however slowly the machine runs the
+ * operations between. */
+const LOCAL_WITH_LONG_LEASES = {
+  stack: "local",
+  token: "environment",
+  config: { providerTuning: JSON.stringify({ ...E2E_TUNING, leaseTtlSeconds: 600 }) },
+  secretConfig: {
+    gatewayToken: ANY_STATE.gatewayToken,
+    providerKeys: JSON.stringify({ OPENAI_API_KEY: ANY_STATE.firstKey }),
+  },
+} as const;
+
 describe("local: converged from any state the world or a killed run leaves", CHAIN, () => {
-  const chain = useStack({
-    stack: "local",
-    token: "environment",
-    // Leases outlive every operation of the chain, so the lease a killed run leaves is still
-    // held when the next up meets it, however slowly the machine runs the operations between.
-    config: { providerTuning: JSON.stringify({ ...E2E_TUNING, leaseTtlSeconds: 600 }) },
-    secretConfig: {
-      gatewayToken: ANY_STATE.gatewayToken,
-      providerKeys: JSON.stringify({ OPENAI_API_KEY: ANY_STATE.firstKey }),
-    },
-  });
+  const chain = useStack(LOCAL_WITH_LONG_LEASES);
   describe("its life", { concurrent: false }, () => localAnyStateScenarios(chain));
 });
 
@@ -31,16 +34,7 @@ describe(
   "local: converged after a run killed half way through a rotation or a rollback",
   CHAIN,
   () => {
-    const chain = useStack({
-      stack: "local",
-      token: "environment",
-      // As above: the lease the killed run leaves is still held when the next up meets it.
-      config: { providerTuning: JSON.stringify({ ...E2E_TUNING, leaseTtlSeconds: 600 }) },
-      secretConfig: {
-        gatewayToken: ANY_STATE.gatewayToken,
-        providerKeys: JSON.stringify({ OPENAI_API_KEY: ANY_STATE.firstKey }),
-      },
-    });
+    const chain = useStack(LOCAL_WITH_LONG_LEASES);
     describe("its life", { concurrent: false }, () => localInterruptedScenarios(chain));
   },
 );
