@@ -131,8 +131,13 @@ export interface VolumeRecord {
   type: "local" | "cache";
   block_size: number;
   snapshots: VolumeSnapshotRecord[];
-  /** When a restoring volume finishes restoring (Unix ms); its state reads `created` after that. */
+  /**
+   * When a restoring volume finishes restoring, or a fork finishes hydrating (Unix ms); its state
+   * reads `created` after that.
+   */
   ready_at?: number;
+  /** When the next automatic daily snapshot is due (Unix ms); a day after creation at first. */
+  next_backup_at?: number;
   /** When the volume was deleted (Unix ms): it stays listed as `pending_destroy` for a while. */
   destroyed_at?: number;
 }

@@ -1,6 +1,7 @@
 import type { Emulator } from "./emulator";
 import { notFound } from "./api-errors";
 import type { VolumeRecord, VolumeSnapshotRecord } from "./state";
+import { settleSnapshots } from "./volume-backups";
 
 /**
  * How long a deleted volume stays visible as `pending_destroy` before it is gone for good. Fly
@@ -14,8 +15,9 @@ export const BLOCK_SIZE = 4096;
 const BLOCKS_PER_GB = (1024 * 1024 * 1024) / BLOCK_SIZE;
 
 /**
- * Brings a volume's time-driven state up to the emulator clock: a restore finishes, on-demand
- * snapshots complete, and a soft-deleted volume past its retention disappears. Returns the volume,
+ * Brings a volume's time-driven state up to the emulator clock: a restore or a fork's hydration
+ * finishes, snapshots complete, are taken daily and expire (`volume-backups.ts`), and a
+ * soft-deleted volume past its retention disappears. Returns the volume,
  * or `undefined` once it is gone. Done lazily on read so it follows clock jumps and survives
  * restarts from a state file, which scheduled timers would not.
  */
@@ -30,23 +32,16 @@ export function settleVolume(emulator: Emulator, volume: VolumeRecord): VolumeRe
     for (const snapshot of volume.snapshots) emulator.real?.folders.removeSnapshot(snapshot.id);
     return undefined;
   }
-  if (volume.state === "restoring" && volume.ready_at !== undefined && now >= volume.ready_at) {
+  if (
+    (volume.state === "restoring" || volume.state === "hydrating") &&
+    volume.ready_at !== undefined &&
+    now >= volume.ready_at
+  ) {
     volume.state = "created";
     delete volume.ready_at;
   }
-  for (const snapshot of volume.snapshots) settleSnapshot(now, snapshot);
+  settleSnapshots(emulator, volume);
   return volume;
-}
-
-function settleSnapshot(now: number, snapshot: VolumeSnapshotRecord): void {
-  if (
-    snapshot.status === "creating" &&
-    snapshot.ready_at !== undefined &&
-    now >= snapshot.ready_at
-  ) {
-    snapshot.status = "created";
-    delete snapshot.ready_at;
-  }
 }
 
 /** The app's volumes in creation order, soft-deleted ones included (Fly's list includes them). */

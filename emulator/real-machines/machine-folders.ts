@@ -5,7 +5,8 @@
  *                                        machine's rootfs is reset when it starts)
  *   machines/<machine id>/console.log   everything its processes printed, across boots
  *   volumes/<volume id>/                a volume: survives restarts, updates, the machine itself
- *                                        and emulator restarts with --state
+ *                                        and emulator restarts with --state; a fork starts as a
+ *                                        copy of its source's folder
  *   snapshots/<snapshot id>/            a copy of a volume taken by a snapshot; a volume created
  *                                        from the snapshot starts as a copy of it
  */
@@ -64,6 +65,11 @@ export class MachineFolders {
   restoreSnapshot(snapshotId: string, volumeId: string): void {
     const source = this.snapshot(snapshotId);
     if (existsSync(source)) cpSync(source, this.volume(volumeId), { recursive: true });
+  }
+
+  /** Fills a forked volume's folder with a copy of its source volume's files. */
+  forkVolume(sourceId: string, volumeId: string): void {
+    cpSync(this.volume(sourceId), this.volume(volumeId), { recursive: true });
   }
 
   removeMachine(machineId: string): void {

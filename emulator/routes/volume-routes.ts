@@ -111,7 +111,7 @@ export function registerVolumeRoutes(router: Router): void {
   );
 }
 
-/** `POST /volumes`: validates like Fly, places the volume in a zone, restores if asked. */
+/** `POST /volumes`: validates like Fly, places the volume in a zone, restores or forks if asked. */
 function createVolume(ctx: RequestContext): Reply {
   const { emulator, params } = ctx;
   emulator.app(params.app_name);
@@ -125,18 +125,22 @@ function createVolume(ctx: RequestContext): Reply {
       "name must be 1 to 30 characters of lowercase letters, digits and underscores",
     );
   }
-  const region = field("region", "string");
+  const source = forkSource(emulator, params.app_name, field("source_volume_id", "string"));
+  // A fork stays in its source's region unless another is asked for.
+  const region = field("region", "string") || source?.region;
   if (!region) throw badRequest("region is required");
   if (!isKnownRegion(region)) throw badRequest(`region "${region}" is not a known region`);
-  if (field("source_volume_id", "string")) {
-    // Forks copy data between hosts; nothing here needs them, so refuse rather than pretend.
-    throw badRequest("source_volume_id: forking volumes is not supported by the emulator");
-  }
   const snapshot = restoreSource(emulator, params.app_name, field("snapshot_id", "string"));
-  const minimumSize = snapshot ? Math.ceil(snapshot.volume_size / 1024 ** 3) : 1;
-  const size = checkSize(field("size_gb", "int") ?? Math.max(DEFAULT_SIZE_GB, minimumSize));
+  if (snapshot && source) throw badRequest("snapshot_id and source_volume_id exclude each other");
+  const minimumSize = snapshot
+    ? Math.ceil(snapshot.volume_size / 1024 ** 3)
+    : (source?.size_gb ?? 1);
+  // A fork is as large as its source unless asked otherwise (flyctl's `volumes fork` sends none).
+  const defaultSize = source ? source.size_gb : Math.max(DEFAULT_SIZE_GB, minimumSize);
+  const size = checkSize(field("size_gb", "int") ?? defaultSize);
   if (size < minimumSize) {
-    throw badRequest(`size_gb must be at least the snapshot's volume size of ${minimumSize} GB`);
+    const what = snapshot ? "the snapshot's volume size" : "the source volume's size";
+    throw badRequest(`size_gb must be at least ${what} of ${minimumSize} GB`);
   }
   const fstype = field("fstype", "string") || "ext4";
   if (!FSTYPES.includes(fstype))
@@ -158,8 +162,9 @@ function createVolume(ctx: RequestContext): Reply {
     id: volumeId(),
     app: params.app_name,
     name,
-    // A restore is asynchronous on Fly: `restoring` first, `created` a moment later.
-    state: snapshot ? "restoring" : "created",
+    // Restores and forks are asynchronous on Fly: `restoring` (or `hydrating`, during which a
+    // fork can already be mounted) first, `created` a moment later.
+    state: snapshot ? "restoring" : source ? "hydrating" : "created",
     region,
     zone,
     size_gb: size,
@@ -174,11 +179,23 @@ function createVolume(ctx: RequestContext): Reply {
     type: "local",
     block_size: BLOCK_SIZE,
     snapshots: [],
-    ...(snapshot ? { ready_at: emulator.now() + emulator.settings.transitionMs } : {}),
+    ...(snapshot || source ? { ready_at: emulator.now() + emulator.settings.transitionMs } : {}),
   };
   emulator.state.volumes[volume.id] = volume;
   if (snapshot) emulator.real?.folders.restoreSnapshot(snapshot.id, volume.id);
+  // A fork holds the source's files as they were at the fork (a point-in-time copy).
+  if (source) emulator.real?.folders.forkVolume(source.id, volume.id);
   return { status: 200, body: volumeJson(volume) };
+}
+
+/** The live volume of the app a fork names, or 404 (a soft-deleted volume cannot be forked). */
+function forkSource(
+  emulator: Emulator,
+  app: string,
+  sourceId: string | undefined,
+): VolumeRecord | undefined {
+  if (!sourceId) return undefined;
+  return findVolume(emulator, app, sourceId, { mutable: true });
 }
 
 /** The completed snapshot of one of the app's volumes that a restore names, or 404. */

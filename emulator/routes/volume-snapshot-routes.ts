@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { snapshotId } from "../ids";
 import type { Router } from "../router";
 import type { VolumeSnapshotRecord } from "../state";
+import { newSnapshot } from "../volume-backups";
 import { findVolume, snapshotJson } from "../volume-store";
 
 /** Volume snapshots: list, and take one on demand. */
@@ -22,17 +21,9 @@ export function registerVolumeSnapshotRoutes(router: Router): void {
     ({ emulator, params }) => {
       const volume = findVolume(emulator, params.app_name, params.volume_id, { mutable: true });
       const now = emulator.now();
+      // On-demand snapshots take a moment; the list shows them `creating` until done.
       const snapshot: VolumeSnapshotRecord = {
-        id: snapshotId(),
-        // What an almost empty ext4 filesystem of this size compresses to.
-        size: 36_000_000 + volume.size_gb * 1024,
-        volume_size: volume.size_gb * 1024 ** 3,
-        // Fly's digests look like an md5 with a part count (`76d64a69…-1`); the content is opaque.
-        digest: `${randomBytes(16).toString("hex")}-1`,
-        created_at: new Date(now).toISOString(),
-        // On-demand snapshots take a moment; the list shows them `creating` until done.
-        status: "creating",
-        retention_days: volume.snapshot_retention,
+        ...newSnapshot(volume, now, "creating"),
         ready_at: now + emulator.settings.transitionMs,
       };
       volume.snapshots.push(snapshot);

@@ -101,10 +101,6 @@ describe("creating volumes", () => {
       { encrypted: "yes" },
       "json: cannot unmarshal string into Go struct field CreateVolumeRequest.encrypted of type bool",
     ],
-    [
-      { source_volume_id: "vol_0000000000000000" },
-      "source_volume_id: forking volumes is not supported by the emulator",
-    ],
   ])("refuses %j with 400", async (body, error) => {
     const res = await create(body);
     expect(res.status).toBe(400);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:net";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pinManifest } from "../../gateway-runtime/runtime-pin-command";
@@ -222,6 +222,25 @@ describe("a real machine's volume", () => {
     expect(readFileSync(join(folders.volume(restored.body.id), "memory.txt"), "utf8")).toBe(
       "before the snapshot",
     );
+  });
+
+  it("is copied by a fork as it is at the fork, and the fork then lives apart from it", async () => {
+    const fx = await emulator();
+    const volume = await createVolume(fx, "gw");
+    const folders = fx.handle.emulator.real!.folders;
+    mkdirSync(join(folders.volume(volume), "state"));
+    writeFileSync(join(folders.volume(volume), "state", "memory.txt"), "before the fork");
+    const fork = await fx.api("POST", "/v1/apps/gw/volumes", {
+      name: "data",
+      source_volume_id: volume,
+    });
+    expect(fork.status).toBe(200);
+    writeFileSync(join(folders.volume(volume), "state", "memory.txt"), "after the fork");
+    writeFileSync(join(folders.volume(fork.body.id), "state", "fork.txt"), "only on the fork");
+    expect(readFileSync(join(folders.volume(fork.body.id), "state", "memory.txt"), "utf8")).toBe(
+      "before the fork",
+    );
+    expect(existsSync(join(folders.volume(volume), "state", "fork.txt"))).toBe(false);
   });
 });
 
