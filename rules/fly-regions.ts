@@ -31,3 +31,28 @@ export function regionProblem(region: string): string | undefined {
     ? undefined
     : `unknown Fly region ${JSON.stringify(region)} (known: ${FLY_REGIONS.join(" ")})`;
 }
+
+/**
+ * For each region, the two closest others (by the cities they serve): where a region that has
+ * no capacity can be seeded from instead, by forking its volume there.
+ */
+export const NEARBY_REGIONS: Readonly<Record<string, readonly [string, string]>> = {
+  ams: ["fra", "lhr"],
+  arn: ["ams", "fra"],
+  bom: ["sin", "jnb"],
+  cdg: ["lhr", "ams"],
+  dfw: ["ord", "iad"],
+  ewr: ["iad", "yyz"],
+  fra: ["ams", "cdg"],
+  gru: ["iad", "dfw"],
+  iad: ["ewr", "ord"],
+  jnb: ["bom", "fra"],
+  lax: ["sjc", "dfw"],
+  lhr: ["ams", "cdg"],
+  nrt: ["sin", "syd"],
+  ord: ["iad", "yyz"],
+  sin: ["nrt", "syd"],
+  sjc: ["lax", "dfw"],
+  syd: ["sin", "nrt"],
+  yyz: ["ord", "ewr"],
+};

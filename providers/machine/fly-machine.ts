@@ -30,12 +30,15 @@ import { flyConfigDiffers, isStartedAndHealthy, machineOutputs } from "./machine
 import type { FlyMachineOutputs } from "./machine-outputs";
 import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
-import { ensureHealthy, rollOut } from "./machine-rollout";
+import { ensureHealthy } from "./machine-rollout";
+import { followRestoredVolume, upgrade } from "./machine-upgrade";
+import type { DataRollbackError, UpgradeContext, UpgradeRecord } from "./machine-upgrade";
+import { createVolumesClient } from "../fly-client/volume-operations";
 import { isNotFound } from "../fly-client/fly-api-error";
 import type { Machine, MachineOperations } from "../fly-client/fly-client";
 import type { RolloutContext } from "./machine-rollout";
 import { recordedState } from "../provider-kit/recorded-state";
-import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
+import { FlyProvider, initFailure, type FlyCall } from "../provider-kit/fly-provider";
 import { compact } from "../provider-kit/provider-values";
 import type { DeepInput } from "../provider-kit/provider-values";
 import { LoadedResource } from "../provider-kit/loaded-resource";
@@ -77,6 +80,33 @@ function revisionOf(machine: FlyMachineInputs | FlyMachineOutputs, stack: string
   };
 }
 
+/** The rollout context with the volume calls a protected update makes. */
+function upgradeContext(
+  call: FlyCall,
+  machine: Pick<FlyMachineInputs, "healthTimeoutSeconds" | "stack">,
+): UpgradeContext {
+  return {
+    ...rolloutContext(call, machine),
+    volumes: createVolumesClient(call.options),
+  };
+}
+
+/**
+ * The machine the resource stands for now: its own id, or the machine a data rollback put in
+ * its place (recorded as `machineId`).
+ */
+function liveId(id: string, recorded: Partial<FlyMachineOutputs> | undefined): string {
+  return recorded?.machineId || id;
+}
+
+/** What the outputs keep of the last protected update. */
+function upgradeRecord(recorded: UpgradeRecord, snapshotId?: string): UpgradeRecord {
+  return compact({
+    preUpdateSnapshotId: snapshotId ?? recorded.preUpdateSnapshotId,
+    restoredVolume: recorded.restoredVolume,
+  });
+}
+
 /** The provider behind the resource below (exported for tests and tooling). */
 export class FlyMachineProvider
   extends FlyProvider
@@ -92,22 +122,27 @@ export class FlyMachineProvider
     return checkMachineInputs(news as unknown as Record<string, unknown>);
   }
 
-  async diff(id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
+  async diff(id: string, olds: FlyMachineOutputs, programNews: FlyMachineInputs) {
+    // After a data rollback the machine mounts the restored volume where the program still
+    // names the replaced one: that is the machine's volume, not a change.
+    const news = followRestoredVolume(olds, programNews);
     const declared = declaredDiff(olds, news);
     if (declared.replaces.length > 0) return declared;
     // What runs on Fly, read now: drift behind the stack's back and what an interrupted run
-    // left are changes of this `up` (and of its preview), with no refresh needed first.
+    // left are changes of this `up` (and of its preview), with no refresh needed first. The
+    // machine is the recorded one, which a data rollback may have put in place of the first.
+    const machineId = liveId(id, olds);
     return this.call(olds.name, async ({ options, progress }) => {
-      const live = await createMachinesClient(options).getOrUndefined(olds.app, id);
+      const live = await createMachinesClient(options).getOrUndefined(olds.app, machineId);
       if (live === undefined || isGone(live)) {
-        progress(`machine ${id} is gone from Fly; up creates it again`);
+        progress(`machine ${machineId} is gone from Fly; up creates it again`);
         return { changes: true, replaces: ["machineId"], deleteBeforeReplace: true };
       }
       const refusal = machineRefusal(live, news, news);
       if (refusal !== undefined) throw new Error(refusal);
       const drift = liveDrift(live, news);
       if (hasDrift(drift)) {
-        progress(`on Fly, ${describeDrift(id, drift)}; up brings it back to the program's`);
+        progress(`on Fly, ${describeDrift(machineId, drift)}; up brings it back to the program's`);
       }
       return { ...declared, changes: declared.changes || hasDrift(drift) };
     });
@@ -127,11 +162,14 @@ export class FlyMachineProvider
   async read(id: string, props?: FlyMachineOutputs) {
     const known = recordedState(RESOURCE.type, props);
     const machine = await this.call(known.name, (call) =>
-      createMachinesClient(call.options).getOrUndefined(known.app, id),
+      createMachinesClient(call.options).getOrUndefined(known.app, liveId(id, known)),
     );
     if (machine === undefined || isGone(machine)) return {};
     const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
-    const seen = machineOutputs({ ...known, healthTimeoutSeconds } as FlyMachineInputs, machine);
+    const seen = {
+      ...machineOutputs({ ...known, healthTimeoutSeconds } as FlyMachineInputs, machine),
+      ...upgradeRecord(known),
+    };
     const hasChecks = Object.keys(specOf(seen).checks ?? {}).length > 0;
     const outs = isStartedAndHealthy(machine, hasChecks)
       ? seen
@@ -146,15 +184,19 @@ export class FlyMachineProvider
       stack: outs.stack,
       takeOverFrom: outs.takeOverFrom,
       volumeSizeGb: outs.volumeSizeGb,
+      snapshotBeforeUpdate: known.snapshotBeforeUpdate,
+      rehearseUpgrades: known.rehearseUpgrades,
     }) as FlyMachineOutputs;
     return { id, props: outs, inputs };
   }
 
-  async update(id: string, olds: FlyMachineOutputs, news: FlyMachineInputs) {
+  async update(id: string, olds: FlyMachineOutputs, programNews: FlyMachineInputs) {
+    const news = followRestoredVolume(olds, programNews);
     return this.call(news.name, async (call) => {
-      const ctx = rolloutContext(call, news);
-      const target = { app: news.app, id, name: news.name, region: news.region };
-      const current = await ctx.client.machines.get(news.app, id);
+      const ctx = upgradeContext(call, news);
+      const machineId = liveId(id, olds);
+      const target = { app: news.app, id: machineId, name: news.name, region: news.region };
+      const current = await ctx.client.machines.get(news.app, machineId);
       const refusal = machineRefusal(current, news, news);
       if (refusal !== undefined) throw new Error(refusal);
       const drift = liveDrift(current, news);
@@ -164,18 +206,44 @@ export class FlyMachineProvider
       // healthy: an interrupted update left it. It is sent again and rolled back if it fails.
       const unfinished = !drift.healthy && flyConfigDiffers(olds, news);
       if (drift.keys.length > 0 || secretsMove || unfinished) {
-        const machine = await rollOut(
-          ctx,
-          target,
-          revisionOf(news, news.stack),
-          revisionOf(olds, news.stack),
-        );
-        return { outs: machineOutputs(news, machine) };
+        try {
+          const { machine, preUpdateSnapshotId } = await upgrade(
+            ctx,
+            target,
+            revisionOf(news, news.stack),
+            revisionOf(olds, news.stack),
+            {
+              snapshot: news.snapshotBeforeUpdate === true,
+              rehearse: news.rehearseUpgrades === true,
+            },
+          );
+          return {
+            outs: { ...machineOutputs(news, machine), ...upgradeRecord(olds, preUpdateSnapshotId) },
+          };
+        } catch (error) {
+          const rollback = (error as Partial<DataRollbackError>).dataRollback;
+          if (rollback === undefined) throw error;
+          // The update failed, but the region runs again on a new machine and volume: record
+          // them (with the previous configuration), so the next run works on what is there.
+          const previous = {
+            ...olds,
+            ...rollback.spec,
+            minSecretsVersion: olds.minSecretsVersion,
+            stack: news.stack,
+          };
+          const outs = { ...machineOutputs(previous, rollback.machine), ...rollback.record };
+          throw initFailure(
+            programNews,
+            id,
+            outs,
+            `FlyMachine ${news.name}: ${(error as Error).message}`,
+          );
+        }
       }
       // Nothing to send, but the machine must still be healthy: started when it rests, and
       // waited for (a partial create, a machine stopped behind the stack's back).
       const machine = await ensureHealthy(ctx, target, current, specOf(news));
-      return { outs: machineOutputs(news, machine) };
+      return { outs: { ...machineOutputs(news, machine), ...upgradeRecord(olds) } };
     });
   }
 
@@ -183,7 +251,7 @@ export class FlyMachineProvider
     await this.call(props.name, (call) =>
       destroyMachine(rolloutContext(call, { ...props, stack: props.stack ?? "" }), {
         app: props.app,
-        id,
+        id: liveId(id, props),
         name: props.name,
         region: props.region,
       }),
@@ -230,6 +298,13 @@ export type FlyMachineArgs = {
   takeOverFrom?: pulumi.Input<string>;
   /** Size of the mounted volume in GB; a grown volume boots the machine again (an update). */
   volumeSizeGb?: pulumi.Input<number>;
+  /**
+   * Snapshot the mounted volume before an update to a new image or command, and restore it with
+   * the previous configuration when the new version fails.
+   */
+  snapshotBeforeUpdate?: pulumi.Input<boolean>;
+  /** Boot a new image on a fork of the volume, healthy, before the machine gets it. */
+  rehearseUpgrades?: pulumi.Input<boolean>;
 };
 
 /**
@@ -261,10 +336,26 @@ export class FlyMachine extends LoadedResource {
   declare readonly healthTimeoutSeconds: pulumi.Output<number>;
   declare readonly stack: pulumi.Output<string | undefined>;
   declare readonly volumeSizeGb: pulumi.Output<number | undefined>;
+  declare readonly snapshotBeforeUpdate: pulumi.Output<boolean | undefined>;
+  declare readonly rehearseUpgrades: pulumi.Output<boolean | undefined>;
+  /** The snapshot taken right before the last update that could touch the volume's data. */
+  declare readonly preUpdateSnapshotId: pulumi.Output<string | undefined>;
+  /** After a rollback that restored the data: the volume now mounted and the one it replaced. */
+  declare readonly restoredVolume: pulumi.Output<
+    { volumeId: string; snapshotId: string; replacedVolumeId: string } | undefined
+  >;
 
   constructor(name: string, args: FlyMachineArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = Object.fromEntries(
-      [...SPEC_KEYS, "machineId", "version", "state", "privateIp"].map((key) => [key, undefined]),
+      [
+        ...SPEC_KEYS,
+        "machineId",
+        "version",
+        "state",
+        "privateIp",
+        "preUpdateSnapshotId",
+        "restoredVolume",
+      ].map((key) => [key, undefined]),
     );
     super(RESOURCE.module, RESOURCE.type, name, { ...outputs, ...args }, opts);
   }

@@ -45,6 +45,13 @@ export interface FlyMachineInputs extends MachineSpec {
    * makes the update boot it again, so the machine sees the whole volume.
    */
   volumeSizeGb?: number;
+  /**
+   * Snapshot the mounted volume right before an update to a new image or command, and restore
+   * it with the previous configuration if the new version fails (see `machine-upgrade.ts`).
+   */
+  snapshotBeforeUpdate?: boolean;
+  /** Boot a new image on a fork of the volume, healthy, before the machine gets it. */
+  rehearseUpgrades?: boolean;
 }
 
 /** Wraps a single-value rule as a zod refinement with the rule's own reason. */
@@ -130,6 +137,8 @@ function machineInputSchema() {
     stack: rule(z, stackIdentityProblem),
     takeOverFrom: rule(z, stackIdentityProblem).optional(),
     volumeSizeGb: z.number().int().positive().optional(),
+    snapshotBeforeUpdate: z.boolean().optional(),
+    rehearseUpgrades: z.boolean().optional(),
   });
 }
 

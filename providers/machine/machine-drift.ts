@@ -26,8 +26,8 @@ import {
 /**
  * The diff between the recorded machine and the program's, before Fly is asked: Fly cannot
  * move, rename or re-home a machine, nor swap its volume, so those replace it; any other
- * difference in what Fly runs, a new health budget, or a machine last recorded stopped or
- * failing its checks (Pulumi keeps no other trace of it) is an update.
+ * difference in what Fly runs, a new health budget or update protection, or a machine last
+ * recorded stopped or failing its checks (Pulumi keeps no other trace of it) is an update.
  */
 export function declaredDiff(olds: FlyMachineOutputs, news: FlyMachineInputs) {
   const replaces: string[] = [];
@@ -44,6 +44,8 @@ export function declaredDiff(olds: FlyMachineOutputs, news: FlyMachineInputs) {
     replaces.length > 0 ||
     flyConfigDiffers(olds, news) ||
     olds.healthTimeoutSeconds !== news.healthTimeoutSeconds ||
+    olds.snapshotBeforeUpdate !== news.snapshotBeforeUpdate ||
+    olds.rehearseUpgrades !== news.rehearseUpgrades ||
     recordedUnhealthy(olds);
   return {
     changes,

@@ -7,13 +7,14 @@ import type { FlyMachineInputs } from "./machine-check";
 import { fromApiConfig, marksOf } from "./machine-api-config";
 import { comparableSpec, SPEC_KEYS, specOf } from "./machine-normal-form";
 import { versionOf } from "./machine-rollout";
+import type { UpgradeRecord } from "./machine-upgrade";
 import { compact, sameValue } from "../provider-kit/provider-values";
 
 /**
  * Outputs of FlyMachine: the normalized spec as Fly stores it, the marks Fly stores with it
  * (`stack` is absent on a machine an older version made), plus the machine's identity.
  */
-export interface FlyMachineOutputs extends Omit<FlyMachineInputs, "stack"> {
+export interface FlyMachineOutputs extends Omit<FlyMachineInputs, "stack">, UpgradeRecord {
   /** The stack the machine's metadata names. */
   stack?: string;
   machineId: string;
@@ -53,6 +54,8 @@ export function machineOutputs(
     stack: marks.stack,
     takeOverFrom: inputs.takeOverFrom,
     volumeSizeGb: marks.volumeSizeGb,
+    snapshotBeforeUpdate: inputs.snapshotBeforeUpdate,
+    rehearseUpgrades: inputs.rehearseUpgrades,
     machineId: machine.id,
     version: versionOf(machine),
     state: machine.state,

@@ -15,7 +15,7 @@ import type {
 } from "../fly-client/fly-client";
 import { hasKind } from "../fly-client/fly-api-error";
 import type { LogOperations } from "../fly-client/log-operations";
-import { explainUnhealthy, logTail } from "./machine-diagnosis";
+import { explainUnhealthy, logTail, type UnhealthyMachineError } from "./machine-diagnosis";
 import { marksMetadata, toApiConfig, type MachineMarks } from "./machine-api-config";
 import type { MachineSpec } from "./machine-spec";
 import type { Progress } from "../provider-kit/progress";
@@ -188,13 +188,16 @@ async function bootIfStopped(
 /**
  * Moves the machine from `previous` to `next` under its lease and waits until it is healthy. On
  * failure the previous configuration is restored and awaited, and the error names the machine,
- * its region, what failed, and whether the rollback succeeded.
+ * its region, what failed, and whether the rollback succeeded. With `restorePrevious: false`
+ * the failed version is left to the caller (which restores more than the configuration): the
+ * error then says what failed and carries `newVersionFailed: true`.
  */
 export async function rollOut(
   ctx: RolloutContext,
   target: MachineTarget,
   next: MachineRevision,
   previous: MachineRevision,
+  options: { restorePrevious?: boolean } = {},
 ): Promise<Machine> {
   const { client, progress } = ctx;
   const where = `machine ${target.id} (${target.name}) in region ${target.region}`;
@@ -226,6 +229,13 @@ export async function rollOut(
           );
         }
         const what = `the update to version ${version} failed: ${describeError(failure)}`;
+        if (options.restorePrevious === false) {
+          const { logLines, machineId } = failure as Partial<UnhealthyMachineError>;
+          throw Object.assign(new Error(what, { cause: failure }), {
+            newVersionFailed: true,
+            ...(logLines !== undefined ? { logLines, machineId } : {}),
+          });
+        }
         progress(`version ${version} failed; rolling back to the previous configuration`);
         let restored: string;
         try {

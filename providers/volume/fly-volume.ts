@@ -12,7 +12,9 @@ import { createVolumesClient, DELETED_VOLUME_STATES } from "../fly-client/volume
 import type { Volume } from "../fly-client/fly-client";
 import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
-import { compact } from "../provider-kit/provider-values";
+import { compact, sameValue } from "../provider-kit/provider-values";
+import { capacityError, isCapacityShortage } from "./volume-capacity";
+import { waitUntilRestored } from "./volume-snapshot";
 import { checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 import {
@@ -50,6 +52,7 @@ function outputsOf(inputs: FlyVolumeInputs, volume: Volume) {
     sizeGb: volume.size_gb,
     encrypted: volume.encrypted ?? inputs.encrypted,
     snapshotRetention: volume.snapshot_retention ?? inputs.snapshotRetention,
+    autoBackup: volume.auto_backup_enabled ?? inputs.autoBackup,
     volumeId: volume.id,
     zone: volume.zone ?? "",
   }) as FlyVolumeOutputs;
@@ -58,6 +61,61 @@ function outputsOf(inputs: FlyVolumeInputs, volume: Volume) {
 /** The Fly calls a volume call makes: its volumes, and a look at the machines they attach to. */
 function volumeClient({ options }: FlyCall): VolumeClient {
   return { volumes: createVolumesClient(options), machines: createMachineLookupClient(options) };
+}
+
+/** Creates the volume as `inputs` ask, from `source` when given; a region out of room is explained. */
+async function createVolume(
+  client: VolumeClient,
+  inputs: FlyVolumeInputs,
+  source: { snapshot_id?: string; source_volume_id?: string },
+): Promise<Volume> {
+  try {
+    return await client.volumes.create(
+      inputs.app,
+      compact({
+        name: inputs.name,
+        region: inputs.region,
+        size_gb: inputs.sizeGb,
+        encrypted: inputs.encrypted,
+        snapshot_retention: inputs.snapshotRetention,
+        auto_backup_enabled: inputs.autoBackup,
+        ...source,
+      }),
+    );
+  } catch (error) {
+    if (!isCapacityShortage(error)) throw error;
+    throw capacityError(
+      `volume ${inputs.name}`,
+      inputs.region,
+      error,
+      `Nothing was created in ${inputs.region}, and no machine is made there without its volume.`,
+    );
+  }
+}
+
+/**
+ * Creates the volume from a snapshot or as a fork of another volume, and waits until it has
+ * finished restoring. Never adopts: an existing volume of the name holds other data.
+ */
+async function restoreVolume(call: FlyCall, client: VolumeClient, inputs: FlyVolumeInputs) {
+  const source = inputs.restoreFrom!;
+  const from =
+    source.snapshotId !== undefined
+      ? `snapshot ${source.snapshotId}`
+      : `a fork of volume ${source.sourceVolumeId!}`;
+  call.progress(`creating volume in ${inputs.app} (${inputs.region}) from ${from}`);
+  const started = Date.now();
+  const created = await createVolume(client, inputs, {
+    snapshot_id: source.snapshotId,
+    source_volume_id: source.sourceVolumeId,
+  });
+  const volume = await waitUntilRestored(client.volumes, inputs.app, created, {
+    timeoutMs: call.tuning.settleTimeoutMs,
+    pollMs: call.tuning.pollIntervalMs,
+  });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  call.progress(`volume ${volume.id} holds the data of ${from} (${volume.state}, ${seconds} s)`);
+  return { id: volume.id, outs: outputsOf(inputs, volume) };
 }
 
 /** The provider behind the resource below (exported for tests and tooling). */
@@ -74,17 +132,24 @@ export class FlyVolumeProvider
   }
 
   async diff(id: string, olds: FlyVolumeOutputs, news: FlyVolumeInputs) {
-    const replaces = (["app", "name", "region", "encrypted"] as const).filter(
+    const replaces: string[] = (["app", "name", "region", "encrypted"] as const).filter(
       (key) => olds[key] !== news[key],
     );
+    // A new data source means a new volume made from it; dropping the source changes nothing
+    // (the volume keeps the data it was made with).
+    if (news.restoreFrom !== undefined && !sameValue(news.restoreFrom, olds.restoreFrom)) {
+      replaces.push("restoreFrom");
+    }
     // Only growth is a change: a volume Fly made larger (an adopted one) is not shrunk back.
     const grows =
       news.sizeGb > olds.sizeGb || (typeof news.sizeGb !== "number" && news.sizeGb !== olds.sizeGb);
     // Retention is only compared when asked for: otherwise Fly's default stands.
     const retention =
       news.snapshotRetention !== undefined && news.snapshotRetention !== olds.snapshotRetention;
+    const backup = news.autoBackup !== undefined && news.autoBackup !== olds.autoBackup;
     const settings =
       retention ||
+      backup ||
       olds.deleteOnDestroy !== news.deleteOnDestroy ||
       olds.snapshotBeforeDelete !== news.snapshotBeforeDelete;
     // Fly volume names are not unique, so the new volume can exist beside the old one: keep
@@ -112,6 +177,7 @@ export class FlyVolumeProvider
     return this.call(inputs.name, async (call) => {
       const { progress } = call;
       const client = volumeClient(call);
+      if (inputs.restoreFrom !== undefined) return restoreVolume(call, client, inputs);
       const adoptable = await findAdoptable(client, inputs);
       if (adoptable !== undefined) {
         progress(
@@ -121,16 +187,7 @@ export class FlyVolumeProvider
         return { id: adoptable.id, outs: outputsOf(inputs, converged.volume) };
       }
       progress(`creating volume in ${inputs.app} (${inputs.region}, ${inputs.sizeGb} GB)`);
-      const volume = await client.volumes.create(
-        inputs.app,
-        compact({
-          name: inputs.name,
-          region: inputs.region,
-          size_gb: inputs.sizeGb,
-          encrypted: inputs.encrypted,
-          snapshot_retention: inputs.snapshotRetention,
-        }),
-      );
+      const volume = await createVolume(client, inputs, {});
       return { id: volume.id, outs: outputsOf(inputs, volume) };
     });
   }
@@ -150,6 +207,8 @@ export class FlyVolumeProvider
         sizeGb: volume.size_gb,
         encrypted: volume.encrypted ?? true,
         snapshotRetention: volume.snapshot_retention ?? undefined,
+        autoBackup: volume.auto_backup_enabled ?? undefined,
+        ...(known.restoreFrom !== undefined ? { restoreFrom: known.restoreFrom } : {}),
         deleteOnDestroy: known.deleteOnDestroy ?? false,
         snapshotBeforeDelete: known.snapshotBeforeDelete ?? true,
         stack: known.stack,
@@ -211,6 +270,16 @@ export interface FlyVolumeArgs {
   encrypted?: pulumi.Input<boolean>;
   /** Days Fly keeps its daily snapshots, 1..60 (Fly's default 5). */
   snapshotRetention?: pulumi.Input<number>;
+  /** Fly's automatic daily snapshots (Fly's default: on). */
+  autoBackup?: pulumi.Input<boolean>;
+  /**
+   * Make the volume from a snapshot (`snapshotId`) or as a fork of another volume of the app
+   * (`sourceVolumeId`). A new source replaces the volume; removing it changes nothing.
+   */
+  restoreFrom?: pulumi.Input<{
+    snapshotId?: pulumi.Input<string>;
+    sourceVolumeId?: pulumi.Input<string>;
+  }>;
   /** Delete the volume on Fly when the resource is deleted (default false: retain it). */
   deleteOnDestroy?: pulumi.Input<boolean>;
   /** Snapshot the volume before deleting it (default true). */
@@ -232,6 +301,7 @@ export class FlyVolume extends LoadedResource {
   declare readonly sizeGb: pulumi.Output<number>;
   declare readonly encrypted: pulumi.Output<boolean>;
   declare readonly snapshotRetention: pulumi.Output<number | undefined>;
+  declare readonly autoBackup: pulumi.Output<boolean | undefined>;
   declare readonly deleteOnDestroy: pulumi.Output<boolean>;
   declare readonly snapshotBeforeDelete: pulumi.Output<boolean>;
   declare readonly volumeId: pulumi.Output<string>;

@@ -26,6 +26,13 @@ export interface FlyVolumeInputs {
   encrypted: boolean;
   /** Days of snapshot retention (1..60); Fly's default when unset. */
   snapshotRetention?: number;
+  /** Fly's automatic daily snapshots (`auto_backup_enabled`); Fly's default (on) when unset. */
+  autoBackup?: boolean;
+  /**
+   * Where a new volume's data comes from: a snapshot, or a fork of another volume of the app.
+   * Only read when the volume is created; a new source replaces the volume.
+   */
+  restoreFrom?: VolumeSource;
   /** Delete the volume on Fly when the resource is deleted (otherwise it is retained). */
   deleteOnDestroy: boolean;
   /** Snapshot before deleting. */
@@ -37,6 +44,12 @@ export interface FlyVolumeInputs {
   stack?: string;
   /** The stack whose machines' volumes this one may take over. */
   takeOverFrom?: string;
+}
+
+/** A volume's data source: exactly one of a snapshot id and a volume id. */
+export interface VolumeSource {
+  snapshotId?: string;
+  sourceVolumeId?: string;
 }
 
 function volumeInputSchema() {
@@ -56,6 +69,24 @@ function volumeInputSchema() {
       .int()
       .min(SNAPSHOT_RETENTION_DAYS.min)
       .max(SNAPSHOT_RETENTION_DAYS.max)
+      .optional(),
+    autoBackup: z.boolean().optional(),
+    restoreFrom: z
+      .object({
+        snapshotId: z
+          .string()
+          .regex(/^vs_[A-Za-z0-9]+$/, "must be a snapshot id (vs_...)")
+          .optional(),
+        sourceVolumeId: z
+          .string()
+          .regex(/^vol_[a-z0-9]+$/, "must be a volume id (vol_...)")
+          .optional(),
+      })
+      .strict()
+      .refine(
+        (source) => (source.snapshotId === undefined) !== (source.sourceVolumeId === undefined),
+        "must set exactly one of snapshotId or sourceVolumeId",
+      )
       .optional(),
     deleteOnDestroy: z.boolean().optional(),
     snapshotBeforeDelete: z.boolean().optional(),

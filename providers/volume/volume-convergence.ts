@@ -10,6 +10,7 @@ import type { Progress } from "../provider-kit/progress";
 import { sharedLookup } from "../provider-kit/shared-lookups";
 import type { ProviderTuning } from "../provider-kit/provider-settings";
 import { extendOrKeep } from "./volume-check";
+import { takeSnapshot } from "./volume-snapshot";
 import type { FlyVolumeInputs } from "./volume-check";
 
 /** The Fly calls FlyVolume makes: volumes, and a look at the machine a volume is attached to. */
@@ -57,7 +58,7 @@ export async function findAdoptable(
   return undefined;
 }
 
-/** Grows the volume and applies its snapshot retention where they differ from `inputs`. */
+/** Grows the volume and applies its daily snapshots and their retention where they differ from `inputs`. */
 export async function converge(
   client: VolumeClient,
   progress: Progress,
@@ -83,8 +84,18 @@ export async function converge(
     );
   }
   const retention = inputs.snapshotRetention;
-  if (retention !== undefined && current.snapshot_retention !== retention) {
-    current = await client.volumes.update(inputs.app, volume.id, { snapshot_retention: retention });
+  const retentionDiffers = retention !== undefined && current.snapshot_retention !== retention;
+  const backup = inputs.autoBackup;
+  const backupDiffers = backup !== undefined && current.auto_backup_enabled !== backup;
+  if (retentionDiffers || backupDiffers) {
+    progress(
+      `setting volume ${volume.id}'s automatic daily snapshots: ` +
+        `${(backup ?? current.auto_backup_enabled) === false ? "off" : "on"}, kept ${retention ?? current.snapshot_retention} days`,
+    );
+    current = await client.volumes.update(inputs.app, volume.id, {
+      ...(retentionDiffers ? { snapshot_retention: retention } : {}),
+      ...(backupDiffers ? { auto_backup_enabled: backup } : {}),
+    });
   }
   return { volume: current, needsRestart };
 }
@@ -115,43 +126,35 @@ export async function settled(
   app: string,
   id: string,
 ) {
-  const { clock } = client.volumes;
-  const deadline = clock.now() + tuning.settleTimeoutMs;
+  const { setTimeout: sleep } =
+    require("node:timers/promises") as typeof import("node:timers/promises");
+  const deadline = Date.now() + tuning.settleTimeoutMs;
   for (;;) {
     const volume = await client.volumes.getOrUndefined(app, id);
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return undefined;
-    if (!volume.attached_machine_id || clock.now() >= deadline) return volume;
+    if (!volume.attached_machine_id || Date.now() >= deadline) return volume;
     const machine = await client.machines.getOrUndefined(app, volume.attached_machine_id);
     if (machine !== undefined && machine.state !== "destroyed") return volume;
-    await clock.sleep(tuning.pollIntervalMs);
+    await sleep(tuning.pollIntervalMs);
   }
 }
 
-/** Takes a snapshot and waits until Fly reports it complete. */
+/** Takes a snapshot before the volume is deleted and waits until Fly reports it complete. */
 export async function snapshot(
   client: VolumeClient,
   tuning: ProviderTuning,
   progress: Progress,
   app: string,
   id: string,
-) {
-  const { clock } = client.volumes;
-  const before = new Set((await client.volumes.listSnapshots(app, id)).map((s) => s.id));
-  progress(`taking a snapshot of volume ${id} before deleting it`);
-  await client.volumes.createSnapshot(app, id);
-  const deadline = clock.now() + tuning.settleTimeoutMs;
-  for (;;) {
-    const taken = (await client.volumes.listSnapshots(app, id)).find((s) => !before.has(s.id));
-    if (taken?.status === "created") {
-      progress(`snapshot ${taken.id} of volume ${id} is complete`);
-      return;
-    }
-    if (clock.now() >= deadline) {
-      throw new Error(
-        `the snapshot of volume ${id} did not complete within ${tuning.settleTimeoutMs} ms ` +
-          `(${taken ? `it is ${taken.status}` : "it is not listed"}); the volume was not deleted`,
-      );
-    }
-    await clock.sleep(tuning.pollIntervalMs);
+): Promise<string> {
+  try {
+    return await takeSnapshot(
+      client.volumes,
+      progress,
+      { app, volumeId: id, purpose: "before deleting it" },
+      { timeoutMs: tuning.settleTimeoutMs, pollMs: tuning.pollIntervalMs },
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; the volume was not deleted`, { cause: error });
   }
 }

@@ -104,6 +104,8 @@ describe("FlyVolume lifecycle", () => {
     const volume = (await worldState(fx)).volumes[id];
     expect(outs).toEqual({
       ...inputs({ snapshotRetention: 7 }),
+      // Fly's default for daily snapshots, read back from the volume.
+      autoBackup: true,
       volumeId: id,
       zone: volume.zone,
     });
@@ -116,7 +118,7 @@ describe("FlyVolume lifecycle", () => {
     expect(read).toEqual({
       id,
       props: { ...outs, sizeGb: 2 },
-      inputs: inputs({ snapshotRetention: 7, sizeGb: 2 }),
+      inputs: inputs({ snapshotRetention: 7, sizeGb: 2, autoBackup: true }),
     });
     outs = read.props as FlyVolumeOutputs;
   });
