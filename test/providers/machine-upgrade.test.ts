@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import type { FlyMachineOutputs } from "../../providers/machine/fly-machine";
+import {
+  captureProgress,
+  clearRequestLog,
+  rejectionOf,
+  requestLog,
+  worldState,
+} from "./provider-support";
+import { APP, IMAGE, useMachineTestbed } from "./machine-testbed";
+
+const bed = useMachineTestbed();
+const { inputs, machineRecord } = bed;
+const PROTECTED = { snapshotBeforeUpdate: true, rehearseUpgrades: true };
+const BAD = "registry.fly.io/gw:bad";
+
+/** Every volume of the app in the emulator, by id. */
+async function volumes(): Promise<Record<string, any>> {
+  const world = await worldState(bed.fx);
+  return Object.fromEntries(
+    Object.values(world.volumes as Record<string, any>)
+      .filter((v) => v.app === APP)
+      .map((v) => [v.id, v]),
+  );
+}
+
+/** The app's machines that are not destroyed, by name. */
+async function liveMachines(): Promise<Record<string, any>> {
+  const world = await worldState(bed.fx);
+  return Object.fromEntries(
+    Object.values(world.machines as Record<string, any>)
+      .filter((m) => m.app === APP && m.state !== "destroyed")
+      .map((m) => [m.name, m]),
+  );
+}
+
+describe("FlyMachine updates that can touch the volume's data", () => {
+  let id: string;
+  let outs: FlyMachineOutputs;
+
+  it("records the protection it was created with, and takes no snapshot for a plain change", async () => {
+    const created = await bed.provider.create(await inputs(PROTECTED));
+    id = created.id;
+    expect(created.outs).toMatchObject({ ...PROTECTED, machineId: id });
+    expect(created.outs.preUpdateSnapshotId).toBeUndefined();
+    await clearRequestLog(bed.fx);
+    const updated = await bed.provider.update(
+      id,
+      created.outs,
+      await inputs({ ...PROTECTED, env: { MODE: "x" } }),
+    );
+    const mutations = (await requestLog(bed.fx)).filter((line) => !line.startsWith("GET"));
+    expect(mutations).toEqual([
+      `POST /v1/apps/${APP}/machines/${id}/lease 201`,
+      `POST /v1/apps/${APP}/machines/${id} 200`,
+      `DELETE /v1/apps/${APP}/machines/${id}/lease 200`,
+    ]);
+    expect(updated.outs.preUpdateSnapshotId).toBeUndefined();
+    outs = updated.outs;
+  });
+
+  it("rehearses a new image on a fork, removes it, snapshots the volume, then updates", async () => {
+    await clearRequestLog(bed.fx);
+    const wanted = await inputs({
+      ...PROTECTED,
+      env: { MODE: "x" },
+      image: "registry.fly.io/gw:2",
+    });
+    const { result: updated, lines } = await captureProgress(() =>
+      bed.provider.update(id, outs, wanted),
+    );
+    const log = await requestLog(bed.fx);
+    const mutations = log.filter((line) => !line.startsWith("GET"));
+    const all = await volumes();
+    const forks = Object.values(all).filter((v) => v.name === "data_rehearsal");
+    expect(forks.map((v) => v.state)).toEqual(["pending_destroy"]);
+    const rehearsal = Object.values(
+      (await worldState(bed.fx)).machines as Record<string, any>,
+    ).find((m) => m.name === "gw-iad-rehearsal");
+    expect(rehearsal.state).toBe("destroyed");
+    // It ran the new image on the fork, with no services, so no traffic reached it.
+    const rehearsed = rehearsal.versions[0].config;
+    expect([rehearsed.image, rehearsed.mounts[0].volume, rehearsed.services]).toEqual([
+      "registry.fly.io/gw:2",
+      forks[0].id,
+      undefined,
+    ]);
+    const [snapshot] = all[bed.volumeId].snapshots;
+    expect(snapshot.status).toBe("created");
+    expect(updated.outs.preUpdateSnapshotId).toBe(snapshot.id);
+    expect(mutations).toEqual([
+      `POST /v1/apps/${APP}/volumes 200`,
+      `POST /v1/apps/${APP}/machines 200`,
+      `POST /v1/apps/${APP}/machines/${rehearsal.id}/lease 201`,
+      `POST /v1/apps/${APP}/machines/${rehearsal.id}/stop 200`,
+      `DELETE /v1/apps/${APP}/machines/${rehearsal.id} 200`,
+      `DELETE /v1/apps/${APP}/volumes/${forks[0].id} 200`,
+      `POST /v1/apps/${APP}/volumes/${bed.volumeId}/snapshots 200`,
+      `POST /v1/apps/${APP}/machines/${id}/lease 201`,
+      `POST /v1/apps/${APP}/machines/${id} 200`,
+      `DELETE /v1/apps/${APP}/machines/${id}/lease 200`,
+    ]);
+    expect(lines).toContain(
+      `[fly:machine gw-iad] rehearsing registry.fly.io/gw:2 on a fork of volume ${bed.volumeId}`,
+    );
+    expect((await machineRecord(id)).config.image).toBe("registry.fly.io/gw:2");
+    outs = updated.outs;
+  });
+
+  it("stops at a failed rehearsal with the real machine untouched", async () => {
+    await bed.fx.control("POST", "/faults", { kind: "checks_fail", image: BAD });
+    const before = await machineRecord(id);
+    const wanted = await inputs({
+      ...PROTECTED,
+      env: { MODE: "x" },
+      image: BAD,
+      healthTimeoutSeconds: 0.3,
+    });
+    const error = await rejectionOf(bed.provider.update(id, outs, wanted));
+    const rehearsal = Object.values((await worldState(bed.fx)).machines as Record<string, any>)
+      .filter((m) => m.name === "gw-iad-rehearsal")
+      .pop();
+    expect(error.message).toBe(
+      `FlyMachine gw-iad: machine ${id} (gw-iad) in region iad: the rehearsal of ${BAD} on a fork ` +
+        `of volume ${bed.volumeId} failed, so the machine was not touched: machine ${rehearsal.id} ` +
+        `in app ${APP} not healthy within 300 ms (started); 0/1 checks passing; check "startup" is ` +
+        `critical: GET http://[${rehearsal.private_ip}]:3000/startupz: 503 Service Unavailable`,
+    );
+    const after = await machineRecord(id);
+    expect(after.versions).toEqual(before.versions);
+    expect(after.state).toBe("started");
+    expect(rehearsal.state).toBe("destroyed");
+    expect(Object.keys(await liveMachines())).toEqual(["gw-iad"]);
+    const live = Object.values(await volumes()).filter((v) => v.state !== "pending_destroy");
+    expect(live.map((v) => v.id)).toEqual([bed.volumeId]);
+    // No snapshot either: the update never started.
+    expect((await volumes())[bed.volumeId].snapshots).toHaveLength(1);
+    await bed.fx.control("DELETE", "/faults");
+  });
+
+  it("restores the data and the previous configuration when the new version fails", async () => {
+    await bed.fx.control("POST", "/faults", { kind: "checks_fail", image: BAD });
+    const wanted = await inputs({
+      snapshotBeforeUpdate: true,
+      rehearseUpgrades: false,
+      env: { MODE: "x" },
+      image: BAD,
+      healthTimeoutSeconds: 0.3,
+    });
+    const error = (await rejectionOf(bed.provider.update(id, outs, wanted))) as Error & {
+      id: string;
+      properties: FlyMachineOutputs;
+      reasons: string[];
+    };
+    await bed.fx.control("DELETE", "/faults");
+    const machines = await liveMachines();
+    const replacement = machines["gw-iad"];
+    expect(replacement.id).not.toBe(id);
+    expect((await machineRecord(id)).state).toBe("destroyed");
+    const all = await volumes();
+    const snapshotId = all[bed.volumeId].snapshots[1].id;
+    const restoredId = replacement.config.mounts[0].volume;
+    expect(all[restoredId]).toMatchObject({
+      name: "data",
+      region: "iad",
+      attached_machine_id: replacement.id,
+    });
+    // The volume the failed version ran on is kept, detached.
+    expect(all[bed.volumeId]).toMatchObject({ state: "created", attached_machine_id: null });
+    expect(replacement.config.image).toBe("registry.fly.io/gw:2");
+    expect(replacement.state).toBe("started");
+    expect(error.id).toBe(id);
+    expect(error.properties).toMatchObject({
+      machineId: replacement.id,
+      image: "registry.fly.io/gw:2",
+      mounts: [{ volume: restoredId, path: "/data" }],
+      preUpdateSnapshotId: snapshotId,
+      restoredVolume: { volumeId: restoredId, snapshotId, replacedVolumeId: bed.volumeId },
+    });
+    expect(error.reasons).toEqual([error.message]);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^FlyMachine gw-iad: machine ${id} \\(gw-iad\\) in region iad: the update to version \\w+ failed: machine ${id} in app ${APP} not healthy within 300 ms .*; ` +
+          `restored the data and the previous configuration in \\d+ s: volume ${restoredId} was made from snapshot ${snapshotId} ` +
+          `\\(taken before the update\\) and machine ${replacement.id} \\(gw-iad\\) runs the previous configuration on it, ` +
+          `version ${replacement.instance_id}, started and healthy; volume ${bed.volumeId} keeps what the failed version wrote and was not deleted$`,
+      ),
+    );
+    outs = error.properties;
+  });
+
+  it("keeps working on the restored machine and volume while the program still names the old volume", async () => {
+    const wanted = await inputs({ ...PROTECTED, env: { MODE: "y" } });
+    expect(wanted.mounts![0].volume).toBe(bed.volumeId);
+    const diff = await bed.provider.diff(id, outs, wanted);
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    const updated = await bed.provider.update(id, outs, wanted);
+    const restored = outs.restoredVolume!;
+    expect(updated.outs).toMatchObject({
+      machineId: outs.machineId,
+      env: { MODE: "y" },
+      mounts: [{ volume: restored.volumeId, path: "/data" }],
+      restoredVolume: restored,
+    });
+    expect((await machineRecord(outs.machineId)).config.env).toEqual({ MODE: "y" });
+    const read = await bed.provider.read(id, updated.outs);
+    expect(read.props).toMatchObject({ machineId: outs.machineId, restoredVolume: restored });
+  });
+});
