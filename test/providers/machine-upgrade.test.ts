@@ -7,7 +7,7 @@ import {
   requestLog,
   worldState,
 } from "./provider-support";
-import { APP, IMAGE, useMachineTestbed } from "./machine-testbed";
+import { APP, useMachineTestbed } from "./machine-testbed";
 
 const bed = useMachineTestbed();
 const { inputs, machineRecord } = bed;
