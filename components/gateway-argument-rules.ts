@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { hostnameProblem } from "../rules/fly-names";
+import { regionProblem } from "../rules/fly-regions";
 import { durationProblem } from "../rules/go-durations";
 import type { Rule } from "./argument-table";
 import { buildSourceProblem } from "./image-build";
@@ -97,3 +98,18 @@ export const openclawRule: Rule<OpenClawSettings, OpenClawSettings> = {
       : { ok: false, problems: [`${key}: must be an object (openclaw.json's sections)`] };
   },
 };
+
+/** A region's restore source: a snapshot id, or a region to fork the volume of. */
+export const restoreSourceRule = z.union(
+  [
+    z.object({ snapshot: meeting(snapshotIdProblem) }).strict(),
+    z.object({ fromRegion: meeting(regionProblem) }).strict(),
+  ],
+  { error: () => "must be { snapshot: \"vs_...\" } or { fromRegion: \"<region>\" }" },
+);
+
+function snapshotIdProblem(id: string): string | undefined {
+  return /^vs_[A-Za-z0-9]+$/.test(id)
+    ? undefined
+    : `must be a snapshot id (vs_ and letters or digits, from \`fly volumes snapshots list\`), got ${JSON.stringify(id)}`;
+}

@@ -19,6 +19,7 @@ import { appNameProblem, orgSlugProblem } from "../rules/fly-names";
 import { regionProblem } from "../rules/fly-regions";
 import {
   MEMORY_STEP_MB,
+  SNAPSHOT_RETENTION_DAYS,
   VM_SIZE_NAMES,
   VOLUME_SIZE_GB,
   type VmSizePreset,
@@ -45,6 +46,7 @@ import {
   nonEmpty,
   oneOf,
   openclawRule,
+  restoreSourceRule,
   secretValue,
   wholeNumber,
 } from "./gateway-argument-rules";
@@ -58,6 +60,17 @@ import {
   RECOMMENDED_MEMORY_MB,
   defaultMemoryMb,
 } from "./vm-sizes";
+
+/** Fly's default retention of its daily snapshots, in days. */
+const DEFAULT_BACKUP_RETENTION_DAYS = 5;
+
+/** Fly's automatic daily snapshots of every volume. */
+export interface BackupSettings {
+  retentionDays: number;
+}
+
+/** Where a region's volume is made from: a snapshot, or a fork of another region's volume. */
+export type RestoreSource = { snapshot: string } | { fromRegion: string };
 
 /** Every argument of OpenClawGateway, in the README's order. */
 export const GATEWAY_ARGUMENTS = {
@@ -267,6 +280,39 @@ export const GATEWAY_ARGUMENTS = {
     doc:
       "take over the app, machines and volumes that this other stack marked as its own (then " +
       "stop deploying them from that stack); without it they are refused at preview and up",
+  }),
+  upgradeRehearsal: defaultedArgument({
+    kind: "flag",
+    type: "boolean",
+    rule: schemaRule(flagField()),
+    default: false,
+    doc:
+      "before a region's machine gets a new image, boot it on a fork of the region's volume in a " +
+      "temporary machine (no services) until healthy; a failed rehearsal stops the rollout with the " +
+      "machine untouched (on in `Pulumi.prod.yaml`; about ten machine-minutes per region and upgrade)",
+  }),
+  backups: defaultedArgument({
+    kind: "json",
+    type: "`{ retentionDays }`",
+    rule: schemaRule(
+      objectOf({
+        retentionDays: wholeNumber("a whole number of days", SNAPSHOT_RETENTION_DAYS, "days"),
+      }),
+    ),
+    default: { retentionDays: DEFAULT_BACKUP_RETENTION_DAYS } as BackupSettings,
+    doc:
+      "Fly's automatic daily snapshot of every volume, kept this many days " +
+      `(${SNAPSHOT_RETENTION_DAYS.min}-${SNAPSHOT_RETENTION_DAYS.max}); the storage joins \`monthlyCost\``,
+  }),
+  restore: defaultedArgument({
+    kind: "json",
+    type: "map region: `{ snapshot }` \\| `{ fromRegion }`",
+    rule: schemaRule(recordOf(restoreSourceRule)),
+    default: {} as Record<string, RestoreSource>,
+    doc:
+      "make a region's volume from a snapshot (`vs_...`) or as a fork of another region's volume; " +
+      "a new source replaces that region's volume and machine (the old volume is kept), removing it " +
+      "changes nothing; regions never replicate on their own",
   }),
   [FLY_API_TOKEN_KEY]: settledArgument({
     kind: "text",

@@ -74,21 +74,47 @@ export function createRegionGateways(
   // the first machine could wait behind every other volume; it is the one the rollout waits
   // for, so its volume goes first (parallel rollouts wait for no machine, so none goes first).
   const first = settings.rollout === "parallel" ? undefined : settings.regions[0];
-  for (const region of settings.regions) {
-    const firstVolume = first === undefined || region === first ? [] : [gateways[first].volume];
-    const volume = new FlyVolume(
+  const volumes: Record<string, FlyVolume> = {};
+  // A region forked from another needs that region's volume first (its source is never itself
+  // forked: gateway-settings.ts), so those volumes are registered after the others.
+  const forked = (region: string) => "fromRegion" in (settings.restore[region] ?? {});
+  const volumeOrder = [
+    ...settings.regions.filter((r) => !forked(r)),
+    ...settings.regions.filter(forked),
+  ];
+  for (const region of volumeOrder) {
+    // A first region forked from another comes after its source, so only an already
+    // registered first volume is waited for.
+    const firstVolume =
+      first === undefined || region === first || volumes[first] === undefined
+        ? []
+        : [volumes[first]];
+    const source = settings.restore[region];
+    const restoreFrom =
+      source === undefined
+        ? undefined
+        : "snapshot" in source
+          ? { snapshotId: source.snapshot }
+          : { sourceVolumeId: volumes[source.fromRegion].volumeId };
+    volumes[region] = new FlyVolume(
       `${name}-${region}-volume`,
       {
         app: shared.appName,
         name: VOLUME_NAME,
         region,
         sizeGb: settings.volumeSizeGb,
+        autoBackup: true,
+        snapshotRetention: settings.backups.retentionDays,
+        ...(restoreFrom !== undefined ? { restoreFrom } : {}),
         deleteOnDestroy: !settings.retainVolumes,
         snapshotBeforeDelete: settings.snapshotBeforeDelete,
         ...shared.owner,
       },
       { parent: shared.parent, dependsOn: firstVolume },
     );
+  }
+  for (const region of settings.regions) {
+    const volume = volumes[region];
     const specFor = (volumeId: string, volumeRegion: string, openclawConfigText = "") =>
       buildGatewayMachineSpec({
         app: settings.appName,
@@ -135,6 +161,9 @@ export function createRegionGateways(
         // machine runs with, so growing it updates (restarts) the machine in rollout order.
         volumeSizeGb: settings.volumeSizeGb,
         ...shared.owner,
+        // Every update to a new image or command snapshots the volume first and can restore it.
+        snapshotBeforeUpdate: true,
+        rehearseUpgrades: settings.upgradeRehearsal,
       },
       { parent: shared.parent, dependsOn },
     );

@@ -160,5 +160,35 @@ function crossArgumentProblems(raw: Record<string, unknown>): string[] {
   if (raw.openclaw === undefined || isPlainRecord(raw.openclaw)) {
     problems.push(...checkOpenClawArgument(raw).problems);
   }
+  problems.push(...restoreProblems(raw));
+  return problems;
+}
+
+// A restore names regions of this stack; a fork's source region is one that is not itself
+// restored from another region, so sources never form a chain or a loop.
+function restoreProblems(raw: Record<string, unknown>): string[] {
+  if (!isPlainRecord(raw.restore) || !Array.isArray(raw.regions)) return [];
+  const regions = raw.regions as unknown[];
+  const restore = raw.restore;
+  const problems: string[] = [];
+  for (const [region, source] of Object.entries(restore)) {
+    if (!regions.includes(region)) {
+      problems.push(`restore.${region}: is not one of \`regions\` (${regions.join(", ")})`);
+      continue;
+    }
+    const from = isPlainRecord(source) ? source.fromRegion : undefined;
+    if (typeof from !== "string") continue;
+    if (from === region) {
+      problems.push(`restore.${region}.fromRegion: must name another region than ${region}`);
+    } else if (!regions.includes(from)) {
+      problems.push(
+        `restore.${region}.fromRegion: must be one of \`regions\` (${regions.join(", ")}), got ${JSON.stringify(from)}`,
+      );
+    } else if (isPlainRecord(restore[from]) && "fromRegion" in restore[from]) {
+      problems.push(
+        `restore.${region}.fromRegion: ${from} is itself restored from another region; fork from the region it is restored from`,
+      );
+    }
+  }
   return problems;
 }

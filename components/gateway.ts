@@ -168,6 +168,8 @@ export class OpenClawGateway extends pulumi.ComponentResource {
         volumeSizeGb: settings.volumeSizeGb,
         // Shared IPv4 and every IPv6 address are free; this component never buys a dedicated v4.
         dedicatedIpv4: false,
+        snapshotRetentionDays: settings.backups.retentionDays,
+        upgradeRehearsal: settings.upgradeRehearsal,
       }),
     );
 

@@ -29,7 +29,14 @@ export const FLY_PRICE_TABLE = {
   volumeCentsPerGb: 15,
   /** A dedicated IPv4 address per month; shared IPv4 and all IPv6 addresses are free. */
   dedicatedIpv4Cents: 200,
+  /** Volume snapshot storage, per stored GB per month. */
+  snapshotCentsPerGb: 8,
 } as const;
+
+/** Machine time a rehearsal is counted at: a boot under load plus the health wait. */
+export const REHEARSAL_MINUTES = 10;
+
+const MINUTES_PER_MONTH = 730 * 60;
 
 /** What the gateway provisions, as far as price is concerned. */
 export interface CostInput {
@@ -41,6 +48,10 @@ export interface CostInput {
   volumeSizeGb: number;
   /** Whether the app holds a dedicated (paid) IPv4 address instead of a shared one. */
   dedicatedIpv4: boolean;
+  /** Days each daily snapshot is kept (0: none are kept). */
+  snapshotRetentionDays?: number;
+  /** Whether each upgrade is rehearsed on a fork first. */
+  upgradeRehearsal?: boolean;
 }
 
 /** Estimated monthly cost in dollars, rounded to cents. */
@@ -48,8 +59,16 @@ export interface MonthlyCostEstimate {
   currency: "USD";
   /** {@link FLY_PRICE_TABLE}'s date, so a reader can judge how current the prices are. */
   priceTableDate: string;
-  /** Cost of one region: its machine (CPU and RAM) and its volume. */
-  perRegion: { compute: number; volume: number };
+  /**
+   * Cost of one region: its machine (CPU and RAM), its volume, and its daily snapshots counted
+   * as full copies (an upper bound: Fly stores them compressed).
+   */
+  perRegion: { compute: number; volume: number; snapshots: number };
+  /**
+   * What one upgrade's rehearsal adds, all regions: a machine and a fork for
+   * {@link REHEARSAL_MINUTES} minutes each (0 without rehearsal). Not part of `total`.
+   */
+  rehearsalPerUpgrade: number;
   /** App-wide IP address cost (not per region). */
   ipAddresses: number;
   /** All regions plus IP addresses. */
@@ -91,11 +110,22 @@ export function estimateMonthlyCost(input: CostInput): MonthlyCostEstimate {
   const compute = computeCents(input.guest);
   const volume = input.volumeSizeGb * FLY_PRICE_TABLE.volumeCentsPerGb;
   const ipAddresses = input.dedicatedIpv4 ? FLY_PRICE_TABLE.dedicatedIpv4Cents : 0;
+  const retention = input.snapshotRetentionDays ?? 0;
+  requireWholeNumber("snapshotRetentionDays", retention, 0);
+  const snapshots = retention * input.volumeSizeGb * FLY_PRICE_TABLE.snapshotCentsPerGb;
+  const rehearsal = input.upgradeRehearsal
+    ? Math.ceil((input.regions * (compute + volume) * REHEARSAL_MINUTES) / MINUTES_PER_MONTH)
+    : 0;
   return {
     currency: FLY_PRICE_TABLE.currency,
     priceTableDate: FLY_PRICE_TABLE.date,
-    perRegion: { compute: toDollars(compute), volume: toDollars(volume) },
+    perRegion: {
+      compute: toDollars(compute),
+      volume: toDollars(volume),
+      snapshots: toDollars(snapshots),
+    },
+    rehearsalPerUpgrade: toDollars(rehearsal),
     ipAddresses: toDollars(ipAddresses),
-    total: toDollars(input.regions * (compute + volume) + ipAddresses),
+    total: toDollars(input.regions * (compute + volume + snapshots) + ipAddresses),
   };
 }

@@ -49,6 +49,9 @@ const DEFAULTS: GatewaySettings = {
   healthTimeoutSeconds: 600,
   retainVolumes: true,
   snapshotBeforeDelete: true,
+  upgradeRehearsal: false,
+  backups: { retentionDays: 5 },
+  restore: {},
   extraEnv: {},
   openclaw: {},
   openclawConfig: {
@@ -99,6 +102,9 @@ describe("validateGatewayArgs defaults", () => {
       healthTimeoutSeconds: 900,
       retainVolumes: false,
       snapshotBeforeDelete: false,
+      upgradeRehearsal: true,
+      backups: { retentionDays: 30 },
+      restore: { iad: { fromRegion: "fra" }, sin: { snapshot: "vs_2ZjJ8Qx0vV1lWnY4" } },
       extraEnv: { OPENCLAW_LOG_LEVEL: "debug" },
       openclaw: { channels: { telegram: { allowFrom: ["42"] } } },
       gatewayToken: "0123456789abcdef0123456789abcdef",
@@ -499,5 +505,52 @@ describe("validateGatewayArgs rules", () => {
       ].join("\n"),
     );
     for (const secret of secrets) expect(message).not.toContain(secret);
+  });
+});
+
+describe("backups and restore arguments", () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      "a retention beyond Fly's 60 days",
+      { backups: { retentionDays: 61 } },
+      ["backups.retentionDays: must be from 1 to 60 days"],
+    ],
+    [
+      "a source that is neither a snapshot nor a region",
+      { restore: { iad: { volume: "vol_x" } } },
+      ['restore.iad: must be { snapshot: "vs_..." } or { fromRegion: "<region>" }'],
+    ],
+    [
+      "a snapshot id that is not one",
+      { restore: { iad: { snapshot: "snap-1" } } },
+      [
+        'restore.iad.snapshot: must be a snapshot id (vs_ and letters or digits, from `fly volumes snapshots list`), got "snap-1"',
+      ],
+    ],
+    [
+      "a region the stack does not have",
+      { restore: { ams: { snapshot: "vs_abc" } } },
+      ["restore.ams: is not one of `regions` (iad, fra)"],
+    ],
+    [
+      "a fork from itself",
+      { restore: { fra: { fromRegion: "fra" } } },
+      ["restore.fra.fromRegion: must name another region than fra"],
+    ],
+    [
+      "a fork from a region the stack does not have",
+      { restore: { fra: { fromRegion: "sin" } } },
+      ['restore.fra.fromRegion: must be one of `regions` (iad, fra), got "sin"'],
+    ],
+    [
+      "a chain of forks",
+      { restore: { fra: { fromRegion: "iad" }, iad: { fromRegion: "fra" } } },
+      [
+        "restore.fra.fromRegion: iad is itself restored from another region; fork from the region it is restored from",
+        "restore.iad.fromRegion: fra is itself restored from another region; fork from the region it is restored from",
+      ],
+    ],
+  ])("refuses %s, naming the key and the rule", (_label, extra, expected) => {
+    expect(problemsOf({ ...MINIMAL, regions: ["iad", "fra"], ...extra })).toEqual(expected);
   });
 });

@@ -26,6 +26,7 @@ describe("FLY_PRICE_TABLE", () => {
       additionalMemoryCentsPerGb: 500,
       volumeCentsPerGb: 15,
       dedicatedIpv4Cents: 200,
+      snapshotCentsPerGb: 8,
     });
   });
 });
@@ -73,9 +74,31 @@ describe("estimateMonthlyCost", () => {
     ).toEqual({
       currency: "USD",
       priceTableDate: "2026-09",
-      perRegion: { compute: 11.38, volume: 0.15 },
+      perRegion: { compute: 11.38, volume: 0.15, snapshots: 0 },
+      rehearsalPerUpgrade: 0,
       ipAddresses: 0,
       total: 11.53,
+    });
+  });
+
+  it("adds daily snapshots as full copies, and prices a rehearsal per upgrade outside the total", () => {
+    // 14 days x 3 GB x $0.08 = $3.36 a region; a rehearsal: 2 x ($11.38 + $0.45) x 10/43800.
+    expect(
+      estimateMonthlyCost({
+        guest: shared(2, 2048),
+        regions: 2,
+        volumeSizeGb: 3,
+        dedicatedIpv4: false,
+        snapshotRetentionDays: 14,
+        upgradeRehearsal: true,
+      }),
+    ).toEqual({
+      currency: "USD",
+      priceTableDate: "2026-09",
+      perRegion: { compute: 11.38, volume: 0.45, snapshots: 3.36 },
+      rehearsalPerUpgrade: 0.01,
+      ipAddresses: 0,
+      total: 30.38,
     });
   });
 
@@ -96,7 +119,8 @@ describe("estimateMonthlyCost", () => {
       expect(estimateMonthlyCost({ guest, regions, volumeSizeGb, dedicatedIpv4 })).toEqual({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute, volume },
+        perRegion: { compute, volume, snapshots: 0 },
+        rehearsalPerUpgrade: 0,
         ipAddresses,
         total,
       });

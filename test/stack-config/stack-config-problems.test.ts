@@ -13,7 +13,7 @@ const KNOWN_KEYS =
   "appName, org, regions, mode, flycast, domains, vmSize, memoryMb, allowLowMemory, " +
   "volumeSizeGb, image, build, gatewayToken, providerKeys, channelTokens, openclaw, extraEnv, " +
   "healthCheck, healthTimeoutSeconds, rollout, retainVolumes, snapshotBeforeDelete, " +
-  "takeOverFrom, flyApiToken, flyApiUrl, providerTuning";
+  "takeOverFrom, upgradeRehearsal, backups, restore, flyApiToken, flyApiUrl, providerTuning";
 const MINIMAL = { "openclaw-fly:appName": "my-claw", "openclaw-fly:regions": '["iad"]' };
 
 /**

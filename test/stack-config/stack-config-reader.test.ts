@@ -39,6 +39,9 @@ describe("readGatewayStackConfig", () => {
       healthTimeoutSeconds: 600,
       retainVolumes: true,
       snapshotBeforeDelete: true,
+      upgradeRehearsal: false,
+      backups: { retentionDays: 5 },
+      restore: {},
       extraEnv: {},
       openclaw: {},
       openclawConfig: {
