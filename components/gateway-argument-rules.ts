@@ -105,7 +105,7 @@ export const restoreSourceRule = z.union(
     z.object({ snapshot: meeting(snapshotIdProblem) }).strict(),
     z.object({ fromRegion: meeting(regionProblem) }).strict(),
   ],
-  { error: () => "must be { snapshot: \"vs_...\" } or { fromRegion: \"<region>\" }" },
+  { error: () => 'must be { snapshot: "vs_..." } or { fromRegion: "<region>" }' },
 );
 
 function snapshotIdProblem(id: string): string | undefined {

@@ -75,6 +75,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
         heapMb: 1024,
         public: false,
         volumeSizeGb: 3,
+        rehearseUpgrades: true,
       }),
     );
     expect(JSON.parse(decodedConfigFile(ams))).toEqual({
@@ -91,6 +92,8 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
       name: "openclaw_data",
       region: "iad",
       sizeGb: 3,
+      autoBackup: true,
+      snapshotRetention: 14,
       deleteOnDestroy: false,
       snapshotBeforeDelete: true,
       stack: STACK,

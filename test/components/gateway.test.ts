@@ -102,6 +102,8 @@ describe("the dev stack (one region, public, small)", () => {
       name: "openclaw_data",
       region: "iad",
       sizeGb: 1,
+      autoBackup: true,
+      snapshotRetention: 5,
       deleteOnDestroy: false,
       snapshotBeforeDelete: true,
       stack: STACK,
@@ -157,14 +159,16 @@ describe("the dev stack (one region, public, small)", () => {
       value: "ghcr.io/openclaw/openclaw:2026.9.6",
       secret: false,
     });
-    // shared-cpu-1x with 1536 MB: $1.94 + 1280 MB x $5.00/GB = $8.19; 1 GB volume $0.15.
+    // shared-cpu-1x with 1536 MB: $1.94 + 1280 MB x $5.00/GB = $8.19; 1 GB volume $0.15; five
+    // daily snapshots of 1 GB at $0.08.
     expect(await unwrap(gateway.monthlyCost)).toEqual({
       value: {
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 8.19, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15, snapshots: 0.4 },
+        rehearsalPerUpgrade: 0,
         ipAddresses: 0,
-        total: 8.34,
+        total: 8.74,
       },
       secret: false,
     });

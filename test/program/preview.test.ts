@@ -121,9 +121,10 @@ describe("index.ts previewed for each stack against the emulator", () => {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 8.19, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15, snapshots: 0.4 },
+        rehearsalPerUpgrade: 0,
         ipAddresses: 0,
-        total: 8.34,
+        total: 8.74,
       }),
       // Unknown during a preview, and already marked secret: the SDK sends the secret flag with
       // an unknown value, and the engine records it as it was registered.
@@ -154,9 +155,10 @@ describe("index.ts previewed for each stack against the emulator", () => {
     expect(result.outputs.monthlyCost.value).toEqual({
       currency: "USD",
       priceTableDate: "2026-09",
-      perRegion: { compute: 11.38, volume: 0.45 },
+      perRegion: { compute: 11.38, volume: 0.45, snapshots: 3.36 },
+      rehearsalPerUpgrade: 0.01,
       ipAddresses: 0,
-      total: 23.66,
+      total: 30.38,
     });
   });
 

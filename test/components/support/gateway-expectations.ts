@@ -90,6 +90,8 @@ export interface MachineExpectation {
   healthTimeoutSeconds?: number;
   /** The stack's volume size (default 1 GB). */
   volumeSizeGb?: number;
+  /** Whether a new image is rehearsed first (the `upgradeRehearsal` argument). */
+  rehearseUpgrades?: boolean;
 }
 
 const ALWAYS_ON = { autostopMachines: "off", autostartMachines: true, minMachinesRunning: 1 };
@@ -166,5 +168,7 @@ export function expectedMachine(e: MachineExpectation): Record<string, unknown> 
     healthTimeoutSeconds: e.healthTimeoutSeconds ?? 600,
     volumeSizeGb: e.volumeSizeGb ?? 1,
     stack: STACK,
+    snapshotBeforeUpdate: true,
+    rehearseUpgrades: e.rehearseUpgrades ?? false,
   };
 }
