@@ -87,6 +87,25 @@ function probeOutput(check: CheckDefinition, ip: string, healthy: boolean): stri
 }
 
 /**
+ * A real machine's probe results as a `checks_fail` fault on its image reports them: critical,
+ * while the process goes on running (and reading and writing its volume), as a version broken
+ * after its startup would. Without the fault, the probes' own results.
+ */
+function withFault(
+  emulator: Emulator,
+  machine: MachineRecord,
+  checks: CheckStatusRecord[],
+): CheckStatusRecord[] {
+  const image = String(machine.config.image);
+  if (emulator.faults.worldFault("checks_fail", { image }) === undefined) return checks;
+  return checks.map((check) => ({
+    ...check,
+    status: "critical",
+    output: `a checks_fail fault names image ${image} (the probe saw: ${check.output})`,
+  }));
+}
+
+/**
  * Brings a machine's check results up to date and returns them. Checks only run on a started
  * machine: for `checksMs` after it started they are `critical` with "waiting for status" (nothing
  * has answered yet), then `passing` - unless a `checks_fail` world fault names the machine's image,
@@ -97,7 +116,7 @@ export function refreshChecks(emulator: Emulator, machine: MachineRecord): Check
   if (emulator.real?.runs(machine)) {
     // A real machine's results come from its probes (real-machines/health-probes.ts).
     if (machine.state !== "started") machine.checks = [];
-    return machine.checks;
+    return withFault(emulator, machine, machine.checks);
   }
   const since = machine.checks_since;
   if (machine.state !== "started" || since === undefined) {
