@@ -11,6 +11,7 @@
  *   failed machine is destroyed, a volume is made from the snapshot, and a machine of the same
  *   name boots the previous configuration on it. The volume the failed version ran on is kept.
  */
+import { randomUUID } from "node:crypto";
 import type { Machine, VolumeOperations } from "../fly-client/fly-client";
 import type { FlyMachineInputs } from "./machine-check";
 import { marksMetadata, toApiConfig } from "./machine-api-config";
@@ -156,7 +157,6 @@ async function restoreRegion(
       ...previous.spec,
       mounts: previous.spec.mounts!.map((m, i) => (i === 0 ? { ...m, volume: restored.id } : m)),
     };
-    const { randomUUID } = require("node:crypto") as typeof import("node:crypto");
     const created = await ctx.client.machines.create(
       app,
       {

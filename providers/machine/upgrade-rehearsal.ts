@@ -5,6 +5,7 @@
  * services, so Fly's proxy never sends it traffic; it boots with the app's secrets like the real
  * one. Leftovers of an interrupted rehearsal (same names) are removed before the next one.
  */
+import { randomUUID } from "node:crypto";
 import type { Machine } from "../fly-client/fly-client";
 import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import { marksMetadata, toApiConfig } from "./machine-api-config";
@@ -77,7 +78,6 @@ export async function rehearse(
   let rehearsal: Machine | undefined;
   try {
     const spec = rehearsalSpec(next.spec, fork.id);
-    const { randomUUID } = require("node:crypto") as typeof import("node:crypto");
     rehearsal = await ctx.client.machines.create(
       app,
       {

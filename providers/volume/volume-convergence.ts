@@ -126,16 +126,15 @@ export async function settled(
   app: string,
   id: string,
 ) {
-  const { setTimeout: sleep } =
-    require("node:timers/promises") as typeof import("node:timers/promises");
-  const deadline = Date.now() + tuning.settleTimeoutMs;
+  const { clock } = client.volumes;
+  const deadline = clock.now() + tuning.settleTimeoutMs;
   for (;;) {
     const volume = await client.volumes.getOrUndefined(app, id);
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return undefined;
-    if (!volume.attached_machine_id || Date.now() >= deadline) return volume;
+    if (!volume.attached_machine_id || clock.now() >= deadline) return volume;
     const machine = await client.machines.getOrUndefined(app, volume.attached_machine_id);
     if (machine !== undefined && machine.state !== "destroyed") return volume;
-    await sleep(tuning.pollIntervalMs);
+    await clock.sleep(tuning.pollIntervalMs);
   }
 }
 
