@@ -73,8 +73,9 @@ const MOVE = [
   "update machine []",
   "update secrets []",
   "update token []",
-  // Fly's default retention, recorded by the refresh; the program leaves it to Fly.
-  "update volume [snapshotRetention]",
+  // Fly's default retention and daily snapshots, recorded by the refresh; the program leaves
+  // them to Fly.
+  "update volume [autoBackup, snapshotRetention]",
 ];
 
 /** Its preview (see the test). */
