@@ -13,6 +13,7 @@ import {
   METADATA_APP_KEY,
   METADATA_REGION_KEY,
   STALE_LOCK_GLOB,
+  CLEAR_STATE_LEASES,
   STARTUP_CHECK_NAME,
   STARTUP_CHECK_PATH,
   STATE_DIR,
@@ -57,15 +58,17 @@ export interface GatewayMachineInput {
  * The machine's command. The image's ENTRYPOINT (tini) is kept, so tini reaps children and
  * forwards signals; only CMD is replaced. `sh -c` exists to delete lock files a previous boot
  * left on the volume when the machine died without a clean shutdown: the gateway would
- * otherwise wait up to five minutes for a lock owner that no longer exists. Deleting them
- * blindly is safe here because a Fly volume is attached to exactly one machine and this runs
- * before that machine starts its gateway, so no live process can own them. `exec` then
+ * otherwise wait up to five minutes for a lock owner that no longer exists; the same holds for
+ * the ownership lease in its SQLite state that a fork or a restore of a live volume carries
+ * (CLEAR_STATE_LEASES). Deleting them blindly is safe here because a Fly volume is attached to
+ * exactly one machine and this runs before that machine starts its gateway, so no live process
+ * can own them. `exec` then
  * replaces the shell, leaving the gateway as tini's direct child.
  */
 export const GATEWAY_INIT_CMD: readonly string[] = [
   "sh",
   "-c",
-  `rm -f ${STALE_LOCK_GLOB}; exec ${GATEWAY_COMMAND.join(" ")}`,
+  `rm -f ${STALE_LOCK_GLOB}; ${CLEAR_STATE_LEASES}; exec ${GATEWAY_COMMAND.join(" ")}`,
 ];
 
 /**

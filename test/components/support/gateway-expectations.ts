@@ -136,7 +136,9 @@ export function expectedMachine(e: MachineExpectation): Record<string, unknown> 
       cmd: [
         "sh",
         "-c",
-        "rm -f /data/tmp/openclaw-*/gateway.*.lock; exec node openclaw.mjs gateway " +
+        "rm -f /data/tmp/openclaw-*/gateway.*.lock; " +
+          'node --no-warnings -e \'const f=process.env.OPENCLAW_STATE_DIR+"/state/openclaw.sqlite";if(require("fs").existsSync(f)){const d=new(require("node:sqlite").DatabaseSync)(f);try{d.exec("DELETE FROM state_leases")}catch{}d.close()}\'; ' +
+          "exec node openclaw.mjs gateway " +
           "--allow-unconfigured --port 3000 --bind lan",
       ],
     },
