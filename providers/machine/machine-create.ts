@@ -11,11 +11,12 @@ import type { FlyMachineInputs } from "./machine-check";
 import { fromApiConfig, marksMetadata, marksOf, toApiConfig } from "./machine-api-config";
 import { machineRefusal } from "./machine-drift";
 import { differingKeys, machineOutputs } from "./machine-outputs";
-import { CREATE_TAG_KEY, specOf } from "./machine-normal-form";
+import { CREATE_TAG_KEY, mountedVolume, specOf } from "./machine-normal-form";
 import { logTail } from "./machine-diagnosis";
 import { ensureHealthy, rollOut, versionOf, waitUntilHealthy } from "./machine-rollout";
 import type { MachineTarget, RolloutContext } from "./machine-rollout";
 import { describeError, initFailure } from "../provider-kit/fly-provider";
+import { capacityError, isCapacityShortage } from "../volume/volume-capacity";
 
 /**
  * Why a create may not take over `existing`, the machine of its name: not made by these
@@ -33,22 +34,42 @@ export function creationRefusal(existing: Machine, inputs: FlyMachineInputs): st
   return undefined;
 }
 
+/**
+ * What a create refused for lack of room leaves in the region: no machine, and the volume (if
+ * any) as it was, so the next run creates the machine on it.
+ */
+function noMachineLeft(inputs: FlyMachineInputs): string {
+  const volume = mountedVolume(inputs);
+  return volume === undefined
+    ? `No machine was created in ${inputs.region}.`
+    : `No machine was created in ${inputs.region}; volume ${volume} is kept as it was, unattached, ` +
+        `and the next \`pulumi up\` creates the machine on it.`;
+}
+
 /** Creates the machine and waits until it is healthy; a machine that is not stays recorded. */
 export async function launchMachine(
   ctx: RolloutContext,
   inputs: FlyMachineInputs,
 ): Promise<Machine> {
   ctx.progress(`creating machine in ${inputs.app} (${inputs.region})`);
-  const created = await ctx.client.machines.create(
-    inputs.app,
-    {
-      config: toApiConfig(specOf(inputs), marksMetadata(inputs)),
-      name: inputs.name,
-      region: inputs.region,
-      min_secrets_version: inputs.minSecretsVersion,
-    },
-    { createTag: { key: CREATE_TAG_KEY, value: randomUUID() } },
-  );
+  let created: Machine;
+  try {
+    created = await ctx.client.machines.create(
+      inputs.app,
+      {
+        config: toApiConfig(specOf(inputs), marksMetadata(inputs)),
+        name: inputs.name,
+        region: inputs.region,
+        min_secrets_version: inputs.minSecretsVersion,
+      },
+      { createTag: { key: CREATE_TAG_KEY, value: randomUUID() } },
+    );
+  } catch (error) {
+    if (!isCapacityShortage(error)) throw error;
+    throw capacityError(`machine ${inputs.name}`, inputs.region, error, noMachineLeft(inputs), {
+      onVolumeHost: mountedVolume(inputs) !== undefined,
+    });
+  }
   const target = { app: inputs.app, id: created.id, name: inputs.name, region: inputs.region };
   try {
     return await waitUntilHealthy(ctx, target, versionOf(created), specOf(inputs));

@@ -15,19 +15,25 @@ export function isCapacityShortage(error: unknown): boolean {
 
 /**
  * The error for a region without room: what Fly said, the alternatives, and what was left
- * behind (`leftBehind`, e.g. "nothing was created in iad").
+ * behind (`leftBehind`, e.g. "nothing was created in iad"). `onVolumeHost` marks a machine that
+ * mounts a volume: Fly places it on that volume's host, so only a smaller machine, time or
+ * another region can help.
  */
 export function capacityError(
   what: string,
   region: string,
   error: unknown,
   leftBehind: string,
+  options: { onVolumeHost?: boolean } = {},
 ): Error {
   const nearby = NEARBY_REGIONS[region] ?? [];
   const zoneAdvice = hasKind(error, "fly.volume_placement_capacity")
     ? `every zone of ${region} already holds a volume of this name (Fly keeps same-name volumes ` +
       `on separate hosts); remove a stale volume of that name in ${region}, or try again later; `
-    : `Fly has no room in ${region} right now; try again later, or `;
+    : options.onVolumeHost
+      ? `the host of its volume in ${region} has no room for it right now (Fly runs a machine ` +
+        `where its volume is); try again later, give it less memory (\`memoryMb\`, \`vmSize\`), or `
+      : `Fly has no room in ${region} right now; try again later, or `;
   const regionAdvice =
     nearby.length > 0
       ? `serve this region from a nearby one instead (${nearby.join(" or ")}), seeded with ` +

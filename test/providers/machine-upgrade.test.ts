@@ -207,3 +207,35 @@ describe("FlyMachine updates that can touch the volume's data", () => {
     expect(read.props).toMatchObject({ machineId: outs.machineId, restoredVolume: restored });
   });
 });
+
+describe("FlyMachine in a region without room", () => {
+  it("names the alternatives and leaves the region's volume as it was, with no machine", async () => {
+    const made = await bed.fx.api("POST", `/v1/apps/${APP}/volumes`, {
+      name: "data",
+      region: "ord",
+    });
+    const volumeId = made.body.id as string;
+    await bed.fx.control("POST", "/faults", { kind: "no_capacity", region: "ord" });
+    const wanted = await inputs({
+      name: "gw-ord",
+      region: "ord",
+      mounts: [{ volume: volumeId, path: "/data", region: "ord" }],
+    });
+    const error = await rejectionOf(bed.provider.create(wanted));
+    await bed.fx.control("DELETE", "/faults");
+    const requestId = error.message.match(/fly-request-id ([^)\s]+)\)/)![1];
+    expect(error.message).toBe(
+      "FlyMachine gw-ord: machine gw-ord in region ord: no capacity (could not find a candidate " +
+        `host in region ord (POST /v1/apps/${APP}/machines -> 422 insufficient_capacity, ` +
+        `fly-request-id ${requestId})). Alternatives: the host of its volume in ord has no room ` +
+        "for it right now (Fly runs a machine where its volume is); try again later, give it less " +
+        "memory (`memoryMb`, `vmSize`), or serve this region from a nearby one instead (iad or " +
+        'yyz), seeded with its data by `restore: { "iad": { "fromRegion": "<a region you keep>" } }`. ' +
+        `No machine was created in ord; volume ${volumeId} is kept as it was, unattached, and the ` +
+        "next `pulumi up` creates the machine on it.",
+    );
+    expect(Object.keys(await liveMachines())).not.toContain("gw-ord");
+    const volume = (await volumes())[volumeId];
+    expect([volume.state, volume.attached_machine_id]).toEqual(["created", null]);
+  });
+});
