@@ -141,6 +141,26 @@ describe("the stack config's problems", () => {
       ["openclaw-fly:providerKeys: must be an object"],
     ],
     [
+      "a daily-snapshot retention Fly does not allow",
+      { "openclaw-fly:backups": '{"retentionDays":0}' },
+      ["openclaw-fly:backups.retentionDays: must be from 1 to 60 days"],
+    ],
+    [
+      "a daily-snapshot retention that is not a whole number of days",
+      { "openclaw-fly:backups": '{"retentionDays":7.5}' },
+      ["openclaw-fly:backups.retentionDays: must be a whole number of days"],
+    ],
+    [
+      "a restore source that is not a snapshot id, and one of a region not in the stack",
+      {
+        "openclaw-fly:restore": '{"iad":{"snapshot":"latest"},"ams":{"fromRegion":"iad"}}',
+      },
+      [
+        'openclaw-fly:restore.iad.snapshot: must be a snapshot id (vs_ and letters or digits, from `fly volumes snapshots list`), got "latest"',
+        "openclaw-fly:restore.ams: is not one of `regions` (iad)",
+      ],
+    ],
+    [
       "a lower-case provider key name",
       { "openclaw-fly:providerKeys": '{"openai_api_key":"sk-1"}' },
       [
