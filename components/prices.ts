@@ -29,7 +29,10 @@ export const FLY_PRICE_TABLE = {
   volumeCentsPerGb: 15,
   /** A dedicated IPv4 address per month; shared IPv4 and all IPv6 addresses are free. */
   dedicatedIpv4Cents: 200,
-  /** Volume snapshot storage, per stored GB per month. */
+  /**
+   * Volume snapshot storage, per stored GB per month (the page's "Volume snapshots" section;
+   * billed since January 2026, the first 10 GB a month free, which the estimate leaves out).
+   */
   snapshotCentsPerGb: 8,
 } as const;
 
