@@ -103,6 +103,8 @@ export function createRegionGateways(
         name: VOLUME_NAME,
         region,
         sizeGb: settings.volumeSizeGb,
+        // Fly then places the volume on a host with room for its machine as well.
+        compute: settings.guest,
         autoBackup: true,
         snapshotRetention: settings.backups.retentionDays,
         ...(restoreFrom !== undefined ? { restoreFrom } : {}),

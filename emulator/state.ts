@@ -132,6 +132,11 @@ export interface VolumeRecord {
   block_size: number;
   snapshots: VolumeSnapshotRecord[];
   /**
+   * The machine size the create asked a host to have room for (`compute`, a fly.MachineGuest).
+   * Fly reads it only to place the volume and never echoes it; kept here for tests to read.
+   */
+  compute?: { cpu_kind?: string; cpus?: number; memory_mb?: number };
+  /**
    * When a restoring volume finishes restoring, or a fork finishes hydrating (Unix ms); its state
    * reads `created` after that.
    */

@@ -142,6 +142,7 @@ function createVolume(ctx: RequestContext): Reply {
     const what = snapshot ? "the snapshot's volume size" : "the source volume's size";
     throw badRequest(`size_gb must be at least ${what} of ${minimumSize} GB`);
   }
+  const compute = computeHint(body.compute);
   const fstype = field("fstype", "string") || "ext4";
   if (!FSTYPES.includes(fstype))
     throw badRequest(`fstype must be "ext4" or "raw", got "${fstype}"`);
@@ -179,6 +180,7 @@ function createVolume(ctx: RequestContext): Reply {
     type: "local",
     block_size: BLOCK_SIZE,
     snapshots: [],
+    ...(compute !== undefined ? { compute } : {}),
     ...(snapshot || source ? { ready_at: emulator.now() + emulator.settings.transitionMs } : {}),
   };
   emulator.state.volumes[volume.id] = volume;
@@ -186,6 +188,27 @@ function createVolume(ctx: RequestContext): Reply {
   // A fork holds the source's files as they were at the fork (a point-in-time copy).
   if (source) emulator.real?.folders.forkVolume(source.id, volume.id);
   return { status: 200, body: volumeJson(volume) };
+}
+
+/**
+ * `compute`, the machine the volume is for, decoded as Go decodes a fly.MachineGuest. Fly uses it
+ * only to choose a host with room for that machine; the emulator models no hosts' room (only a
+ * region's, through the no_capacity fault), so it is kept, not acted on.
+ */
+function computeHint(value: unknown): VolumeRecord["compute"] {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    const kind = Array.isArray(value) ? "array" : typeof value;
+    throw badRequest(
+      `json: cannot unmarshal ${kind} into Go struct field CreateVolumeRequest.compute of type fly.MachineGuest`,
+    );
+  }
+  const guest = value as Record<string, unknown>;
+  return {
+    cpu_kind: goField(guest, "MachineGuest", "cpu_kind", "string"),
+    cpus: goField(guest, "MachineGuest", "cpus", "int"),
+    memory_mb: goField(guest, "MachineGuest", "memory_mb", "int"),
+  };
 }
 
 /** The live volume of the app a fork names, or 404 (a soft-deleted volume cannot be forked). */

@@ -29,6 +29,8 @@ export interface CreateVolumeInput {
   snapshot_retention?: number;
   auto_backup_enabled?: boolean;
   fstype?: string;
+  /** The machine the volume is for (fly.MachineGuest): Fly places it on a host with room for it. */
+  compute?: { cpu_kind: string; cpus: number; memory_mb: number };
 }
 
 /** Body of `PUT /v1/apps/{app}/volumes/{id}`. */

@@ -23,6 +23,7 @@ import type { MachineRevision, MachineTarget, RolloutContext } from "./machine-r
 import type { MachineSpec } from "./machine-spec";
 import { rehearse } from "./upgrade-rehearsal";
 import { takeSnapshot, waitUntilRestored } from "../volume/volume-snapshot";
+import { apiCompute } from "../volume/volume-check";
 import { describeError } from "../provider-kit/fly-provider";
 import { compact, sameValue } from "../provider-kit/provider-values";
 
@@ -147,6 +148,7 @@ async function restoreRegion(
         size_gb: failedVolume.size_gb,
         encrypted: failedVolume.encrypted ?? undefined,
         snapshot_id: snapshotId,
+        compute: apiCompute(previous.spec.guest),
         snapshot_retention: failedVolume.snapshot_retention ?? undefined,
         auto_backup_enabled: failedVolume.auto_backup_enabled ?? undefined,
       }),

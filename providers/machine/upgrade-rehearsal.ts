@@ -17,6 +17,7 @@ import type { MachineRevision, MachineTarget } from "./machine-rollout";
 import type { MachineSpec } from "./machine-spec";
 import type { UpgradeContext } from "./machine-upgrade";
 import { capacityError, isCapacityShortage } from "../volume/volume-capacity";
+import { apiCompute } from "../volume/volume-check";
 import { describeError } from "../provider-kit/fly-provider";
 
 /** The temporary machine's name: the real one's with a suffix (names allow 63 characters). */
@@ -65,6 +66,8 @@ export async function rehearse(
       region,
       size_gb: source.size_gb,
       source_volume_id: volumeId,
+      // On a host with room for the temporary machine too.
+      compute: apiCompute(next.spec.guest),
     });
   } catch (error) {
     if (!isCapacityShortage(error)) throw error;

@@ -15,7 +15,7 @@ import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { compact, sameValue } from "../provider-kit/provider-values";
 import { capacityError, isCapacityShortage } from "./volume-capacity";
 import { waitUntilRestored } from "./volume-snapshot";
-import { checkVolumeInputs } from "./volume-check";
+import { apiCompute, checkVolumeInputs } from "./volume-check";
 import type { FlyVolumeInputs } from "./volume-check";
 import {
   attachedToOtherStack,
@@ -79,6 +79,7 @@ async function createVolume(
         encrypted: inputs.encrypted,
         snapshot_retention: inputs.snapshotRetention,
         auto_backup_enabled: inputs.autoBackup,
+        compute: apiCompute(inputs.compute),
         ...source,
       }),
     );
@@ -209,6 +210,7 @@ export class FlyVolumeProvider
         snapshotRetention: volume.snapshot_retention ?? undefined,
         autoBackup: volume.auto_backup_enabled ?? undefined,
         ...(known.restoreFrom !== undefined ? { restoreFrom: known.restoreFrom } : {}),
+        ...(known.compute !== undefined ? { compute: known.compute } : {}),
         deleteOnDestroy: known.deleteOnDestroy ?? false,
         snapshotBeforeDelete: known.snapshotBeforeDelete ?? true,
         stack: known.stack,
@@ -279,6 +281,15 @@ export interface FlyVolumeArgs {
   restoreFrom?: pulumi.Input<{
     snapshotId?: pulumi.Input<string>;
     sourceVolumeId?: pulumi.Input<string>;
+  }>;
+  /**
+   * The machine the volume is for: Fly places a new volume where that machine fits too. Read
+   * only at create: a change is no change.
+   */
+  compute?: pulumi.Input<{
+    cpuKind: pulumi.Input<"shared" | "performance">;
+    cpus: pulumi.Input<number>;
+    memoryMb: pulumi.Input<number>;
   }>;
   /** Delete the volume on Fly when the resource is deleted (default false: retain it). */
   deleteOnDestroy?: pulumi.Input<boolean>;

@@ -8,7 +8,7 @@ import type { CheckFailure, Problem } from "../provider-kit/check-failures";
 import { DEFAULT_VOLUME_SIZE_GB } from "../../rules/deployment-defaults";
 import { appNameProblem, volumeNameProblem } from "../../rules/fly-names";
 import { regionProblem } from "../../rules/fly-regions";
-import { SNAPSHOT_RETENTION_DAYS, VOLUME_SIZE_GB } from "../../rules/fly-sizes";
+import { SNAPSHOT_RETENTION_DAYS, VOLUME_SIZE_GB, type FlyGuest } from "../../rules/fly-sizes";
 import { stackIdentityProblem } from "../provider-kit/ownership";
 import { anyUnknown } from "../provider-kit/unknowns";
 
@@ -33,6 +33,12 @@ export interface FlyVolumeInputs {
    * Only read when the volume is created; a new source replaces the volume.
    */
   restoreFrom?: VolumeSource;
+  /**
+   * The machine the volume is for: Fly places a new volume on a host with room for that machine
+   * too, so a region never gets a volume whose machine cannot run beside it. Only read when the
+   * volume is created (a volume does not move), so a change is no change.
+   */
+  compute?: FlyGuest;
   /** Delete the volume on Fly when the resource is deleted (otherwise it is retained). */
   deleteOnDestroy: boolean;
   /** Snapshot before deleting. */
@@ -44,6 +50,15 @@ export interface FlyVolumeInputs {
   stack?: string;
   /** The stack whose machines' volumes this one may take over. */
   takeOverFrom?: string;
+}
+
+/** The placement hint as Fly's API takes it (`fly.MachineGuest`). */
+export function apiCompute(
+  compute: FlyGuest | undefined,
+): { cpu_kind: string; cpus: number; memory_mb: number } | undefined {
+  return compute === undefined
+    ? undefined
+    : { cpu_kind: compute.cpuKind, cpus: compute.cpus, memory_mb: compute.memoryMb };
 }
 
 /** A volume's data source: exactly one of a snapshot id and a volume id. */
@@ -87,6 +102,14 @@ function volumeInputSchema() {
         (source) => (source.snapshotId === undefined) !== (source.sourceVolumeId === undefined),
         "must set exactly one of snapshotId or sourceVolumeId",
       )
+      .optional(),
+    compute: z
+      .object({
+        cpuKind: z.enum(["shared", "performance"]),
+        cpus: z.number().int().positive(),
+        memoryMb: z.number().int().positive(),
+      })
+      .strict()
       .optional(),
     deleteOnDestroy: z.boolean().optional(),
     snapshotBeforeDelete: z.boolean().optional(),

@@ -92,6 +92,7 @@ describe("the prod stack (two regions, private, canary, retained volumes)", () =
       name: "openclaw_data",
       region: "iad",
       sizeGb: 3,
+      compute: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
       autoBackup: true,
       snapshotRetention: 14,
       deleteOnDestroy: false,

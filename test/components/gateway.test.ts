@@ -102,6 +102,7 @@ describe("the dev stack (one region, public, small)", () => {
       name: "openclaw_data",
       region: "iad",
       sizeGb: 1,
+      compute: { cpuKind: "shared", cpus: 1, memoryMb: 1536 },
       autoBackup: true,
       snapshotRetention: 5,
       deleteOnDestroy: false,

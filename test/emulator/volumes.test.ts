@@ -101,6 +101,14 @@ describe("creating volumes", () => {
       { encrypted: "yes" },
       "json: cannot unmarshal string into Go struct field CreateVolumeRequest.encrypted of type bool",
     ],
+    [
+      { compute: "shared-cpu-1x" },
+      "json: cannot unmarshal string into Go struct field CreateVolumeRequest.compute of type fly.MachineGuest",
+    ],
+    [
+      { compute: { cpu_kind: "shared", cpus: "1" } },
+      "json: cannot unmarshal string into Go struct field MachineGuest.cpus of type int",
+    ],
   ])("refuses %j with 400", async (body, error) => {
     const res = await create(body);
     expect(res.status).toBe(400);

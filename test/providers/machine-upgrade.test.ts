@@ -74,6 +74,8 @@ describe("FlyMachine updates that can touch the volume's data", () => {
     const all = await volumes();
     const forks = Object.values(all).filter((v) => v.name === "data_rehearsal");
     expect(forks.map((v) => v.state)).toEqual(["pending_destroy"]);
+    // Placed where the temporary machine fits too.
+    expect(forks[0].compute).toEqual({ cpu_kind: "shared", cpus: 1, memory_mb: 1024 });
     const rehearsal = Object.values(
       (await worldState(bed.fx)).machines as Record<string, any>,
     ).find((m) => m.name === "gw-iad-rehearsal");
@@ -164,6 +166,8 @@ describe("FlyMachine updates that can touch the volume's data", () => {
       name: "data",
       region: "iad",
       attached_machine_id: replacement.id,
+      // Placed where the previous configuration's machine fits.
+      compute: { cpu_kind: "shared", cpus: 1, memory_mb: 1024 },
     });
     // The volume the failed version ran on is kept, detached.
     expect(all[bed.volumeId]).toMatchObject({ state: "created", attached_machine_id: null });

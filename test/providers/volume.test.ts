@@ -216,6 +216,22 @@ describe("FlyVolume adoption", () => {
     });
   });
 
+  it("asks Fly for a host with room for its machine, and sees no change when that machine changes", async () => {
+    const compute = { cpuKind: "shared" as const, cpus: 1, memoryMb: 1536 };
+    const created = await provider.create(inputs({ name: "placed", compute }));
+    const volume = (await worldState(fx)).volumes[created.id];
+    expect(volume.compute).toEqual({ cpu_kind: "shared", cpus: 1, memory_mb: 1536 });
+    expect(created.outs.compute).toEqual(compute);
+    const bigger = inputs({ name: "placed", compute: { ...compute, cpus: 2, memoryMb: 4096 } });
+    expect(await provider.diff(created.id, created.outs, bigger)).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    const read = await provider.read(created.id, created.outs);
+    expect(read.inputs).toMatchObject({ compute });
+  });
+
   it("grows an attached volume in place and records only its size: its machine's update boots it onto it", async () => {
     const created = await provider.create(inputs({ name: "grown" }));
     const machine = await fx.api("POST", `/v1/apps/${APP}/machines`, {
