@@ -83,7 +83,7 @@ export function demoScenarios(): void {
       "    gatewayToken: [secret]",
       '    image: "ghcr.io/openclaw/openclaw:2026.9.6"',
       `    machineIds: ${JSON.stringify(machineIds)}`,
-      '    monthlyCost: {"currency":"USD","ipAddresses":0,"perRegion":{"compute":8.19,"volume":0.15},"priceTableDate":"2026-09","total":16.68}',
+      '    monthlyCost: {"currency":"USD","ipAddresses":0,"perRegion":{"compute":8.19,"snapshots":0.4,"volume":0.15},"priceTableDate":"2026-09","rehearsalPerUpgrade":0,"total":17.48}',
       "    secretsVersion: 1",
       '    url: "https://openclaw-local.fly.dev"',
       `    volumeIds: ${JSON.stringify(volumeIds)}`,

@@ -98,9 +98,10 @@ export function devResilienceScenarios(chain: StackChain): void {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 8.19, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15, snapshots: 0.4 },
+        rehearsalPerUpgrade: 0,
         ipAddresses: 0,
-        total: 8.34,
+        total: 8.74,
       }),
       gatewayToken: secretOutput(expect.stringMatching(/^[0-9a-f]{64}$/)),
     });

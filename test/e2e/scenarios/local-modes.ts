@@ -83,9 +83,10 @@ export function localModeScenarios(chain: StackChain): void {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 8.19, volume: 0.15 },
+        perRegion: { compute: 8.19, volume: 0.15, snapshots: 0.4 },
+        rehearsalPerUpgrade: 0,
         ipAddresses: 0,
-        total: 16.68,
+        total: 17.48,
       }),
       gatewayToken: secretOutput(GATEWAY_TOKEN),
     });

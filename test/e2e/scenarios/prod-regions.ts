@@ -90,10 +90,12 @@ export function prodRegionScenarios(chain: StackChain): void {
     // Adopted, not created again: one machine and one volume per region, in one app.
     expect(log.filter((e) => e.method === "POST" && e.route === MACHINES_ROUTE)).toEqual([]);
     const everyMachine = Object.values(world().machines).filter((m) => m.app === APP);
-    expect(everyMachine.map((m) => `${m.region} ${m.state}`).sort()).toEqual([
-      "ams destroyed",
-      "fra started",
-      "iad started",
+    expect(everyMachine.map((m) => `${m.name} ${m.region} ${m.state}`).sort()).toEqual([
+      "gateway-ams ams destroyed",
+      "gateway-fra fra started",
+      "gateway-iad iad started",
+      // The temporary machine of the earlier failed rehearsal in iad.
+      "gateway-iad-rehearsal iad destroyed",
     ]);
     expect(machineIdsByRegion(stack.emulator, APP)).toEqual({
       fra: crashedMachineId,

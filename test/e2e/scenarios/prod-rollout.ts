@@ -70,9 +70,10 @@ export function prodRolloutScenarios(chain: StackChain): void {
       monthlyCost: known({
         currency: "USD",
         priceTableDate: "2026-09",
-        perRegion: { compute: 11.38, volume: 0.45 },
+        perRegion: { compute: 11.38, volume: 0.45, snapshots: 3.36 },
+        rehearsalPerUpgrade: 0.01,
         ipAddresses: 0,
-        total: 23.66,
+        total: 30.38,
       }),
       gatewayToken: secretOutput(expect.stringMatching(/^[0-9a-f]{64}$/)),
     });
@@ -176,17 +177,20 @@ export function prodRolloutScenarios(chain: StackChain): void {
     expect(result.outputs.monthlyCost.value).toEqual({
       currency: "USD",
       priceTableDate: "2026-09",
-      perRegion: { compute: 22.76, volume: 0.45 },
+      perRegion: { compute: 22.76, volume: 0.45, snapshots: 3.36 },
+      rehearsalPerUpgrade: 0.02,
       ipAddresses: 0,
-      total: 46.42,
+      total: 53.14,
     });
   });
 
-  it("a canary failing its checks is rolled back and stops the rollout before ams", async () => {
+  it("a canary whose new image fails its rehearsal stops the rollout, iad untouched and ams never asked", async () => {
     const { stack } = chain;
     const iad = machineIn(stack.emulator, APP, "iad");
     const ams = machineIn(stack.emulator, APP, "ams");
-    const amsVersion = ams.instance_id;
+    const [iadVersion, amsVersion] = [iad.instance_id, ams.instance_id];
+    const iadVolume = String((iad.config.mounts as { volume: string }[])[0].volume);
+    const volumesBefore = liveVolumes(stack.emulator, APP).map((v) => v.id);
     stack.emulator.emulator.faults.add({ kind: "checks_fail", image: BROKEN_IMAGE });
     const mark = logMark(stack.emulator);
     stack.config.image = BROKEN_IMAGE;
@@ -195,32 +199,31 @@ export function prodRolloutScenarios(chain: StackChain): void {
     delete stack.config.image;
 
     expect(result.ok).toBe(false);
-    const [failed, restored] = iad.versions.slice(-2).map((v) => v.version);
+    // prod rehearses every new image (upgradeRehearsal in Pulumi.prod.yaml): the broken one
+    // fails on a fork of iad's volume, in a temporary machine, before iad is touched.
+    const rehearsal = Object.values(stack.emulator.emulator.state.machines).find(
+      (m) => m.app === APP && m.name === "gateway-iad-rehearsal",
+    )!;
     const message =
-      `FlyMachine gateway-iad: machine ${iad.id} (gateway-iad) in region iad: the update to ` +
-      `version ${failed} failed: machine ${iad.id} in app ${APP} not healthy within ` +
+      `FlyMachine gateway-iad: machine ${iad.id} (gateway-iad) in region iad: the rehearsal of ` +
+      `${BROKEN_IMAGE} on a fork of volume ${iadVolume} failed, so the machine was not touched: ` +
+      `machine ${rehearsal.id} in app ${APP} not healthy within ` +
       `${E2E_HEALTH_TIMEOUT_SECONDS * 1000} ms (started); 0/1 checks passing; check "startup" ` +
-      `is critical: GET http://[${iad.private_ip}]:3000/startupz: 503 Service Unavailable; ` +
-      `rolled back to the previous configuration (version ${restored}, started and healthy)`;
+      `is critical: GET http://[${rehearsal.private_ip}]:3000/startupz: 503 Service Unavailable`;
     expect(result.error).toBe(`${machineUrn("prod", "iad")}: ${message}`);
     expect(result.steps.filter((s) => s.error !== undefined).map((s) => [s.name, s.error])).toEqual(
       [["gateway-iad-machine", message]],
     );
     const log = requestsSince(stack.emulator, mark);
-    expect(machineMutations(log, APP, iad.id)).toEqual([
-      "POST lease 201",
-      "POST machine 200",
-      "POST machine 200",
-      "DELETE lease 200",
+    expect(machineMutations(log, APP, iad.id)).toEqual([]);
+    // The temporary machine and the fork are gone; iad runs its version on its own volume.
+    expect([rehearsal.config.image, rehearsal.state]).toEqual([BROKEN_IMAGE, "destroyed"]);
+    expect(liveVolumes(stack.emulator, APP).map((v) => v.id)).toEqual(volumesBefore);
+    expect([iad.instance_id, iad.config.image, iad.state]).toEqual([
+      iadVersion,
+      PROD.image,
+      "started",
     ]);
-    // Back on the previous image, started and passing; ams was never asked anything.
-    expect(iad.versions.map((v) => v.config.image)).toEqual([
-      PROD.image,
-      PROD.image,
-      BROKEN_IMAGE,
-      PROD.image,
-    ]);
-    expect([iad.config.image, iad.state]).toEqual([PROD.image, "started"]);
     expect(iad.checks.map((check) => check.status)).toEqual(["passing"]);
     expect(describeRequests(log.filter((e) => e.path.includes(ams.id)))).toEqual([]);
     expect([ams.instance_id, ams.config.image]).toEqual([amsVersion, PROD.image]);

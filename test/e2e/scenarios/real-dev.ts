@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import type { MachineRecord } from "../../../emulator/state";
 import type { StackChain } from "../support/chain";
 import { machineUrn } from "../support/expectations";
 import {
@@ -13,16 +14,20 @@ import {
   statusText,
 } from "../support/real-gateway";
 import { alive } from "../../real-machines/real-support";
-import { liveMachines, liveVolumes, machineIn } from "../support/world";
+import { liveMachines, machineIn } from "../support/world";
 
 const APP = "my-openclaw-dev";
 const MODEL = "anthropic/claude-opus-4-6";
 
+/** The volume a machine mounts. */
+const mountedVolume = (m: MachineRecord) =>
+  String((m.config.mounts as { volume: string }[])[0].volume);
+
 /**
  * The dev stack (public, one region) on a real OpenClaw gateway: it comes up healthy through
  * the gateway's own /startupz, checks its token, takes a config change, survives a config the
- * gateway refuses at boot (a downgrade below its volume's data: rolled back, with the gateway's exit
- * code and last lines in the error), boots
+ * gateway refuses at boot (a downgrade below its volume's data: rolled back onto a volume restored
+ * from the snapshot taken before it, with the gateway's exit code and last lines in the error), boots
  * past a stale lock left by a killed machine, and is destroyed without leaving a process.
  */
 export function realDevScenarios(chain: StackChain): void {
@@ -81,7 +86,8 @@ export function realDevScenarios(chain: StackChain): void {
 
   it("an image the gateway refuses at boot fails its checks and is rolled back, with the gateway's own words", async () => {
     const { stack } = chain;
-    const good = machine().instance_id;
+    const before = machine();
+    const volumeBefore = mountedVolume(before);
     // A downgrade: preview accepts 2026.9.5 (a supported release), but only the volume knows that
     // 2026.9.6 already moved its database to a schema 2026.9.5 cannot read, and the older gateway
     // refuses to start on it.
@@ -89,21 +95,36 @@ export function realDevScenarios(chain: StackChain): void {
     const result = await stack.up();
     delete stack.config.image;
     expect(result.ok).toBe(false);
+    // A new image may have written to the volume, so the region is restored as it was before
+    // the update: a volume made from the snapshot taken right before it, and a machine of the same
+    // name booting the previous configuration on it. The failed machine is gone, its volume kept.
+    const failed = before.versions.at(-1)!.version;
     const m = machine();
-    const [failed, restored] = m.versions.slice(-2).map((v) => v.version);
-    expect(restored).not.toBe(good);
+    const restoredVolume = mountedVolume(m);
+    const [snapshot] = stack.emulator.emulator.state.volumes[volumeBefore].snapshots.slice(-1);
+    expect([before.state, m.id === before.id, restoredVolume === volumeBefore]).toEqual([
+      "destroyed",
+      false,
+      false,
+    ]);
     const error = result.error!;
+    // A partial update (the machine now stands on another volume), as the engine reports one.
     expect(error).toContain(
-      `${machineUrn("dev", "iad")}: FlyMachine gateway-iad: machine ${m.id} (gateway-iad) in region iad: ` +
-        `the update to version ${failed} failed: machine ${m.id} in app ${APP} is `,
+      `${machineUrn("dev", "iad")}: 1 error occurred:\n\t* ` +
+        `FlyMachine gateway-iad: machine ${before.id} (gateway-iad) in region iad: the update to ` +
+        `version ${failed} failed: machine ${before.id} in app ${APP} is `,
     );
     // The provider sees the loop on the third exit, or sees the machine stopped between an exit
     // and its restart: either way the error carries the gateway's own exit code.
     expect(error).toMatch(
       /is (crash-looping: its process exited 3 times since the wait began \(the last time, it exited with code 78\)|stopped \(its process exited with code 78\)); /,
     );
+    expect(error).toMatch(/; restored the data and the previous configuration in \d+ s: /);
     expect(error).toContain(
-      `; rolled back to the previous configuration (version ${restored}, started and healthy)\n  last log lines of machine ${m.id}:\n`,
+      `volume ${restoredVolume} was made from snapshot ${snapshot.id} (taken before the update) ` +
+        `and machine ${m.id} (gateway-iad) runs the previous configuration on it, version ` +
+        `${m.instance_id}, started and healthy; volume ${volumeBefore} keeps what the failed ` +
+        `version wrote and was not deleted\n  last log lines of machine ${before.id}:\n`,
     );
     const quoted = error.split("\n").filter((line) => line.startsWith("    | "));
     // The last run's own words, as Fly's logs show them: the older gateway's refusal and its exit.
@@ -112,7 +133,8 @@ export function realDevScenarios(chain: StackChain): void {
       /refused startup because 1 OpenClaw database schema\(s\) are newer than this build\. state database \S+ uses schema \d+; this build supports \d+/,
     );
     expect(quoted.join("\n")).toContain(`Refused by OpenClaw ${OLDER_VERSION}`);
-    // Back on the previous image, healthy, and the gateway says so.
+    // Back on the previous image, healthy, on the data from before the update, and the gateway
+    // says so.
     expect([m.state, m.config.image, m.checks.map((c) => c.status)]).toEqual([
       "started",
       `ghcr.io/openclaw/openclaw:${REAL_VERSION}`,
@@ -121,7 +143,7 @@ export function realDevScenarios(chain: StackChain): void {
     const status = statusText(await sessionStatus(url(), token()));
     expect(status).toContain(`OpenClaw ${REAL_VERSION}`);
     expect(status).toContain(`Model: ${MODEL}`);
-    const exits = m.events.filter((e) => e.type === "exit" && e.request?.exit_event);
+    const exits = before.events.filter((e) => e.type === "exit" && e.request?.exit_event);
     expect(
       exits.some((e) => (e.request!.exit_event as { exit_code: number }).exit_code === 78),
     ).toBe(true);
@@ -130,7 +152,7 @@ export function realDevScenarios(chain: StackChain): void {
   it("a stale gateway lock left by a killed machine does not delay its next boot", async () => {
     const { stack } = chain;
     const m = machine();
-    const volume = liveVolumes(stack.emulator, APP)[0].id;
+    const volume = mountedVolume(m);
     const killed = gatewayPid(stack.emulator, m);
     const held = gatewayLocks(stack.emulator, volume);
     expect(Object.values(held)).toContain(killed);
