@@ -47,7 +47,8 @@ export const CONFIG_FILE_MODE = 0o644;
 export const STALE_LOCK_GLOB = `${STATE_DIR}/tmp/openclaw-*/gateway.*.lock`;
 
 /**
- * Clears the gateway's leases in its SQLite state (`state_leases`) before it starts. A gateway
+ * Clears the gateway's leases in its SQLite state (`state_leases`, and `agent_database_leases`,
+ * which its migrations check before they run) before it starts. A gateway
  * records its ownership of the state there (host, pid, 5-minute expiry); a volume forked or
  * restored from a running gateway's volume carries that row, and the new gateway would refuse
  * to start ("Another Gateway owner lease is still active") until it expires. Node's own SQLite
@@ -57,7 +58,8 @@ export const CLEAR_STATE_LEASES =
   `node --no-warnings -e '` +
   `const f=process.env.OPENCLAW_STATE_DIR+"/state/openclaw.sqlite";` +
   `if(require("fs").existsSync(f)){const d=new(require("node:sqlite").DatabaseSync)(f);` +
-  `try{d.exec("DELETE FROM state_leases")}catch{}d.close()}'`;
+  `for(const t of["state_leases","agent_database_leases"])try{d.exec("DELETE FROM "+t)}catch{}` +
+  `d.close()}'`;
 
 /** The gateway process itself; `openclaw.mjs` is the image's entry point under WORKDIR /app. */
 export const GATEWAY_COMMAND: readonly string[] = [

@@ -28,7 +28,7 @@ const BASE: GatewayMachineInput = {
 
 const COMMAND =
   "rm -f /data/tmp/openclaw-*/gateway.*.lock; " +
-  'node --no-warnings -e \'const f=process.env.OPENCLAW_STATE_DIR+"/state/openclaw.sqlite";if(require("fs").existsSync(f)){const d=new(require("node:sqlite").DatabaseSync)(f);try{d.exec("DELETE FROM state_leases")}catch{}d.close()}\'; ' +
+  'node --no-warnings -e \'const f=process.env.OPENCLAW_STATE_DIR+"/state/openclaw.sqlite";if(require("fs").existsSync(f)){const d=new(require("node:sqlite").DatabaseSync)(f);for(const t of["state_leases","agent_database_leases"])try{d.exec("DELETE FROM "+t)}catch{}d.close()}\'; ' +
   "exec node openclaw.mjs gateway --allow-unconfigured --port 3000 --bind lan";
 
 /** The parts every gateway machine has, whatever the mode. */
