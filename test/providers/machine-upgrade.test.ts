@@ -7,7 +7,7 @@ import {
   requestLog,
   worldState,
 } from "./provider-support";
-import { APP, useMachineTestbed } from "./machine-testbed";
+import { APP, STACK, useMachineTestbed } from "./machine-testbed";
 
 const bed = useMachineTestbed();
 const { inputs, machineRecord } = bed;
@@ -87,6 +87,9 @@ describe("FlyMachine updates that can touch the volume's data", () => {
       forks[0].id,
       undefined,
     ]);
+    // Marked as the stack's, like its fork through it: an up that finds it left over by an
+    // interrupted rehearsal neither refuses the app nor takes it for another stack's.
+    expect(rehearsed.metadata["openclaw-fly/stack"]).toBe(STACK);
     const [snapshot] = all[bed.volumeId].snapshots;
     expect(snapshot.status).toBe("created");
     expect(updated.outs.preUpdateSnapshotId).toBe(snapshot.id);
@@ -173,9 +176,12 @@ describe("FlyMachine updates that can touch the volume's data", () => {
     expect(all[bed.volumeId]).toMatchObject({ state: "created", attached_machine_id: null });
     expect(replacement.config.image).toBe("registry.fly.io/gw:2");
     expect(replacement.state).toBe("started");
+    // The stack's mark, on the machine and so on the restored volume attached to it.
+    expect(replacement.config.metadata["openclaw-fly/stack"]).toBe(STACK);
     expect(error.id).toBe(id);
     expect(error.properties).toMatchObject({
       machineId: replacement.id,
+      stack: STACK,
       image: "registry.fly.io/gw:2",
       mounts: [{ volume: restoredId, path: "/data" }],
       preUpdateSnapshotId: snapshotId,
@@ -191,6 +197,20 @@ describe("FlyMachine updates that can touch the volume's data", () => {
       ),
     );
     outs = error.properties;
+  });
+
+  it("reads the restored machine live in diff, not the destroyed one, and sees nothing to do", async () => {
+    const previous = await inputs({
+      ...PROTECTED,
+      env: { MODE: "x" },
+      image: "registry.fly.io/gw:2",
+    });
+    await clearRequestLog(bed.fx);
+    const diff = await bed.provider.diff(id, outs, previous);
+    expect(diff).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(await requestLog(bed.fx)).toEqual([
+      `GET /v1/apps/${APP}/machines/${outs.machineId} 200`,
+    ]);
   });
 
   it("keeps working on the restored machine and volume while the program still names the old volume", async () => {
