@@ -7,16 +7,27 @@
  * under the machine's lease with the complete configuration and roll back when the new version
  * does not become healthy (see `machine-rollout.ts`).
  */
-import { sharedLookup } from "../provider-kit/shared-lookups";
 import * as pulumi from "@pulumi/pulumi";
-import { createLeasesClient } from "../fly-client/lease-operations";
-import { createLogsClient } from "../fly-client/log-operations";
 import { createMachinesClient } from "../fly-client/machine-operations";
-import { createWaitsClient } from "../fly-client/wait-operations";
 import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults";
 import { checkMachineInputs } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
+import {
+  findByName,
+  liveId,
+  revisionOf,
+  rolloutContext,
+  upgradeContext,
+  upgradeRecord,
+} from "./machine-context";
 import { adoptMachine, launchMachine } from "./machine-create";
+import {
+  finishRestore,
+  interruptedRollbackOf,
+  recordedInputs,
+  recordRollback,
+  unfinishedSnapshot,
+} from "./machine-recovery";
 import {
   declaredDiff,
   describeDrift,
@@ -32,14 +43,8 @@ import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy } from "./machine-rollout";
 import { followRestoredVolume, upgrade } from "./machine-upgrade";
-import type { DataRollbackError, UpgradeContext, UpgradeRecord } from "./machine-upgrade";
-import { createVolumesClient } from "../fly-client/volume-operations";
-import { isNotFound } from "../fly-client/fly-api-error";
-import type { Machine, MachineOperations } from "../fly-client/fly-client";
-import type { RolloutContext } from "./machine-rollout";
 import { recordedState } from "../provider-kit/recorded-state";
-import { FlyProvider, initFailure, type FlyCall } from "../provider-kit/fly-provider";
-import { compact } from "../provider-kit/provider-values";
+import { FlyProvider } from "../provider-kit/fly-provider";
 import type { DeepInput } from "../provider-kit/provider-values";
 import { LoadedResource } from "../provider-kit/loaded-resource";
 
@@ -48,64 +53,6 @@ const RESOURCE = { module: "fly", type: "FlyMachine" } as const;
 
 export type { FlyMachineInputs } from "./machine-check";
 export type { FlyMachineOutputs } from "./machine-outputs";
-
-/** What every step of a machine's create, update or destroy needs, for one call. */
-function rolloutContext(
-  call: FlyCall,
-  machine: Pick<FlyMachineInputs, "healthTimeoutSeconds" | "stack">,
-): RolloutContext {
-  const { options, tuning, progress } = call;
-  const seconds = machine.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
-  return {
-    client: {
-      machines: createMachinesClient(options),
-      waits: createWaitsClient(options),
-      leases: createLeasesClient(options),
-      logs: createLogsClient(options),
-    },
-    tuning,
-    progress,
-    healthTimeoutMs: seconds * 1000,
-    stack: machine.stack ?? "",
-  };
-}
-
-/** The revision a machine is brought to: the declared spec, marks and secrets version. */
-function revisionOf(machine: FlyMachineInputs | FlyMachineOutputs, stack: string) {
-  return {
-    spec: specOf(machine),
-    minSecretsVersion: machine.minSecretsVersion,
-    stack,
-    volumeSizeGb: machine.volumeSizeGb,
-  };
-}
-
-/** The rollout context with the volume calls a protected update makes. */
-function upgradeContext(
-  call: FlyCall,
-  machine: Pick<FlyMachineInputs, "healthTimeoutSeconds" | "stack">,
-): UpgradeContext {
-  return {
-    ...rolloutContext(call, machine),
-    volumes: createVolumesClient(call.options),
-  };
-}
-
-/**
- * The machine the resource stands for now: its own id, or the machine a data rollback put in
- * its place (recorded as `machineId`).
- */
-function liveId(id: string, recorded: Partial<FlyMachineOutputs> | undefined): string {
-  return recorded?.machineId || id;
-}
-
-/** What the outputs keep of the last protected update. */
-function upgradeRecord(recorded: UpgradeRecord, snapshotId?: string): UpgradeRecord {
-  return compact({
-    preUpdateSnapshotId: snapshotId ?? recorded.preUpdateSnapshotId,
-    restoredVolume: recorded.restoredVolume,
-  });
-}
 
 /** The provider behind the resource below (exported for tests and tooling). */
 export class FlyMachineProvider
@@ -132,9 +79,18 @@ export class FlyMachineProvider
     // left are changes of this `up` (and of its preview), with no refresh needed first. The
     // machine is the recorded one, which a data rollback may have put in place of the first.
     const machineId = liveId(id, olds);
-    return this.call(olds.name, async ({ options, progress }) => {
+    return this.call(olds.name, async (call) => {
+      const { options, progress } = call;
       const live = await createMachinesClient(options).getOrUndefined(olds.app, machineId);
       if (live === undefined || isGone(live)) {
+        const trace = await interruptedRollbackOf(upgradeContext(call, news), olds);
+        if (trace !== undefined) {
+          progress(
+            `machine ${machineId} is gone: a run was interrupted while it restored snapshot ` +
+              `${trace.snapshotId} after a failed update; up finishes the restore`,
+          );
+          return { ...declared, changes: true };
+        }
         progress(`machine ${machineId} is gone from Fly; up creates it again`);
         return { changes: true, replaces: ["machineId"], deleteBeforeReplace: true };
       }
@@ -161,10 +117,27 @@ export class FlyMachineProvider
 
   async read(id: string, props?: FlyMachineOutputs) {
     const known = recordedState(RESOURCE.type, props);
-    const machine = await this.call(known.name, (call) =>
-      createMachinesClient(call.options).getOrUndefined(known.app, liveId(id, known)),
-    );
-    if (machine === undefined || isGone(machine)) return {};
+    const { machine, restoring } = await this.call(known.name, async (call) => {
+      const found = await createMachinesClient(call.options).getOrUndefined(
+        known.app,
+        liveId(id, known),
+      );
+      if (found !== undefined && !isGone(found)) return { machine: found, restoring: false };
+      // A machine a data rollback destroyed is the region's until the next up finishes it.
+      const ctx = upgradeContext(call, { ...known, stack: known.stack ?? "" });
+      return {
+        machine: undefined,
+        restoring: (await interruptedRollbackOf(ctx, known)) !== undefined,
+      };
+    });
+    if (machine === undefined) {
+      if (!restoring) return {};
+      return {
+        id,
+        props: { ...known, healthy: false as const },
+        inputs: recordedInputs(known, known),
+      };
+    }
     const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
     const seen = {
       ...machineOutputs({ ...known, healthTimeoutSeconds } as FlyMachineInputs, machine),
@@ -174,20 +147,7 @@ export class FlyMachineProvider
     const outs = isStartedAndHealthy(machine, hasChecks)
       ? seen
       : { ...seen, healthy: false as const };
-    const inputs = compact({
-      app: outs.app,
-      name: outs.name,
-      region: outs.region,
-      ...specOf(outs),
-      minSecretsVersion: outs.minSecretsVersion,
-      healthTimeoutSeconds,
-      stack: outs.stack,
-      takeOverFrom: outs.takeOverFrom,
-      volumeSizeGb: outs.volumeSizeGb,
-      snapshotBeforeUpdate: known.snapshotBeforeUpdate,
-      rehearseUpgrades: known.rehearseUpgrades,
-    }) as FlyMachineOutputs;
-    return { id, props: outs, inputs };
+    return { id, props: outs, inputs: recordedInputs(outs, known) };
   }
 
   async update(id: string, olds: FlyMachineOutputs, programNews: FlyMachineInputs) {
@@ -196,7 +156,10 @@ export class FlyMachineProvider
       const ctx = upgradeContext(call, news);
       const machineId = liveId(id, olds);
       const target = { app: news.app, id: machineId, name: news.name, region: news.region };
-      const current = await ctx.client.machines.get(news.app, machineId);
+      const current = await ctx.client.machines.getOrUndefined(news.app, machineId);
+      if (current === undefined || isGone(current)) {
+        throw recordRollback(programNews, id, olds, news, await finishRestore(ctx, target, olds));
+      }
       const refusal = machineRefusal(current, news, news);
       if (refusal !== undefined) throw new Error(refusal);
       const drift = liveDrift(current, news);
@@ -215,29 +178,14 @@ export class FlyMachineProvider
             {
               snapshot: news.snapshotBeforeUpdate === true,
               rehearse: news.rehearseUpgrades === true,
+              resumeFrom: unfinishedSnapshot(current, olds),
             },
           );
           return {
             outs: { ...machineOutputs(news, machine), ...upgradeRecord(olds, preUpdateSnapshotId) },
           };
         } catch (error) {
-          const rollback = (error as Partial<DataRollbackError>).dataRollback;
-          if (rollback === undefined) throw error;
-          // The update failed, but the region runs again on a new machine and volume: record
-          // them (with the previous configuration), so the next run works on what is there.
-          const previous = {
-            ...olds,
-            ...rollback.spec,
-            minSecretsVersion: olds.minSecretsVersion,
-            stack: news.stack,
-          };
-          const outs = { ...machineOutputs(previous, rollback.machine), ...rollback.record };
-          throw initFailure(
-            programNews,
-            id,
-            outs,
-            `FlyMachine ${news.name}: ${(error as Error).message}`,
-          );
+          throw recordRollback(programNews, id, olds, news, error);
         }
       }
       // Nothing to send, but the machine must still be healthy: started when it rests, and
@@ -257,25 +205,6 @@ export class FlyMachineProvider
       }),
     );
   }
-}
-
-/**
- * The machine of the wanted name in the app, if one exists (not destroyed). Creates of one
- * fan-out share one list of the app's machines (see shared-lookups.ts).
- */
-async function findByName(
-  machines: Pick<MachineOperations, "list">,
-  inputs: Pick<FlyMachineInputs, "app" | "name">,
-): Promise<Machine | undefined> {
-  let listed: Machine[];
-  try {
-    listed = await sharedLookup(`machines of ${inputs.app}`, () => machines.list(inputs.app));
-  } catch (error) {
-    // No app yet: nothing of that name can exist.
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-  return listed.find((m) => m.name === inputs.name && !isGone(m));
 }
 
 /** Arguments of FlyMachine: the spec fields at the top level, so previews show `guest.memoryMb`. */

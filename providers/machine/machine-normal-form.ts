@@ -30,12 +30,29 @@ export const CREATE_TAG_KEY = "openclaw_fly_create_id";
  */
 export const VOLUME_SIZE_KEY = "openclaw-fly/volume-size-gb";
 
+/**
+ * Metadata key of the snapshot an update that can touch the volume's data was protected by, set
+ * by that update's own configuration: while the machine runs it, the data from before is there,
+ * even when the run that sent it was killed before recording it (see `data-rollback.ts`).
+ */
+export const PRE_UPDATE_SNAPSHOT_KEY = "openclaw-fly/pre-update-snapshot";
+
+/**
+ * Metadata keys of a machine a data rollback made: the snapshot its volume was restored from and
+ * the volume it replaced, so that it is known as the region's machine before any state records it.
+ */
+export const RESTORED_FROM_SNAPSHOT_KEY = "openclaw-fly/restored-from-snapshot";
+export const REPLACED_VOLUME_KEY = "openclaw-fly/replaced-volume";
+
 /** Metadata keys the providers own; they never appear in a spec's `metadata`. */
 export const RESERVED_METADATA_KEYS: readonly string[] = [
   MANAGED_MARKER_KEY,
   CREATE_TAG_KEY,
   STACK_MARKER_KEY,
   VOLUME_SIZE_KEY,
+  PRE_UPDATE_SNAPSHOT_KEY,
+  RESTORED_FROM_SNAPSHOT_KEY,
+  REPLACED_VOLUME_KEY,
 ];
 
 /** Fly's restart retries when a policy names none. */

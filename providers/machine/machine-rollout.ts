@@ -34,6 +34,8 @@ export interface MachineTarget {
 export interface MachineRevision extends MachineMarks {
   spec: MachineSpec;
   minSecretsVersion?: number;
+  /** Metadata the configuration carries besides the marks (what a protected update records). */
+  records?: Record<string, string>;
 }
 
 /** The Fly calls FlyMachine makes: machines, waits on them, their leases and their logs. */
@@ -151,7 +153,7 @@ async function sendConfig(
     target.app,
     target.id,
     {
-      config: toApiConfig(revision.spec, marksMetadata(revision)),
+      config: toApiConfig(revision.spec, { ...marksMetadata(revision), ...revision.records }),
       min_secrets_version: revision.minSecretsVersion,
     },
     { leaseNonce: nonce },

@@ -6,26 +6,23 @@
  *   temporary machine without services (so it gets no traffic), and only once it is healthy are
  *   the temporary machine and the fork removed and the real machine touched;
  * - a snapshot of the volume is taken and awaited, its id recorded in the machine's outputs;
- * - if the new version then fails, the region is restored as it was before the update: Fly can
- *   neither restore a snapshot into an existing volume nor change a machine's volume, so the
- *   failed machine is destroyed, a volume is made from the snapshot, and a machine of the same
- *   name boots the previous configuration on it. The volume the failed version ran on is kept.
+ * - if the new version then fails, the region is restored as it was before the update, from
+ *   that snapshot (see `data-rollback.ts`). The volume the failed version ran on is kept.
+ *
+ * An update a killed run sent is finished from what its machine carries: the snapshot it was
+ * protected by, which holds the data from before it (a snapshot taken now would hold what the
+ * new version wrote).
  */
-import { randomUUID } from "node:crypto";
 import type { Machine, VolumeOperations } from "../fly-client/fly-client";
 import type { FlyMachineInputs } from "./machine-check";
-import { marksMetadata, toApiConfig } from "./machine-api-config";
-import { logTail } from "./machine-diagnosis";
-import { destroyMachine } from "./machine-destroy";
-import { CREATE_TAG_KEY, mountedVolume } from "./machine-normal-form";
-import { rollOut, versionOf, waitUntilHealthy } from "./machine-rollout";
+import { restoreRegion } from "./data-rollback";
+import { mountedVolume, PRE_UPDATE_SNAPSHOT_KEY } from "./machine-normal-form";
+import { rollOut } from "./machine-rollout";
 import type { MachineRevision, MachineTarget, RolloutContext } from "./machine-rollout";
 import type { MachineSpec } from "./machine-spec";
 import { rehearse } from "./upgrade-rehearsal";
-import { takeSnapshot, waitUntilRestored } from "../volume/volume-snapshot";
-import { apiCompute } from "../volume/volume-check";
-import { describeError } from "../provider-kit/fly-provider";
-import { compact, sameValue } from "../provider-kit/provider-values";
+import { takeSnapshot } from "../volume/volume-snapshot";
+import { sameValue } from "../provider-kit/provider-values";
 
 /** A rollout that can also reach the machine's volumes. */
 export interface UpgradeContext extends RolloutContext {
@@ -81,6 +78,14 @@ export interface DataRollback {
 /** The error `upgrade` throws after a data rollback; `dataRollback` says what now runs. */
 export type DataRollbackError = Error & { dataRollback: DataRollback };
 
+/** The protection an update gets; `resumeFrom` names the snapshot of an update a run left. */
+export interface UpgradeSafety {
+  snapshot: boolean;
+  rehearse: boolean;
+  /** The snapshot an unfinished update of the machine was protected by: taken, so reused. */
+  resumeFrom?: string;
+}
+
 /**
  * Moves the machine from `previous` to `next` with the protection `safety` asks for when the
  * change can touch the volume's data; otherwise a plain rollout. Returns the healthy machine and
@@ -92,107 +97,51 @@ export async function upgrade(
   target: MachineTarget,
   next: MachineRevision,
   previous: MachineRevision,
-  safety: { snapshot: boolean; rehearse: boolean },
+  safety: UpgradeSafety,
 ): Promise<{ machine: Machine; preUpdateSnapshotId?: string }> {
   const volumeId = mountedVolume(previous.spec);
   if (volumeId === undefined || !touchesData(previous.spec, next.spec)) {
     return { machine: await rollOut(ctx, target, next, previous) };
   }
-  if (safety.rehearse && previous.spec.image !== next.spec.image) {
+  // An update a killed run sent has reached the machine already: a rehearsal comes too late.
+  if (
+    safety.resumeFrom === undefined &&
+    safety.rehearse &&
+    previous.spec.image !== next.spec.image
+  ) {
     await rehearse(ctx, target, next, volumeId);
   }
   if (!safety.snapshot) return { machine: await rollOut(ctx, target, next, previous) };
-  const snapshotId = await takeSnapshot(
-    ctx.volumes,
-    ctx.progress,
-    { app: target.app, volumeId, purpose: `before machine ${target.id} runs ${next.spec.image}` },
-    { timeoutMs: ctx.healthTimeoutMs, pollMs: ctx.tuning.pollIntervalMs },
-  );
+  const snapshotId =
+    safety.resumeFrom ??
+    (await takeSnapshot(
+      ctx.volumes,
+      ctx.progress,
+      { app: target.app, volumeId, purpose: `before machine ${target.id} runs ${next.spec.image}` },
+      { timeoutMs: ctx.healthTimeoutMs, pollMs: ctx.tuning.pollIntervalMs },
+    ));
+  if (safety.resumeFrom !== undefined) {
+    ctx.progress(
+      `an earlier run's update of machine ${target.id} did not finish; snapshot ${snapshotId}, ` +
+        "taken before it, still holds the data from before",
+    );
+  }
+  const recorded = { ...next, records: { [PRE_UPDATE_SNAPSHOT_KEY]: snapshotId } };
   try {
-    const machine = await rollOut(ctx, target, next, previous, { restorePrevious: false });
+    const machine = await rollOut(ctx, target, recorded, previous, { restorePrevious: false });
     return { machine, preUpdateSnapshotId: snapshotId };
   } catch (error) {
     if (!(error as { newVersionFailed?: boolean }).newVersionFailed) throw error;
-    throw await restoreRegion(ctx, target, previous, { snapshotId, volumeId }, error as Error);
-  }
-}
-
-/**
- * Brings the region back to how it was before the update: the failed machine destroyed (its
- * volume kept), a volume made from the pre-update snapshot, and the previous configuration
- * booted on it under the same machine name, healthy. Returns the error that reports it.
- */
-async function restoreRegion(
-  ctx: UpgradeContext,
-  target: MachineTarget,
-  previous: MachineRevision,
-  taken: { snapshotId: string; volumeId: string },
-  failure: Error,
-): Promise<Error> {
-  const { app, region, name } = target;
-  const { snapshotId, volumeId } = taken;
-  const where = `machine ${target.id} (${name}) in region ${region}`;
-  ctx.progress(
-    `the new version failed after it could have written to volume ${volumeId}; restoring ` +
-      `snapshot ${snapshotId} and the previous configuration`,
-  );
-  const started = Date.now();
-  try {
-    const failedVolume = await ctx.volumes.get(app, volumeId);
-    await destroyMachine(ctx, target);
-    const made = await ctx.volumes.create(
-      app,
-      compact({
-        name: failedVolume.name,
-        region,
-        size_gb: failedVolume.size_gb,
-        encrypted: failedVolume.encrypted ?? undefined,
-        snapshot_id: snapshotId,
-        compute: apiCompute(previous.spec.guest),
-        snapshot_retention: failedVolume.snapshot_retention ?? undefined,
-        auto_backup_enabled: failedVolume.auto_backup_enabled ?? undefined,
-      }),
+    ctx.progress(
+      `the new version failed after it could have written to volume ${volumeId}; restoring ` +
+        `snapshot ${snapshotId} and the previous configuration`,
     );
-    const timing = { timeoutMs: ctx.healthTimeoutMs, pollMs: ctx.tuning.pollIntervalMs };
-    const restored = await waitUntilRestored(ctx.volumes, app, made, timing);
-    const spec: MachineSpec = {
-      ...previous.spec,
-      mounts: previous.spec.mounts!.map((m, i) => (i === 0 ? { ...m, volume: restored.id } : m)),
-    };
-    const created = await ctx.client.machines.create(
-      app,
-      {
-        config: toApiConfig(spec, marksMetadata(previous)),
-        name,
-        region,
-        min_secrets_version: previous.minSecretsVersion,
-      },
-      { createTag: { key: CREATE_TAG_KEY, value: randomUUID() } },
-    );
-    const replacement = { ...target, id: created.id };
-    const machine = await waitUntilHealthy(ctx, replacement, versionOf(created), spec);
-    const seconds = Math.round((Date.now() - started) / 1000);
-    const record = {
-      preUpdateSnapshotId: snapshotId,
-      restoredVolume: { volumeId: restored.id, snapshotId, replacedVolumeId: volumeId },
-    };
-    const message =
-      `${where}: ${failure.message}; restored the data and the previous configuration in ` +
-      `${seconds} s: volume ${restored.id} was made from snapshot ${snapshotId} (taken before ` +
-      `the update) and machine ${machine.id} (${name}) runs the previous configuration on it, ` +
-      `version ${versionOf(machine)}, started and healthy; volume ${volumeId} keeps what the ` +
-      `failed version wrote and was not deleted${logTail(failure)}`;
-    return Object.assign(new Error(message), {
-      dataRollback: { machine, spec, record } satisfies DataRollback,
-    });
-  } catch (restoreFailure) {
-    return new Error(
-      `${where}: ${failure.message}; restoring the data failed too: ` +
-        `${describeError(restoreFailure)}. Nothing was deleted: snapshot ${snapshotId} holds the ` +
-        `data from before the update and volume ${volumeId} what the failed version wrote; the ` +
-        `region can be restored with \`restore: { "${region}": { "snapshot": "${snapshotId}" } }\`` +
-        `${logTail(restoreFailure) || logTail(failure)}`,
-      { cause: restoreFailure },
+    throw await restoreRegion(
+      ctx,
+      target,
+      previous,
+      { snapshotId, volumeId },
+      { message: (error as Error).message, failure: error },
     );
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * What FlyMachine does when it finds a machine a killed run left in the middle of a protected
+ * update or of its data rollback (see `data-rollback.ts`), and how a data rollback is recorded.
+ */
+import type { Machine } from "../fly-client/fly-client";
+import type { FlyMachineInputs } from "./machine-check";
+import { revisionOf } from "./machine-context";
+import { findInterruptedRollback, protectingSnapshotOf, restoreRegion } from "./data-rollback";
+import { mountedVolume, specOf } from "./machine-normal-form";
+import { machineOutputs } from "./machine-outputs";
+import type { FlyMachineOutputs } from "./machine-outputs";
+import type { MachineTarget } from "./machine-rollout";
+import type { DataRollbackError, UpgradeContext } from "./machine-upgrade";
+import { initFailure } from "../provider-kit/fly-provider";
+import { compact } from "../provider-kit/provider-values";
+
+/**
+ * Inputs of a machine recorded as `outs`: what `read` gives Pulumi to diff against the program.
+ * The protection settings are the program's alone; Fly shows none of them.
+ */
+export function recordedInputs(outs: FlyMachineOutputs, known: FlyMachineOutputs) {
+  return compact({
+    app: outs.app,
+    name: outs.name,
+    region: outs.region,
+    ...specOf(outs),
+    minSecretsVersion: outs.minSecretsVersion,
+    healthTimeoutSeconds: outs.healthTimeoutSeconds,
+    stack: outs.stack,
+    takeOverFrom: outs.takeOverFrom,
+    volumeSizeGb: outs.volumeSizeGb,
+    snapshotBeforeUpdate: known.snapshotBeforeUpdate,
+    rehearseUpgrades: known.rehearseUpgrades,
+  }) as FlyMachineOutputs;
+}
+
+/**
+ * The snapshot protecting an update a killed run sent to the machine, if it runs one: the
+ * snapshot its configuration names, when the state never recorded that update as done.
+ */
+export function unfinishedSnapshot(live: Machine, olds: FlyMachineOutputs): string | undefined {
+  const protecting = protectingSnapshotOf(live);
+  return protecting !== olds.preUpdateSnapshotId ? protecting : undefined;
+}
+
+/** What a data rollback of the recorded machine left when it was interrupted, if anything. */
+export async function interruptedRollbackOf(ctx: UpgradeContext, recorded: FlyMachineOutputs) {
+  const volumeId = mountedVolume(specOf(recorded));
+  if (volumeId === undefined) return undefined;
+  return findInterruptedRollback(ctx, recorded, volumeId);
+}
+
+/**
+ * The error that ends an update whose machine is gone: a data rollback the diff found
+ * interrupted is finished (the region restored, reported as the failure it answers).
+ */
+export async function finishRestore(
+  ctx: UpgradeContext,
+  target: MachineTarget,
+  olds: FlyMachineOutputs,
+) {
+  const trace = await interruptedRollbackOf(ctx, olds);
+  if (trace === undefined) {
+    return new Error(`machine ${target.id} is gone from Fly; the next up creates it again`);
+  }
+  ctx.progress(
+    `machine ${target.id} is gone: a run was interrupted while it restored snapshot ` +
+      `${trace.snapshotId} after a failed update; finishing the restore`,
+  );
+  const why =
+    "an earlier run's update failed, and that run was interrupted while it restored the data";
+  return restoreRegion(ctx, target, revisionOf(olds, ctx.stack), trace, { message: why });
+}
+
+/**
+ * The update's failure as Pulumi records it. After a data rollback the region runs again on a
+ * new machine and volume: they are recorded (with the previous configuration) so that the next
+ * run works on what is there.
+ */
+export function recordRollback(
+  programNews: FlyMachineInputs,
+  id: string,
+  olds: FlyMachineOutputs,
+  news: FlyMachineInputs,
+  error: unknown,
+): unknown {
+  const rollback = (error as Partial<DataRollbackError>).dataRollback;
+  if (rollback === undefined) return error;
+  const previous = {
+    ...olds,
+    ...rollback.spec,
+    minSecretsVersion: olds.minSecretsVersion,
+    stack: news.stack,
+  };
+  const outs = { ...machineOutputs(previous, rollback.machine), ...rollback.record };
+  return initFailure(programNews, id, outs, `FlyMachine ${news.name}: ${(error as Error).message}`);
+}
