@@ -43,6 +43,7 @@ import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
 import { ensureHealthy } from "./machine-rollout";
 import { followRestoredVolume, upgrade } from "./machine-upgrade";
+import type { RestoredVolume } from "./machine-upgrade";
 import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import type { DeepInput } from "../provider-kit/provider-values";
@@ -270,9 +271,7 @@ export class FlyMachine extends LoadedResource {
   /** The snapshot taken right before the last update that could touch the volume's data. */
   declare readonly preUpdateSnapshotId: pulumi.Output<string | undefined>;
   /** After a rollback that restored the data: the volume now mounted and the one it replaced. */
-  declare readonly restoredVolume: pulumi.Output<
-    { volumeId: string; snapshotId: string; replacedVolumeId: string } | undefined
-  >;
+  declare readonly restoredVolume: pulumi.Output<RestoredVolume | undefined>;
 
   constructor(name: string, args: FlyMachineArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = Object.fromEntries(

@@ -92,6 +92,16 @@ export function recordRollback(
     minSecretsVersion: olds.minSecretsVersion,
     stack: news.stack,
   };
-  const outs = { ...machineOutputs(previous, rollback.machine), ...rollback.record };
+  // The program still names its own volume: later runs map it to the restored one.
+  const declaredVolumeId = mountedVolume(programNews);
+  const restoredVolume = rollback.record.restoredVolume && {
+    ...rollback.record.restoredVolume,
+    ...(declaredVolumeId !== undefined &&
+    declaredVolumeId !== rollback.record.restoredVolume.replacedVolumeId
+      ? { declaredVolumeId }
+      : {}),
+  };
+  const record = compact({ ...rollback.record, restoredVolume });
+  const outs = { ...machineOutputs(previous, rollback.machine), ...record };
   return initFailure(programNews, id, outs, `FlyMachine ${news.name}: ${(error as Error).message}`);
 }

@@ -43,6 +43,11 @@ export interface RestoredVolume {
   snapshotId: string;
   /** Holds what the failed version wrote; kept on Fly, never deleted by the rollback. */
   replacedVolumeId: string;
+  /**
+   * The volume the program names for the machine, when it is not `replacedVolumeId`: after a
+   * second rollback the replaced volume is the first one's restored volume.
+   */
+  declaredVolumeId?: string;
 }
 
 /** Whether a change can alter what the gateway writes to its volume: a new image or command. */
@@ -61,7 +66,8 @@ export function followRestoredVolume<T extends FlyMachineInputs>(
   news: T,
 ): T {
   const restored = recorded.restoredVolume;
-  if (restored === undefined || mountedVolume(news) !== restored.replacedVolumeId) return news;
+  const declared = restored?.declaredVolumeId ?? restored?.replacedVolumeId;
+  if (restored === undefined || mountedVolume(news) !== declared) return news;
   const mounts = news.mounts!.map((mount, index) =>
     index === 0 ? { ...mount, volume: restored.volumeId } : mount,
   );

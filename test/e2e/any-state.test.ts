@@ -3,6 +3,7 @@ import { useStack } from "./support/chain";
 import { E2E_TUNING } from "./support/e2e-stack";
 import { ANY_STATE, localAnyStateScenarios } from "./scenarios/local-any-state";
 import { localInterruptedScenarios } from "./scenarios/local-interrupted";
+import { localInterruptedRestoreScenarios } from "./scenarios/local-interrupted-restore";
 import { secondStackScenarios } from "./scenarios/second-stack";
 import { devPreviewTruthScenarios } from "./scenarios/dev-preview-truth";
 
@@ -30,12 +31,17 @@ describe("local: converged from any state the world or a killed run leaves", CHA
   describe("its life", { concurrent: false }, () => localAnyStateScenarios(chain));
 });
 
+describe("local: converged after a run killed half way through a rotation", CHAIN, () => {
+  const chain = useStack(LOCAL_WITH_LONG_LEASES);
+  describe("its life", { concurrent: false }, () => localInterruptedScenarios(chain));
+});
+
 describe(
-  "local: converged after a run killed half way through a rotation or a rollback",
+  "local: converged after a run killed at each step of restoring a failed update's data",
   CHAIN,
   () => {
     const chain = useStack(LOCAL_WITH_LONG_LEASES);
-    describe("its life", { concurrent: false }, () => localInterruptedScenarios(chain));
+    describe("its life", { concurrent: false }, () => localInterruptedRestoreScenarios(chain));
   },
 );
 
