@@ -23,6 +23,7 @@ import {
 import { adoptMachine, launchMachine } from "./machine-create";
 import {
   finishRestore,
+  growRestoredVolume,
   interruptedRollbackOf,
   recordedInputs,
   recordRollback,
@@ -170,6 +171,7 @@ export class FlyMachineProvider
       // healthy: an interrupted update left it. It is sent again and rolled back if it fails.
       const unfinished = !drift.healthy && flyConfigDiffers(olds, news);
       if (drift.keys.length > 0 || secretsMove || unfinished) {
+        await growRestoredVolume(ctx, olds, news);
         try {
           const { machine, preUpdateSnapshotId } = await upgrade(
             ctx,

@@ -105,3 +105,26 @@ export function recordRollback(
   const outs = { ...machineOutputs(previous, rollback.machine), ...record };
   return initFailure(programNews, id, outs, `FlyMachine ${news.name}: ${(error as Error).message}`);
 }
+
+/**
+ * Grows the restored volume the machine mounts when the program grows its volume. The program's
+ * FlyVolume still stands for the volume a data rollback replaced (and grows that one), while the
+ * machine runs on the restored one: the size the program asks for is the mounted volume's too.
+ * The update that follows boots the machine, so it sees the new size.
+ */
+export async function growRestoredVolume(
+  ctx: UpgradeContext,
+  olds: FlyMachineOutputs,
+  news: FlyMachineInputs,
+): Promise<void> {
+  const restored = olds.restoredVolume?.volumeId;
+  const wanted = news.volumeSizeGb;
+  if (restored === undefined || wanted === undefined || mountedVolume(news) !== restored) return;
+  const volume = await ctx.volumes.get(news.app, restored);
+  if (volume.size_gb >= wanted) return;
+  ctx.progress(
+    `growing volume ${restored}, restored in place of the program's, from ${volume.size_gb} GB ` +
+      `to ${wanted} GB`,
+  );
+  await ctx.volumes.extend(news.app, restored, wanted);
+}

@@ -229,6 +229,38 @@ describe("FlyMachine updates that can touch the volume's data", () => {
     expect((await machineRecord(outs.machineId)).config.env).toEqual({ MODE: "y" });
     const read = await bed.provider.read(id, updated.outs);
     expect(read.props).toMatchObject({ machineId: outs.machineId, restoredVolume: restored });
+    outs = updated.outs;
+  });
+
+  it("grows the restored volume the machine mounts when the program grows its volume, and boots the machine on it", async () => {
+    const restored = outs.restoredVolume!;
+    const before = await machineRecord(outs.machineId);
+    const size = (await volumes())[restored.volumeId].size_gb as number;
+    const grown = size + 2;
+    const wanted = await inputs({ ...PROTECTED, env: { MODE: "y" }, volumeSizeGb: grown });
+    const diff = await bed.provider.diff(id, outs, wanted);
+    expect(diff).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    await clearRequestLog(bed.fx);
+    const { result: updated, lines } = await captureProgress(() =>
+      bed.provider.update(id, outs, wanted),
+    );
+    const mutations = (await requestLog(bed.fx)).filter((line) => !line.startsWith("GET"));
+    expect(mutations).toEqual([
+      `PUT /v1/apps/${APP}/volumes/${restored.volumeId}/extend 200`,
+      `POST /v1/apps/${APP}/machines/${outs.machineId}/lease 201`,
+      `POST /v1/apps/${APP}/machines/${outs.machineId} 200`,
+      `DELETE /v1/apps/${APP}/machines/${outs.machineId}/lease 200`,
+    ]);
+    expect(lines).toContain(
+      `[fly:machine gw-iad] growing volume ${restored.volumeId}, restored in place of the ` +
+        `program's, from ${size} GB to ${grown} GB`,
+    );
+    const all = await volumes();
+    // The replaced volume is the program's FlyVolume's to grow, not the machine's.
+    expect([all[restored.volumeId].size_gb, all[bed.volumeId].size_gb]).toEqual([grown, size]);
+    const after = await machineRecord(outs.machineId);
+    expect(after.versions.length).toBe(before.versions.length + 1);
+    expect(updated.outs).toMatchObject({ volumeSizeGb: grown, restoredVolume: restored });
   });
 });
 
