@@ -13,9 +13,9 @@
  *   protected by (`PRE_UPDATE_SNAPSHOT_KEY`): the next run restores that one, never a snapshot
  *   of what the failed version wrote;
  * - the restored volume is made before the failed machine is destroyed, and from then on it is
- *   the record: an unattached volume of the failed volume's name and region made after that
- *   volume's newest snapshot (every older volume of the name, such as one an earlier rollback
- *   replaced, predates that snapshot);
+ *   the record: an unattached volume of the failed volume's name and region made after it, from
+ *   the failed volume's newest snapshot older than itself (a record whose snapshot the state
+ *   holds as the last finished update's is a leftover of that update, not a restore under way);
  * - the restored machine carries the snapshot and the volume it replaced in its metadata, so it
  *   is known as the region's machine before any state records it.
  */
@@ -68,8 +68,8 @@ export function protectingSnapshotOf(machine: Machine): string | undefined {
 }
 
 /**
- * The unattached volume a rollback made from a snapshot of `failed` taken at `takenAt`, if one
- * exists: same name and region, made no earlier than the snapshot.
+ * The unattached volume a rollback made from a snapshot of `failed`, if one exists: same name
+ * and region, made no earlier than `takenAt` (the snapshot, or the failed volume itself).
  */
 async function findRestoredVolume(
   ctx: UpgradeContext,
@@ -79,7 +79,11 @@ async function findRestoredVolume(
 ): Promise<Volume | undefined> {
   const since = Date.parse(takenAt ?? "");
   if (Number.isNaN(since)) return undefined;
-  return (await ctx.volumes.list(app)).find(
+  // The newest: a restore under way is made after any volume an earlier one left.
+  const newestFirst = (await ctx.volumes.list(app)).sort(
+    (x, y) => Date.parse(y.created_at ?? "") - Date.parse(x.created_at ?? ""),
+  );
+  return newestFirst.find(
     (v) =>
       v.id !== failed.id &&
       v.name === failed.name &&
@@ -104,28 +108,36 @@ async function findRestoredMachine(
 
 /**
  * What a data rollback of the machine that ran on `failedVolumeId` left, once that machine is
- * gone: the machine it booted, or else the volume it restored. Undefined when there is neither:
- * the machine was destroyed by something else.
+ * gone: the machine it booted, or else the volume it restored, with the snapshot it came from.
+ * Undefined when there is neither (the machine was destroyed by something else), and when the
+ * snapshot is `finished`, the one the state records for the last update that ended.
  */
 export async function findInterruptedRollback(
   ctx: UpgradeContext,
   target: Pick<MachineTarget, "app" | "name">,
   failedVolumeId: string,
+  finished: string | undefined,
 ): Promise<RollbackTrace | undefined> {
   const machine = await findRestoredMachine(ctx, target, failedVolumeId);
   if (machine !== undefined) {
-    const snapshotId = String(metadataOf(machine)[RESTORED_FROM_SNAPSHOT_KEY] ?? "");
+    const from = metadataOf(machine)[RESTORED_FROM_SNAPSHOT_KEY];
+    const snapshotId = typeof from === "string" ? from : "(not named by the machine)";
     return { snapshotId, volumeId: failedVolumeId, machine };
   }
   const failed = await ctx.volumes.getOrUndefined(target.app, failedVolumeId);
   if (failed === undefined || DELETED_VOLUME_STATES.includes(failed.state ?? "")) return undefined;
-  const snapshots = await ctx.volumes.listSnapshots(target.app, failedVolumeId);
-  const newest = snapshots
-    .filter((s) => s.status === "created")
-    .sort((a, b) => Date.parse(b.created_at ?? "") - Date.parse(a.created_at ?? ""))[0];
-  if (newest === undefined) return undefined;
-  const volume = await findRestoredVolume(ctx, target.app, failed, newest.created_at);
-  return volume && { snapshotId: newest.id, volumeId: failedVolumeId, volume };
+  const volume = await findRestoredVolume(ctx, target.app, failed, failed.created_at);
+  if (volume === undefined) return undefined;
+  // The snapshot it was made from: the newest of the failed volume's before it (one Fly took
+  // later, such as a daily backup, holds what the failed version wrote). Once Fly has let it
+  // expire, the restored volume still holds its data.
+  const made = Date.parse(volume.created_at ?? "");
+  const source = (await ctx.volumes.listSnapshots(target.app, failedVolumeId))
+    .filter((s) => s.status === "created" && Date.parse(s.created_at ?? "") <= made)
+    .sort((x, y) => Date.parse(y.created_at ?? "") - Date.parse(x.created_at ?? ""))[0];
+  if (source !== undefined && source.id === finished) return undefined;
+  const snapshotId = source?.id ?? "(expired)";
+  return { snapshotId, volumeId: failedVolumeId, volume };
 }
 
 /**
@@ -148,7 +160,7 @@ async function restoredVolumeFor(
     (s) => s.id === source.snapshotId,
   );
   const made =
-    (await findRestoredVolume(ctx, app, failed, taken?.created_at)) ??
+    (await findRestoredVolume(ctx, app, failed, taken?.created_at ?? failed.created_at)) ??
     (await ctx.volumes.create(
       app,
       compact({
@@ -181,7 +193,7 @@ async function bootRestoredMachine(
     ...previous.spec,
     mounts: previous.spec.mounts!.map((m, i) => (i === 0 ? { ...m, volume: restored.id } : m)),
   };
-  if (found !== undefined && found.config?.mounts?.[0]?.volume === restored.id) {
+  if (found !== undefined) {
     ctx.progress(`machine ${found.id} already runs the previous configuration on ${restored.id}`);
     const machine = await ensureHealthy(ctx, { ...target, id: found.id }, found, spec);
     return { machine, spec };

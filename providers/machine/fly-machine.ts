@@ -15,19 +15,20 @@ import type { FlyMachineInputs } from "./machine-check";
 import {
   findByName,
   liveId,
-  revisionOf,
   rolloutContext,
   upgradeContext,
   upgradeRecord,
 } from "./machine-context";
 import { adoptMachine, launchMachine } from "./machine-create";
+import { convergeMachine } from "./machine-converge";
 import {
-  finishRestore,
-  growRestoredVolume,
+  dataRollbackOf,
   interruptedRollbackOf,
   recordedInputs,
   recordRollback,
-  unfinishedSnapshot,
+  restoreUnderWay,
+  rollbackOutputs,
+  unrecordedSnapshot,
 } from "./machine-recovery";
 import {
   declaredDiff,
@@ -42,8 +43,7 @@ import { flyConfigDiffers, isStartedAndHealthy, machineOutputs } from "./machine
 import type { FlyMachineOutputs } from "./machine-outputs";
 import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
-import { ensureHealthy } from "./machine-rollout";
-import { followRestoredVolume, upgrade } from "./machine-upgrade";
+import { followRestoredVolume } from "./machine-upgrade";
 import type { RestoredVolume } from "./machine-upgrade";
 import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider } from "../provider-kit/fly-provider";
@@ -87,10 +87,7 @@ export class FlyMachineProvider
       if (live === undefined || isGone(live)) {
         const trace = await interruptedRollbackOf(upgradeContext(call, news), olds);
         if (trace !== undefined) {
-          progress(
-            `machine ${machineId} is gone: a run was interrupted while it restored snapshot ` +
-              `${trace.snapshotId} after a failed update; up finishes the restore`,
-          );
+          progress(restoreUnderWay(machineId, trace.snapshotId, "up finishes the restore"));
           return { ...declared, changes: true };
         }
         progress(`machine ${machineId} is gone from Fly; up creates it again`);
@@ -102,7 +99,14 @@ export class FlyMachineProvider
       if (hasDrift(drift)) {
         progress(`on Fly, ${describeDrift(machineId, drift)}; up brings it back to the program's`);
       }
-      return { ...declared, changes: declared.changes || hasDrift(drift) };
+      // An update a killed run sent: the state must learn how it ended (see machine-converge).
+      const unsettled = unrecordedSnapshot(live, olds) !== undefined;
+      if (unsettled) {
+        progress(
+          `machine ${machineId} runs an update an earlier run sent and did not record; up settles it`,
+        );
+      }
+      return { ...declared, changes: declared.changes || hasDrift(drift) || unsettled };
     });
   }
 
@@ -152,49 +156,23 @@ export class FlyMachineProvider
     return { id, props: outs, inputs: recordedInputs(outs, known) };
   }
 
-  async update(id: string, olds: FlyMachineOutputs, programNews: FlyMachineInputs) {
-    const news = followRestoredVolume(olds, programNews);
+  async update(id: string, recorded: FlyMachineOutputs, programNews: FlyMachineInputs) {
+    const news = followRestoredVolume(recorded, programNews);
     return this.call(news.name, async (call) => {
       const ctx = upgradeContext(call, news);
-      const machineId = liveId(id, olds);
+      const machineId = liveId(id, recorded);
       const target = { app: news.app, id: machineId, name: news.name, region: news.region };
-      const current = await ctx.client.machines.getOrUndefined(news.app, machineId);
-      if (current === undefined || isGone(current)) {
-        throw recordRollback(programNews, id, olds, news, await finishRestore(ctx, target, olds));
-      }
-      const refusal = machineRefusal(current, news, news);
-      if (refusal !== undefined) throw new Error(refusal);
-      const drift = liveDrift(current, news);
-      // Fly does not say which secrets version a machine booted with: only the state knows.
-      const secretsMove = olds.minSecretsVersion !== news.minSecretsVersion;
-      // The program's configuration runs but is unhealthy, and it is not the one last recorded
-      // healthy: an interrupted update left it. It is sent again and rolled back if it fails.
-      const unfinished = !drift.healthy && flyConfigDiffers(olds, news);
-      if (drift.keys.length > 0 || secretsMove || unfinished) {
-        await growRestoredVolume(ctx, olds, news);
-        try {
-          const { machine, preUpdateSnapshotId } = await upgrade(
-            ctx,
-            target,
-            revisionOf(news, news.stack),
-            revisionOf(olds, news.stack),
-            {
-              snapshot: news.snapshotBeforeUpdate === true,
-              rehearse: news.rehearseUpgrades === true,
-              resumeFrom: unfinishedSnapshot(current, olds),
-            },
-          );
-          return {
-            outs: { ...machineOutputs(news, machine), ...upgradeRecord(olds, preUpdateSnapshotId) },
-          };
-        } catch (error) {
-          throw recordRollback(programNews, id, olds, news, error);
+      try {
+        return await convergeMachine(ctx, target, recorded, news);
+      } catch (error) {
+        const rollback = dataRollbackOf(error);
+        // Restored to the recorded configuration, which is what the program asks for (it was
+        // reverted after the failed update): done, not failed.
+        if (rollback !== undefined && !flyConfigDiffers(recorded, news)) {
+          return { outs: rollbackOutputs(programNews, recorded, news, rollback) };
         }
+        throw recordRollback(programNews, id, recorded, news, error);
       }
-      // Nothing to send, but the machine must still be healthy: started when it rests, and
-      // waited for (a partial create, a machine stopped behind the stack's back).
-      const machine = await ensureHealthy(ctx, target, current, specOf(news));
-      return { outs: { ...machineOutputs(news, machine), ...upgradeRecord(olds) } };
     });
   }
 

@@ -9,9 +9,8 @@
  * - if the new version then fails, the region is restored as it was before the update, from
  *   that snapshot (see `data-rollback.ts`). The volume the failed version ran on is kept.
  *
- * An update a killed run sent is finished from what its machine carries: the snapshot it was
- * protected by, which holds the data from before it (a snapshot taken now would hold what the
- * new version wrote).
+ * The update's configuration names its snapshot (`PRE_UPDATE_SNAPSHOT_KEY`), so that an update a
+ * killed run sent is settled from it (see `settleUnrecordedUpdate`).
  */
 import type { Machine, VolumeOperations } from "../fly-client/fly-client";
 import type { FlyMachineInputs } from "./machine-check";
@@ -84,12 +83,10 @@ export interface DataRollback {
 /** The error `upgrade` throws after a data rollback; `dataRollback` says what now runs. */
 export type DataRollbackError = Error & { dataRollback: DataRollback };
 
-/** The protection an update gets; `resumeFrom` names the snapshot of an update a run left. */
+/** The protection an update gets. */
 export interface UpgradeSafety {
   snapshot: boolean;
   rehearse: boolean;
-  /** The snapshot an unfinished update of the machine was protected by: taken, so reused. */
-  resumeFrom?: string;
 }
 
 /**
@@ -109,29 +106,16 @@ export async function upgrade(
   if (volumeId === undefined || !touchesData(previous.spec, next.spec)) {
     return { machine: await rollOut(ctx, target, next, previous) };
   }
-  // An update a killed run sent has reached the machine already: a rehearsal comes too late.
-  if (
-    safety.resumeFrom === undefined &&
-    safety.rehearse &&
-    previous.spec.image !== next.spec.image
-  ) {
+  if (safety.rehearse && previous.spec.image !== next.spec.image) {
     await rehearse(ctx, target, next, volumeId);
   }
   if (!safety.snapshot) return { machine: await rollOut(ctx, target, next, previous) };
-  const snapshotId =
-    safety.resumeFrom ??
-    (await takeSnapshot(
-      ctx.volumes,
-      ctx.progress,
-      { app: target.app, volumeId, purpose: `before machine ${target.id} runs ${next.spec.image}` },
-      { timeoutMs: ctx.healthTimeoutMs, pollMs: ctx.tuning.pollIntervalMs },
-    ));
-  if (safety.resumeFrom !== undefined) {
-    ctx.progress(
-      `an earlier run's update of machine ${target.id} did not finish; snapshot ${snapshotId}, ` +
-        "taken before it, still holds the data from before",
-    );
-  }
+  const snapshotId = await takeSnapshot(
+    ctx.volumes,
+    ctx.progress,
+    { app: target.app, volumeId, purpose: `before machine ${target.id} runs ${next.spec.image}` },
+    { timeoutMs: ctx.healthTimeoutMs, pollMs: ctx.tuning.pollIntervalMs },
+  );
   const recorded = { ...next, records: { [PRE_UPDATE_SNAPSHOT_KEY]: snapshotId } };
   try {
     const machine = await rollOut(ctx, target, recorded, previous, { restorePrevious: false });

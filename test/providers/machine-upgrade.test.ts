@@ -261,6 +261,88 @@ describe("FlyMachine updates that can touch the volume's data", () => {
     const after = await machineRecord(outs.machineId);
     expect(after.versions.length).toBe(before.versions.length + 1);
     expect(updated.outs).toMatchObject({ volumeSizeGb: grown, restoredVolume: restored });
+    outs = updated.outs;
+  });
+
+  /** Sends `image` to the machine as a killed run would have: protected by a new snapshot. */
+  async function sendAsAKilledRun(machineId: string, image: string): Promise<string> {
+    const volumeId = outs.mounts![0].volume;
+    await bed.fx.api("POST", `/v1/apps/${APP}/volumes/${volumeId}/snapshots`);
+    const snapshotId = (await volumes())[volumeId].snapshots.at(-1).id as string;
+    const live = await machineRecord(machineId);
+    const metadata = { ...live.config.metadata, "openclaw-fly/pre-update-snapshot": snapshotId };
+    await bed.fx.api("POST", `/v1/apps/${APP}/machines/${machineId}`, {
+      config: { ...live.config, image, metadata },
+    });
+    return snapshotId;
+  }
+
+  it("settles an update a killed run sent that runs healthy: recorded with its snapshot, nothing sent again", async () => {
+    const machineId = outs.machineId;
+    const snapshotId = await sendAsAKilledRun(machineId, "registry.fly.io/gw:3");
+    const wanted = await inputs({
+      ...PROTECTED,
+      env: { MODE: "y" },
+      volumeSizeGb: outs.volumeSizeGb,
+      image: "registry.fly.io/gw:3",
+    });
+    // What runs is what the program asks for; only the state does not know it yet.
+    expect(await bed.provider.diff(id, outs, wanted)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    await clearRequestLog(bed.fx);
+    const updated = await bed.provider.update(id, outs, wanted);
+    expect((await requestLog(bed.fx)).filter((line) => !line.startsWith("GET"))).toEqual([]);
+    expect(updated.outs).toMatchObject({
+      machineId,
+      image: "registry.fly.io/gw:3",
+      preUpdateSnapshotId: snapshotId,
+    });
+    expect((await bed.provider.diff(id, updated.outs, wanted)).changes).toBe(false);
+    outs = updated.outs;
+  });
+
+  it("restores the recorded configuration and its data when a killed run's update failed and the program went back to it, and succeeds", async () => {
+    await bed.fx.control("POST", "/faults", { kind: "checks_fail", image: BAD });
+    const machineId = outs.machineId;
+    const failedVolume = outs.mounts![0].volume;
+    const snapshotId = await sendAsAKilledRun(machineId, BAD);
+    const reverted = await inputs({
+      ...PROTECTED,
+      env: { MODE: "y" },
+      volumeSizeGb: outs.volumeSizeGb,
+      image: "registry.fly.io/gw:3",
+    });
+    expect((await bed.provider.diff(id, outs, reverted)).changes).toBe(true);
+    const updated = await bed.provider.update(id, outs, reverted);
+    await bed.fx.control("DELETE", "/faults");
+    const now = (await liveMachines())["gw-iad"];
+    const restoredId = now.config.mounts[0].volume;
+    expect([now.id === machineId, now.config.image, now.state]).toEqual([
+      false,
+      "registry.fly.io/gw:3",
+      "started",
+    ]);
+    expect(updated.outs).toMatchObject({
+      machineId: now.id,
+      image: "registry.fly.io/gw:3",
+      preUpdateSnapshotId: snapshotId,
+      restoredVolume: {
+        volumeId: restoredId,
+        snapshotId,
+        replacedVolumeId: failedVolume,
+        declaredVolumeId: bed.volumeId,
+      },
+    });
+    expect((await machineRecord(machineId)).state).toBe("destroyed");
+    // What the failed version wrote is kept.
+    expect((await volumes())[failedVolume]).toMatchObject({
+      state: "created",
+      attached_machine_id: null,
+    });
+    expect((await bed.provider.diff(id, updated.outs, reverted)).changes).toBe(false);
   });
 });
 

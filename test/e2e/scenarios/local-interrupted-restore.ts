@@ -9,6 +9,7 @@ import {
   liveVolumes,
   logMark,
   machineIn,
+  machineMutations,
   mutating,
   requestsSince,
   whenLogged,
@@ -112,7 +113,7 @@ export function localInterruptedRestoreScenarios(chain: StackChain): void {
     expect(result.error).toBeUndefined();
   });
 
-  it("killed as the restored volume was made: the next up tries the update again and restores onto that volume", async () => {
+  it("killed as the restored volume was made: the next up finds the update failed and restores onto that volume, without sending it again", async () => {
     const { stack } = chain;
     const iad = machineIn(stack.emulator, APP, "iad");
     const ams = machineIn(stack.emulator, APP, "ams");
@@ -140,11 +141,18 @@ export function localInterruptedRestoreScenarios(chain: StackChain): void {
       `DELETE /v1/apps/${APP}/machines/${iad.id} 200`,
       `POST /v1/apps/${APP}/machines 200`,
     ]);
+    // The failing version is not sent again: it is waited for, found failing, and destroyed.
+    expect(machineMutations(since, APP, iad.id)).toEqual([
+      "POST lease 201",
+      "POST stop 200",
+      "DELETE machine 200",
+    ]);
     const now = expectRestored(restored[0].id, iad);
     expect(healed.error).toMatch(
       new RegExp(
         `^${IAD_URN}: 1 error occurred:\n\t\\* FlyMachine gateway-iad: machine ${iad.id} \\(gateway-iad\\) ` +
-          `in region iad: the update to version \\w+ failed: .*; restored the data and the previous ` +
+          `in region iad: an earlier run's update failed: machine ${iad.id} in app ${APP} not ` +
+          `healthy within 5000 ms .*; restored the data and the previous ` +
           `configuration in \\d+ s: volume ${restored[0].id} was made from snapshot ${snapshot} ` +
           `\\(taken before the update\\) and machine ${now.id} \\(gateway-iad\\) runs the previous ` +
           `configuration on it, version \\w+, started and healthy; volume ${volume.id} keeps what ` +
@@ -152,8 +160,8 @@ export function localInterruptedRestoreScenarios(chain: StackChain): void {
       ),
     );
     expect(healed.logs.map((entry) => entry.message)).toContain(
-      `[fly:machine gateway-iad] an earlier run's update of machine ${iad.id} did not finish; ` +
-        `snapshot ${snapshot}, taken before it, still holds the data from before`,
+      `[fly:machine gateway-iad] machine ${iad.id} runs an update an earlier run sent and did ` +
+        `not record (snapshot ${snapshot} holds the data from before it); waiting until it is healthy`,
     );
     expect(liveMachines(stack.emulator, APP).find((m) => m.region === "ams")!.versions).toEqual(
       ams.versions,
