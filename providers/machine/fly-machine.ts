@@ -30,6 +30,7 @@ import { flyConfigDiffers, isStartedAndHealthy, machineOutputs } from "./machine
 import type { FlyMachineOutputs } from "./machine-outputs";
 import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
+import { machineForDiff, machineForRead } from "./machine-live-read";
 import { ensureHealthy, rollOut } from "./machine-rollout";
 import { isNotFound } from "../fly-client/fly-api-error";
 import type { Machine, MachineOperations } from "../fly-client/fly-client";
@@ -98,7 +99,7 @@ export class FlyMachineProvider
     // What runs on Fly, read now: drift behind the stack's back and what an interrupted run
     // left are changes of this `up` (and of its preview), with no refresh needed first.
     return this.call(olds.name, async ({ options, progress }) => {
-      const live = await createMachinesClient(options).getOrUndefined(olds.app, id);
+      const live = await machineForDiff(options, id, news);
       if (live === undefined || isGone(live)) {
         progress(`machine ${id} is gone from Fly; up creates it again`);
         return { changes: true, replaces: ["machineId"], deleteBeforeReplace: true };
@@ -127,7 +128,7 @@ export class FlyMachineProvider
   async read(id: string, props?: FlyMachineOutputs) {
     const known = recordedState(RESOURCE.type, props);
     const machine = await this.call(known.name, (call) =>
-      createMachinesClient(call.options).getOrUndefined(known.app, id),
+      machineForRead(call.options, known.app, id),
     );
     if (machine === undefined || isGone(machine)) return {};
     const healthTimeoutSeconds = known.healthTimeoutSeconds ?? DEFAULT_HEALTH_TIMEOUT_SECONDS;
