@@ -125,8 +125,8 @@ export class FlyIpAddressProvider
     // The assignment as Fly holds it, read now: one released behind the stack's back is
     // allocated again by this `up` (and its preview says so), with no refresh needed first.
     return this.call(`${olds.app} ${id}`, async ({ options, progress }) => {
-      // The addresses of one app share one list, which a refresh's Read has often just read; one
-      // missing from it is looked for again in a list of its own (see live-reads.ts).
+      // The addresses of one app share one list (a refresh's Diff takes what its Read found); one
+      // missing from a list read earlier is looked for in a new one (see live-reads.ts).
       const ipAddresses = createIpAddressesClient(options);
       const listed = async () =>
         (await ipAddresses.list(olds.app)).map((ip) => ({ ...ip, id: ip.ip }));
@@ -138,6 +138,7 @@ export class FlyIpAddressProvider
           get: async () => (await listed()).find((ip) => ip.id === id),
           list: listed,
           settled: () => true,
+          getIsList: true,
         });
         if (live !== undefined) return { changes: false };
       } catch (error) {

@@ -35,6 +35,8 @@ import { currentWriteMark, writtenSince } from "../fly-client/write-marks";
 interface Kept {
   readonly mark: number;
   readonly answer: Promise<unknown>;
+  /** Set once the answer has arrived: from then on it is an earlier read, not this one. */
+  answered?: boolean;
 }
 
 interface LiveReads {
@@ -67,6 +69,11 @@ export interface LiveRead<T> {
   list?(): Promise<readonly T[]>;
   /** Whether a listed record shows nothing to act on; anything else is read again with `get`. */
   settled?(record: T): boolean;
+  /**
+   * `get` reads the same list (no GET exists for the resource, as for IP assignments): a list
+   * this diff asked for itself (or joined in flight) is then already its own read.
+   */
+  getIsList?: boolean;
 }
 
 /**
@@ -89,6 +96,7 @@ export async function readForDiff<T>(read: LiveRead<T>): Promise<T | undefined> 
     if (listed !== undefined && !writtenSince(listed.mark, read.app, scope)) {
       const record = listed.records.find((candidate) => idOf(candidate) === read.id);
       if (record !== undefined && read.settled(record)) return record;
+      if (read.getIsList === true && listed.now) return record;
     }
   }
   return read.get();
@@ -122,23 +130,29 @@ export function readAndKeep<T>(
 
 /**
  * The app's list of `kind` as last read with no write to the app since, or a new read of it
- * (shared while in flight); undefined when the list cannot be read (the caller reads itself).
+ * (shared while in flight), and whether it was read for this call (`now`: not answered before
+ * it); undefined when the list cannot be read (the caller reads itself).
  */
 async function sharedList<T>(
   app: string,
   kind: string,
   list: () => Promise<readonly T[]>,
-): Promise<{ records: readonly T[]; mark: number } | undefined> {
+): Promise<{ records: readonly T[]; mark: number; now: boolean } | undefined> {
   const { lists } = liveReads();
   const key = `${app} ${kind}`;
   let kept = lists.get(key);
   if (kept === undefined || writtenSince(kept.mark, app)) {
     const entry: Kept = { mark: currentWriteMark(), answer: list() };
+    entry.answer.then(
+      () => (entry.answered = true),
+      () => undefined,
+    );
     lists.set(key, entry);
     kept = entry;
   }
+  const now = kept.answered !== true;
   try {
-    return { records: (await kept.answer) as readonly T[], mark: kept.mark };
+    return { records: (await kept.answer) as readonly T[], mark: kept.mark, now };
   } catch {
     // A failed list is not kept; the diff's own GET says what is wrong, if anything is.
     if (lists.get(key) === kept) lists.delete(key);

@@ -12,6 +12,7 @@ import { IMAGE, machineIdOf, waitState } from "../emulator/machine-support";
 import { createMachinesClient } from "../../providers/fly-client/machine-operations";
 import { createSecretsClient } from "../../providers/fly-client/secret-operations";
 import { createVolumesClient } from "../../providers/fly-client/volume-operations";
+import { createIpAddressesClient } from "../../providers/fly-client/ip-address-operations";
 import { createMachineLookupClient } from "../../providers/fly-client/machine-lookup";
 import type { Machine } from "../../providers/fly-client/fly-client";
 import { readAndKeep, readForDiff } from "../../providers/provider-kit/live-reads";
@@ -174,6 +175,34 @@ describe("reads shared by diffs", () => {
     expect(await requestLog(fx)).toEqual([
       `GET /v1/apps/${app}/volumes 200`,
       `GET /v1/apps/${app}/volumes/${created.id} 200`,
+    ]);
+  });
+
+  it("takes a list read for the diff itself as the final word when no GET exists (IP assignments)", async () => {
+    const { app } = await appWithMachines(0);
+    const ips = createIpAddressesClient(options());
+    const first = await ips.allocate(app, { type: "v6" });
+    const released = await ips.allocate(app, { type: "private_v6" });
+    await ips.release(app, released.ip);
+    await clearRequestLog(fx);
+    const listed = async () => (await ips.list(app)).map((ip) => ({ ...ip, id: ip.ip }));
+    const addressForDiff = (id: string) =>
+      readForDiff({
+        app,
+        kind: "ip_assignments",
+        id,
+        get: async () => (await listed()).find((ip) => ip.id === id),
+        list: listed,
+        settled: () => true,
+        getIsList: true,
+      });
+    // Read for the first diff, the list is that diff's own read; kept, a later diff looks again.
+    expect(await addressForDiff("fdaa::gone")).toBeUndefined();
+    expect((await addressForDiff(first.ip))?.ip).toBe(first.ip);
+    expect(await addressForDiff(released.ip)).toBeUndefined();
+    expect(await requestLog(fx)).toEqual([
+      `GET /v1/apps/${app}/ip_assignments 200`,
+      `GET /v1/apps/${app}/ip_assignments 200`,
     ]);
   });
 });
