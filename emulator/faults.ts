@@ -15,7 +15,12 @@ export const TRANSPORT_FAULT_KINDS = [
 export type TransportFaultKind = (typeof TRANSPORT_FAULT_KINDS)[number];
 
 /** Faults injected into the simulated world rather than one request. */
-export const WORLD_FAULT_KINDS = ["checks_fail", "exit_after_start", "no_capacity"] as const;
+export const WORLD_FAULT_KINDS = [
+  "checks_fail",
+  "exit_after_start",
+  "no_capacity",
+  "list_lag",
+] as const;
 export type WorldFaultKind = (typeof WORLD_FAULT_KINDS)[number];
 
 /**
@@ -40,6 +45,11 @@ export interface WorldFault {
   exit_code?: number;
   /** no_capacity: machine and volume creates in this region fail. */
   region?: string;
+  /**
+   * list_lag: lists of machines and volumes leave out those created less than this many ms ago,
+   * as Fly's lists lag its writes (flyctl waits before listing after a create for that reason).
+   */
+  lag_ms?: number;
 }
 
 function segments(route: string): { method: string; parts: string[] } {
@@ -88,7 +98,13 @@ export class FaultBook {
     }
     if ((WORLD_FAULT_KINDS as readonly string[]).includes(kind)) {
       const fault: WorldFault = { id: this.nextId++, kind: kind as WorldFaultKind };
-      if (kind === "no_capacity") {
+      if (kind === "list_lag") {
+        const lag = Number(body.lag_ms);
+        if (!Number.isFinite(lag) || lag <= 0) {
+          throw badRequest("fault.lag_ms must be a positive number for list_lag");
+        }
+        fault.lag_ms = lag;
+      } else if (kind === "no_capacity") {
         if (typeof body.region !== "string") {
           throw badRequest("fault.region is required for no_capacity");
         }
@@ -127,6 +143,13 @@ export class FaultBook {
         f.kind === kind &&
         (f.image === undefined || f.image === match.image) &&
         (f.region === undefined || f.region === match.region),
+    );
+  }
+
+  /** Whether a list should still leave out what was created at `createdMs` (list_lag). */
+  lagsBehind(createdMs: number, nowMs: number): boolean {
+    return this.world.some(
+      (f) => f.kind === "list_lag" && f.lag_ms !== undefined && nowMs - createdMs < f.lag_ms,
     );
   }
 

@@ -17,7 +17,8 @@ function metadataOf(machine: MachineRecord): Record<string, unknown> {
  * `GET /apps/{app}/machines`: the app's machines in creation order. Destroyed machines are hidden
  * unless `include_deleted` is set (flyctl also drops `destroying` ones itself); `region` and `state`
  * (a comma list) narrow the list; every `metadata.<key>=<value>` must match exactly (AND);
- * `summary` leaves out config, checks and events.
+ * `summary` leaves out config, checks and events. Under a `list_lag` fault, machines created
+ * within the lag are not listed yet.
  */
 export function listMachines(ctx: RequestContext): Record<string, unknown>[] {
   const { emulator, query, params } = ctx;
@@ -39,6 +40,7 @@ export function listMachines(ctx: RequestContext): Record<string, unknown>[] {
     .filter((m) => !region || m.region === region)
     .filter((m) => states.length === 0 || states.includes(m.state))
     .filter((m) => metadataFilters.every(([key, value]) => metadataOf(m)[key] === value))
+    .filter((m) => !emulator.faults.lagsBehind(Date.parse(m.created_at), emulator.now()))
     .sort((a, b) => a.created_at.localeCompare(b.created_at))
     .map((m) => machineJson(emulator, m, { summary, includeLease }));
 }

@@ -27,7 +27,9 @@ export function registerVolumeRoutes(router: Router): void {
       const summary = queryBool(query, "summary");
       return {
         status: 200,
-        body: appVolumes(emulator, params.app_name).map((v) => volumeJson(v, summary)),
+        body: appVolumes(emulator, params.app_name)
+          .filter((v) => !emulator.faults.lagsBehind(Date.parse(v.created_at), emulator.now()))
+          .map((v) => volumeJson(v, summary)),
       };
     },
     { action: "volume_list", scopeParam: "app_name" },

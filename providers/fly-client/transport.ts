@@ -22,6 +22,7 @@ import type { Pacer } from "./pacing";
 import { sharedDispatcher } from "./process-state";
 import { nextRetryDelayMs, parseRetryAfterMs, shouldRetry } from "./retry-policy";
 import type { RetryOptions } from "./retry-policy";
+import { markWrite } from "./write-marks";
 
 /** HTTP methods the Machines API uses. */
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -151,6 +152,18 @@ export function createTransport(options: TransportOptions): Send {
   }
 
   return async function send<T>(request: FlyRequest<T>): Promise<T> {
+    if (request.method === "GET") return exchange(request);
+    // Marked as sent and as settled: a read begun in between may or may not show the write.
+    const target = { app: request.params?.app, machine: request.params?.machine };
+    markWrite(target);
+    try {
+      return await exchange(request);
+    } finally {
+      markWrite(target);
+    }
+  };
+
+  async function exchange<T>(request: FlyRequest<T>): Promise<T> {
     const path = fillPath(request.path, request.params ?? {});
     const url = options.baseUrl + path + queryString(request.query);
     const failed: FailedRequest = {
@@ -184,7 +197,7 @@ export function createTransport(options: TransportOptions): Send {
         await options.clock.sleep(delayMs, request.signal);
       }
     }
-  };
+  }
 }
 
 /** Substitutes `{name}` placeholders with URL-encoded values. */

@@ -17,10 +17,12 @@ import { regionProblem } from "../../rules/fly-regions";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import { changedKeys, compact } from "../provider-kit/provider-values";
 import { LoadedResource } from "../provider-kit/loaded-resource";
-import { sharedLookup } from "../provider-kit/shared-lookups";
+import { readAndKeep, readForDiff } from "../provider-kit/live-reads";
 
 /** The resource type, and with its module the name the provider is loaded by. */
 const RESOURCE = { module: "fly", type: "FlyIpAddress" } as const;
+/** The kind of the app's address list among the answers diffs share. */
+const IP_ASSIGNMENTS = "ip_assignments";
 
 /** The region of an anycast address, which is not pinned to one region. */
 export const GLOBAL_REGION = "global";
@@ -123,17 +125,25 @@ export class FlyIpAddressProvider
     // The assignment as Fly holds it, read now: one released behind the stack's back is
     // allocated again by this `up` (and its preview says so), with no refresh needed first.
     return this.call(`${olds.app} ${id}`, async ({ options, progress }) => {
-      let assigned: IpAddress[];
+      // The addresses of one app share one list (a refresh's Diff takes what its Read found); one
+      // missing from a list read earlier is looked for in a new one (see live-reads.ts).
+      const ipAddresses = createIpAddressesClient(options);
+      const listed = async () =>
+        (await ipAddresses.list(olds.app)).map((ip) => ({ ...ip, id: ip.ip }));
       try {
-        // The addresses of one app are diffed side by side: one list serves them all.
-        assigned = await sharedLookup(`ip assignments of ${olds.app}`, () =>
-          createIpAddressesClient(options).list(olds.app),
-        );
+        const live = await readForDiff<IpAddress>({
+          app: olds.app,
+          kind: IP_ASSIGNMENTS,
+          id,
+          get: async () => (await listed()).find((ip) => ip.id === id),
+          list: listed,
+          settled: () => true,
+          getIsList: true,
+        });
+        if (live !== undefined) return { changes: false };
       } catch (error) {
         if (!isNotFound(error)) throw error;
-        assigned = [];
       }
-      if (assigned.some((ip) => ip.ip === id)) return { changes: false };
       progress(
         `${olds.type} address ${id} is no longer assigned to ${olds.app}; up allocates one again`,
       );
@@ -175,14 +185,15 @@ export class FlyIpAddressProvider
     const recorded = recordedState(RESOURCE.type, props);
     const app = recorded.app;
     return this.call(`${app} ${id}`, async ({ options }) => {
-      let assigned: IpAddress[];
+      let ip: IpAddress | undefined;
       try {
-        assigned = await createIpAddressesClient(options).list(app);
+        ip = await readAndKeep({ app, kind: IP_ASSIGNMENTS, id }, async () =>
+          (await createIpAddressesClient(options).list(app)).find((found) => found.ip === id),
+        );
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
       }
-      const ip = assigned.find((candidate) => candidate.ip === id);
       if (ip === undefined) return {};
       const known = { ...recorded, region: ip.region ?? GLOBAL_REGION };
       const outs = outputsOf(

@@ -8,7 +8,6 @@
  * does not become healthy (see `machine-rollout.ts`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { createMachinesClient } from "../fly-client/machine-operations";
 import { DEFAULT_HEALTH_TIMEOUT_SECONDS } from "../../rules/deployment-defaults";
 import { checkMachineInputs } from "./machine-check";
 import type { FlyMachineInputs } from "./machine-check";
@@ -45,6 +44,7 @@ import type { MachineSpec } from "./machine-spec";
 import { destroyMachine } from "./machine-destroy";
 import { followRestoredVolume } from "./machine-upgrade";
 import type { RestoredVolume } from "./machine-upgrade";
+import { machineForDiff, machineForRead } from "./machine-live-read";
 import { recordedState } from "../provider-kit/recorded-state";
 import { FlyProvider } from "../provider-kit/fly-provider";
 import type { DeepInput } from "../provider-kit/provider-values";
@@ -83,7 +83,7 @@ export class FlyMachineProvider
     const machineId = liveId(id, olds);
     return this.call(olds.name, async (call) => {
       const { options, progress } = call;
-      const live = await createMachinesClient(options).getOrUndefined(olds.app, machineId);
+      const live = await machineForDiff(options, machineId, news);
       if (live === undefined || isGone(live)) {
         const trace = await interruptedRollbackOf(upgradeContext(call, news), olds);
         if (trace !== undefined) {
@@ -124,10 +124,7 @@ export class FlyMachineProvider
   async read(id: string, props?: FlyMachineOutputs) {
     const known = recordedState(RESOURCE.type, props);
     const { machine, restoring } = await this.call(known.name, async (call) => {
-      const found = await createMachinesClient(call.options).getOrUndefined(
-        known.app,
-        liveId(id, known),
-      );
+      const found = await machineForRead(call.options, known.app, liveId(id, known));
       if (found !== undefined && !isGone(found)) return { machine: found, restoring: false };
       // A machine a data rollback destroyed is the region's until the next up finishes it.
       const ctx = upgradeContext(call, { ...known, stack: known.stack ?? "" });

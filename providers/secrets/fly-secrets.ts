@@ -21,6 +21,7 @@ import { appNameProblem, envNameProblem } from "../../rules/fly-names";
 import { FlyProvider, type FlyCall } from "../provider-kit/fly-provider";
 import { LoadedResource } from "../provider-kit/loaded-resource";
 import { appMarkerName, stackIdentityProblem } from "../provider-kit/ownership";
+import { readAndKeep, readForDiff } from "../provider-kit/live-reads";
 import { compact } from "../provider-kit/provider-values";
 import {
   changedNames,
@@ -33,6 +34,8 @@ import { planSecretsWrite } from "./secrets-write";
 
 /** The resource type, and with its module the name the provider is loaded by. */
 const RESOURCE = { module: "fly", type: "FlySecrets" } as const;
+/** The kind of the app's secrets list among the answers diffs share. */
+const SECRETS = "secrets";
 
 /** Inputs of FlySecrets as its provider receives them. */
 export interface FlySecretsInputs {
@@ -143,7 +146,9 @@ export class FlySecretsProvider
     return this.call(props.app, async ({ options }) => {
       let live: AppSecret[];
       try {
-        live = await createSecretsClient(options).list(props.app);
+        live = await readAndKeep({ app: props.app, kind: SECRETS, id: props.app }, () =>
+          createSecretsClient(options).list(props.app),
+        );
       } catch (error) {
         if (isNotFound(error)) return {};
         throw error;
@@ -189,7 +194,9 @@ export class FlySecretsProvider
     return this.call(olds.app, async ({ options, progress }) => {
       let live: AppSecret[];
       try {
-        live = await createSecretsClient(options).list(olds.app);
+        // A refresh's Read has just listed them: that list serves (see live-reads.ts).
+        const list = () => createSecretsClient(options).list(olds.app);
+        live = (await readForDiff({ app: olds.app, kind: SECRETS, id: olds.app, get: list }))!;
       } catch (error) {
         if (isNotFound(error)) return true;
         throw error;

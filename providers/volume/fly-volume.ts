@@ -23,6 +23,8 @@ import {
   findAdoptable,
   settled,
   snapshot,
+  volumeForDiff,
+  volumeForRead,
 } from "./volume-convergence";
 import type { VolumeClient } from "./volume-convergence";
 import { LoadedResource } from "../provider-kit/loaded-resource";
@@ -161,7 +163,7 @@ export class FlyVolumeProvider
     // The volume on Fly, read now: one deleted there is created again, one grown there is
     // recorded at its size (so its machine boots again to use it).
     return this.call(olds.name, async (call) => {
-      const live = await volumeClient(call).volumes.getOrUndefined(olds.app, id);
+      const live = await volumeForDiff(volumeClient(call), olds.app, id, olds.sizeGb);
       if (live === undefined || DELETED_VOLUME_STATES.includes(live.state)) {
         call.progress(`volume ${id} is gone from Fly; up creates a new, empty one`);
         return { changes: true, replaces: ["volumeId"], deleteBeforeReplace: false };
@@ -197,7 +199,7 @@ export class FlyVolumeProvider
     const known = recordedState(RESOURCE.type, props);
     const app = known.app;
     const volume = await this.call(known.name, (call) =>
-      volumeClient(call).volumes.getOrUndefined(app, id),
+      volumeForRead(volumeClient(call), app, id),
     );
     if (volume === undefined || DELETED_VOLUME_STATES.includes(volume.state)) return {};
     const outs = outputsOf(

@@ -7,11 +7,14 @@ import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
 import { isManaged, marksOf } from "../machine/machine-api-config";
 import { judgeOwnership, type Ownership } from "../provider-kit/ownership";
 import type { Progress } from "../provider-kit/progress";
+import { readAndKeep, readForDiff } from "../provider-kit/live-reads";
 import { sharedLookup } from "../provider-kit/shared-lookups";
 import type { ProviderTuning } from "../provider-kit/provider-settings";
 import { extendOrKeep } from "./volume-check";
 import { takeSnapshot } from "./volume-snapshot";
 import type { FlyVolumeInputs } from "./volume-check";
+
+const VOLUMES = "volumes";
 
 /** The Fly calls FlyVolume makes: volumes, and a look at the machine a volume is attached to. */
 export interface VolumeClient {
@@ -56,6 +59,37 @@ export async function findAdoptable(
     if ((isManaged(config) || stack !== undefined) && verdict.kind !== "foreign") return volume;
   }
   return undefined;
+}
+
+/**
+ * The volume for a diff: its record in the app's shared list of volumes when that shows it live
+ * at the recorded size, else its own GET, which decides (see `live-reads.ts`). Fly's list also
+ * holds soft-deleted volumes; one in a deleted state is never taken as the live one.
+ */
+export function volumeForDiff(
+  client: VolumeClient,
+  app: string,
+  id: string,
+  recordedSizeGb: number,
+): Promise<Volume | undefined> {
+  return readForDiff<Volume>({
+    app,
+    kind: VOLUMES,
+    id,
+    get: () => client.volumes.getOrUndefined(app, id),
+    list: () => client.volumes.list(app),
+    settled: (listed) =>
+      !DELETED_VOLUME_STATES.includes(listed.state) && listed.size_gb === recordedSizeGb,
+  });
+}
+
+/** The volume for a read (refresh, import), kept for the diff a refresh asks next. */
+export function volumeForRead(
+  client: VolumeClient,
+  app: string,
+  id: string,
+): Promise<Volume | undefined> {
+  return readAndKeep({ app, kind: VOLUMES, id }, () => client.volumes.getOrUndefined(app, id));
 }
 
 /** Grows the volume and applies its daily snapshots and their retention where they differ from `inputs`. */

@@ -6,9 +6,16 @@
  * long poll Fly offers for states; one more per 60 s it lasts), and the health polls. Fly has no
  * long poll for checks, so seeing checks pass means reading the machine until they do: pausing P
  * after each read, which itself takes the API's latency L, checks that pass C ms after the start
- * need ceil(C / (P + L)) + 1 reads (the first one right at the start). Leases count for rollouts because every change of a running machine holds
- * one. Not required: reads made only to adopt what a lost answer may have created (the app,
- * volume and machine lookups before a create); those are what the ratio to this minimum shows.
+ * need ceil(C / (P + L)) + 1 reads (the first one right at the start). Leases count for rollouts
+ * because every change of a running machine holds one. Not required: reads made only to adopt
+ * what a lost answer may have created (the app, volume and machine lookups before a create);
+ * those are what the ratio to this minimum shows.
+ *
+ * Drift can only be seen by looking, so an `up` of a stack that exists (a no-op, a rollout)
+ * counts the reads that see all of it before any change: one list each of the app's machines,
+ * volumes, secrets and (with addresses) IP assignments, Fly's fewest calls that show every
+ * resource of the app. A refresh reads each resource once; the drift its Diff classifies is
+ * what that read saw, so nothing more is counted for it.
  */
 import type { ApiTimings, BoundScenario } from "./critical-path";
 
@@ -66,6 +73,7 @@ export function minimumCalls(scenario: BoundScenario, input: MinimumInput): Call
       });
     case "rollout":
       return counts({
+        ...driftReads(input),
         [`POST ${MACHINE}/lease`]: n,
         [`POST ${MACHINE}`]: n,
         [`GET ${MACHINE}/wait`]: waits,
@@ -81,8 +89,18 @@ export function minimumCalls(scenario: BoundScenario, input: MinimumInput): Call
         [`GET ${MACHINE}`]: n,
       });
     case "noop-up":
-      return counts({});
+      return counts(driftReads(input));
   }
+}
+
+/** The reads that see every resource of the app as it is on Fly: one list of each kind. */
+function driftReads(input: MinimumInput): Record<string, number> {
+  return {
+    [`GET ${APP}/machines`]: 1,
+    [`GET ${APP}/volumes`]: 1,
+    [`GET ${APP}/secrets`]: 1,
+    [`GET ${APP}/ip_assignments`]: input.ipAddresses > 0 ? 1 : 0,
+  };
 }
 
 /**

@@ -65,10 +65,13 @@ describe("minimumCalls", () => {
     });
   });
 
-  it("counts a rollout as lease, update, wait, polls and release per machine", () => {
+  it("counts a rollout as the reads that see drift, then lease, update, wait, polls and release per machine", () => {
     expect(minimumCalls("rollout", input(3))).toEqual({
-      total: 24,
+      total: 27,
       byRoute: {
+        "GET /v1/apps/{app_name}/machines": 1,
+        "GET /v1/apps/{app_name}/volumes": 1,
+        "GET /v1/apps/{app_name}/secrets": 1,
         "POST /v1/apps/{app_name}/machines/{machine_id}/lease": 3,
         "POST /v1/apps/{app_name}/machines/{machine_id}": 3,
         "GET /v1/apps/{app_name}/machines/{machine_id}/wait": 3,
@@ -91,8 +94,18 @@ describe("minimumCalls", () => {
     });
   });
 
-  it("needs no call for a no-op up", () => {
-    expect(minimumCalls("noop-up", input(18))).toEqual({ total: 0, byRoute: {} });
+  it("counts a no-op up as one list of each kind, whatever the number of regions", () => {
+    const lists = {
+      "GET /v1/apps/{app_name}/machines": 1,
+      "GET /v1/apps/{app_name}/volumes": 1,
+      "GET /v1/apps/{app_name}/secrets": 1,
+    };
+    expect(minimumCalls("noop-up", input(1))).toEqual({ total: 3, byRoute: lists });
+    expect(minimumCalls("noop-up", input(18))).toEqual({ total: 3, byRoute: lists });
+    expect(minimumCalls("noop-up", input(18, { ipAddresses: 2 }))).toEqual({
+      total: 4,
+      byRoute: { ...lists, "GET /v1/apps/{app_name}/ip_assignments": 1 },
+    });
   });
 });
 

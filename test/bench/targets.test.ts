@@ -71,16 +71,22 @@ describe("checkTargets", () => {
     ]);
   });
 
-  it("checks a no-op up for mutating calls and its time over the empty program's start-up", () => {
+  it("checks a no-op up for its reads, mutating calls and its time over the empty program's start-up", () => {
+    const lists = {
+      "GET /v1/apps/{app_name}/machines": 1,
+      "GET /v1/apps/{app_name}/volumes": 1,
+      "GET /v1/apps/{app_name}/secrets": 1,
+    };
     const noop = result({
       scenario: "noop-up",
       wallMs: 2_700,
-      calls: counts({ "POST /v1/apps/{app_name}/secrets": 1 }),
-      minimum: counts({}),
+      calls: counts({ ...lists, "POST /v1/apps/{app_name}/secrets": 1 }),
+      minimum: counts(lists),
       mutatingCalls: 1,
     });
     expect(checkTargets([set([noop])], STARTUP_MS)).toEqual([
       { target: "succeeds", scenario: "noop-up", regions: 3, value: "ok", met: true },
+      { target: "calls/minimum", scenario: "noop-up", regions: 3, value: "1.33", met: false },
       { target: "no 429", scenario: "noop-up", regions: 3, value: "0", met: true },
       { target: "wall/start-up", scenario: "noop-up", regions: 3, value: "1.35", met: false },
       { target: "no mutating call", scenario: "noop-up", regions: 3, value: "1", met: false },

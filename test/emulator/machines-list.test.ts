@@ -1,6 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startFixture, type EmulatorFixture } from "./emulator-support";
-import { IMAGE, createApp, machineIdOf, machinePath, waitState } from "./machine-support";
+import { MANUAL_CLOCK, startFixture, type EmulatorFixture } from "./emulator-support";
+import {
+  IMAGE,
+  advanceClock,
+  createApp,
+  machineIdOf,
+  machinePath,
+  waitState,
+} from "./machine-support";
 
 let fx: EmulatorFixture;
 beforeAll(async () => {
@@ -65,6 +72,36 @@ describe("machine list", () => {
       "state",
       "updated_at",
     ]);
+  });
+
+  it("leaves out of its lists what was created within a list_lag fault's lag, as Fly's lag writes", async () => {
+    const clocked = await startFixture(MANUAL_CLOCK);
+    try {
+      await createApp(clocked, "gw");
+      const early = await machineIdOf(clocked, "gw");
+      await advanceClock(clocked, 5_000);
+      const fault = await clocked.control("POST", "/faults", { kind: "list_lag", lag_ms: 2_000 });
+      expect(fault.status).toBe(201);
+      const late = await machineIdOf(clocked, "gw");
+      const volume = await clocked.api("POST", "/v1/apps/gw/volumes", {
+        name: "data",
+        region: "iad",
+      });
+      const listed = async (path: string) =>
+        (await clocked.api("GET", path)).body.map((r: { id: string }) => r.id);
+      expect(await listed("/v1/apps/gw/machines")).toEqual([early]);
+      expect(await listed("/v1/apps/gw/volumes")).toEqual([]);
+      // The machine's own GET sees it at once; the lists catch up once the lag has passed.
+      expect((await clocked.api("GET", machinePath("gw", late))).status).toBe(200);
+      await advanceClock(clocked, 2_000);
+      expect(await listed("/v1/apps/gw/machines")).toEqual([early, late]);
+      expect(await listed("/v1/apps/gw/volumes")).toEqual([volume.body.id]);
+      expect(
+        (await clocked.control("POST", "/faults", { kind: "list_lag", lag_ms: 0 })).body,
+      ).toEqual({ error: "fault.lag_ms must be a positive number for list_lag" });
+    } finally {
+      await clocked.close();
+    }
   });
 
   it("refuses a malformed boolean filter", async () => {
