@@ -125,7 +125,7 @@ export function localAnyStateScenarios(chain: StackChain): void {
     expect(ipsOf(stack.emulator, APP).map((ip) => ip.split(" ")[0])).toEqual(["shared_v4", "v6"]);
   });
 
-  it("an update killed after Fly accepted it is finished by the next up, past the killed run's lease", async () => {
+  it("an update killed after Fly accepted it is settled by the next up, past the killed run's lease: failed, its data and configuration are restored", async () => {
     const { stack } = chain;
     const iad = machineIn(stack.emulator, APP, "iad");
     stack.emulator.emulator.faults.add({ kind: "checks_fail", image: ANY_STATE.brokenImage });
@@ -153,19 +153,39 @@ export function localAnyStateScenarios(chain: StackChain): void {
     stack.emulator.emulator.faults.clear();
     expect(result.error).toBeUndefined();
     expect(changes(result.steps)).toEqual(changes(preview.steps));
-    expect([iad.config.image, iad.state]).toEqual([ANY_STATE.image, "started"]);
-    expect(iad.checks.map((check) => check.status)).toEqual(["passing"]);
-    expect(iad.lease).toBeUndefined();
+    // The killed run's update is settled first: it fails, so the region is restored from the
+    // snapshot taken before it, data and configuration, on a new volume and machine (the volume
+    // the failing version ran on is kept). That is what the reverted program asks for: success.
+    const volumeOf = (m: typeof iad) => (m.config.mounts as { volume: string }[])[0].volume;
+    const snapshot = world().volumes[volumeOf(iad)].snapshots.at(-1)!.id;
+    const now = machineIn(stack.emulator, APP, "iad");
+    expect([now.id === iad.id, now.config.image, now.state, iad.state]).toEqual([
+      false,
+      ANY_STATE.image,
+      "started",
+      "destroyed",
+    ]);
+    expect(now.checks.map((check) => check.status)).toEqual(["passing"]);
+    expect(volumeOf(now)).not.toBe(volumeOf(iad));
+    expect(world().volumes[volumeOf(iad)].attached_machine_id).toBeNull();
     const messages = result.logs.map((entry) => entry.message);
     expect(linesWith(messages, "earlier run")).toEqual([
+      `[fly:machine gateway-iad] machine ${iad.id} runs an update an earlier run sent and did ` +
+        "not record; up settles it",
+      `[fly:machine gateway-iad] machine ${iad.id} runs an update an earlier run sent and did ` +
+        `not record (snapshot ${snapshot} holds the data from before it); waiting until it is healthy`,
+      `[fly:machine gateway-iad] the update an earlier run sent failed; restoring snapshot ` +
+        `${snapshot} and the recorded configuration`,
       `[fly:machine gateway-iad] the machine's lease ("openclaw-fly openclaw-fly/local: updating the machine") was left by an earlier run of this stack that did not finish; taking it over`,
     ]);
     expect(machineMutations(requestsSince(stack.emulator, mark), APP, iad.id)).toEqual([
       // Fly refuses the lease the killed run holds; its nonce, read from Fly, takes it over.
       "POST lease 409",
-      "POST machine 200",
-      "DELETE lease 200",
+      "POST stop 200",
+      "DELETE machine 200",
     ]);
+    // Settled: nothing is left to do.
+    expect(changes((await stack.preview()).steps)).toEqual([]);
   });
 
   it("a secret written on Fly behind the program's back is set again from the stack and rolled out", async () => {
