@@ -22,13 +22,12 @@
 import { randomUUID } from "node:crypto";
 import type { Machine, Volume } from "../fly-client/fly-client";
 import { DELETED_VOLUME_STATES } from "../fly-client/volume-operations";
-import { marksMetadata, toApiConfig } from "./machine-api-config";
+import { marksMetadata, metadataOf, toApiConfig } from "./machine-api-config";
 import { logTail } from "./machine-diagnosis";
 import { destroyMachine } from "./machine-destroy";
 import { isGone } from "./machine-drift";
 import {
   CREATE_TAG_KEY,
-  isRecord,
   PRE_UPDATE_SNAPSHOT_KEY,
   REPLACED_VOLUME_KEY,
   RESTORED_FROM_SNAPSHOT_KEY,
@@ -56,14 +55,16 @@ export interface RollbackTrace extends RestoreSource {
   machine?: Machine;
 }
 
-function metadataOf(machine: Machine): Record<string, unknown> {
-  const metadata = (machine.config as Record<string, unknown> | undefined)?.metadata;
-  return isRecord(metadata) ? metadata : {};
+/** The records, newest first by `created_at`. */
+function newestFirst<T extends { created_at?: string | null }>(records: readonly T[]): T[] {
+  return [...records].sort(
+    (x, y) => Date.parse(y.created_at ?? "") - Date.parse(x.created_at ?? ""),
+  );
 }
 
 /** The snapshot the update the machine runs was protected by, as its configuration says. */
 export function protectingSnapshotOf(machine: Machine): string | undefined {
-  const value = metadataOf(machine)[PRE_UPDATE_SNAPSHOT_KEY];
+  const value = metadataOf(machine.config ?? {})[PRE_UPDATE_SNAPSHOT_KEY];
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
@@ -80,10 +81,7 @@ async function findRestoredVolume(
   const since = Date.parse(takenAt ?? "");
   if (Number.isNaN(since)) return undefined;
   // The newest: a restore under way is made after any volume an earlier one left.
-  const newestFirst = (await ctx.volumes.list(app)).sort(
-    (x, y) => Date.parse(y.created_at ?? "") - Date.parse(x.created_at ?? ""),
-  );
-  return newestFirst.find(
+  return newestFirst(await ctx.volumes.list(app)).find(
     (v) =>
       v.id !== failed.id &&
       v.name === failed.name &&
@@ -102,7 +100,9 @@ async function findRestoredMachine(
 ): Promise<Machine | undefined> {
   return (await ctx.client.machines.list(target.app)).find(
     (m) =>
-      m.name === target.name && !isGone(m) && metadataOf(m)[REPLACED_VOLUME_KEY] === failedVolumeId,
+      m.name === target.name &&
+      !isGone(m) &&
+      metadataOf(m.config ?? {})[REPLACED_VOLUME_KEY] === failedVolumeId,
   );
 }
 
@@ -120,7 +120,7 @@ export async function findInterruptedRollback(
 ): Promise<RollbackTrace | undefined> {
   const machine = await findRestoredMachine(ctx, target, failedVolumeId);
   if (machine !== undefined) {
-    const from = metadataOf(machine)[RESTORED_FROM_SNAPSHOT_KEY];
+    const from = metadataOf(machine.config ?? {})[RESTORED_FROM_SNAPSHOT_KEY];
     const snapshotId = typeof from === "string" ? from : "(not named by the machine)";
     return { snapshotId, volumeId: failedVolumeId, machine };
   }
@@ -132,9 +132,10 @@ export async function findInterruptedRollback(
   // later, such as a daily backup, holds what the failed version wrote). Once Fly has let it
   // expire, the restored volume still holds its data.
   const made = Date.parse(volume.created_at ?? "");
-  const source = (await ctx.volumes.listSnapshots(target.app, failedVolumeId))
-    .filter((s) => s.status === "created" && Date.parse(s.created_at ?? "") <= made)
-    .sort((x, y) => Date.parse(y.created_at ?? "") - Date.parse(x.created_at ?? ""))[0];
+  const snapshots = await ctx.volumes.listSnapshots(target.app, failedVolumeId);
+  const source = newestFirst(snapshots).find(
+    (s) => s.status === "created" && Date.parse(s.created_at ?? "") <= made,
+  );
   if (source !== undefined && source.id === finished) return undefined;
   const snapshotId = source?.id ?? "(expired)";
   return { snapshotId, volumeId: failedVolumeId, volume };

@@ -41,11 +41,15 @@ export function marksMetadata(marks: MachineMarks): Record<string, string> {
   }) as Record<string, string>;
 }
 
+/** The metadata a machine's configuration carries (none read as empty). */
+export function metadataOf(config: MachineConfig): Record<string, unknown> {
+  const metadata = (config as Json).metadata;
+  return isRecord(metadata) ? metadata : {};
+}
+
 /** The marks a machine's configuration carries, as Fly stores them. */
 export function marksOf(config: MachineConfig): MachineMarks {
-  const metadata = isRecord((config as Json).metadata)
-    ? ((config as Json).metadata as Record<string, unknown>)
-    : {};
+  const metadata = metadataOf(config);
   const stack = metadata[STACK_MARKER_KEY];
   const size = Number(metadata[VOLUME_SIZE_KEY]);
   return compact({
@@ -56,8 +60,7 @@ export function marksOf(config: MachineConfig): MachineMarks {
 
 /** Whether the machine's configuration carries the managed marker of these providers. */
 export function isManaged(config: MachineConfig): boolean {
-  const metadata = (config as Json).metadata;
-  return isRecord(metadata) && metadata[MANAGED_MARKER_KEY] === "true";
+  return metadataOf(config)[MANAGED_MARKER_KEY] === "true";
 }
 
 /** The API `config` for a spec, with `extraMetadata` (ownership marks, create tag) added. */

@@ -10,6 +10,7 @@ import {
   startEmulatorFixture,
   worldState,
 } from "./provider-support";
+import { volumeInputs } from "./volume-inputs";
 
 const APP = "restore-app";
 let fx: EmulatorFixture;
@@ -22,16 +23,7 @@ beforeAll(async () => {
 afterAll(() => fx.close());
 
 function inputs(overrides: Partial<FlyVolumeInputs> = {}): FlyVolumeInputs {
-  return {
-    app: APP,
-    name: "data",
-    region: "iad",
-    sizeGb: 1,
-    encrypted: true,
-    deleteOnDestroy: false,
-    snapshotBeforeDelete: true,
-    ...overrides,
-  };
+  return volumeInputs(APP, overrides);
 }
 
 /** A completed snapshot of `volumeId`. */

@@ -15,6 +15,7 @@ import {
   worldState,
   type ClockedEmulator,
 } from "./provider-support";
+import { volumeInputs } from "./volume-inputs";
 import { waitState } from "../emulator/machine-support";
 
 let clocked: ClockedEmulator;
@@ -23,18 +24,8 @@ let provider: FlyVolumeProvider;
 
 const APP = "vol-app";
 
-/** Normalized inputs of a volume, as `check` returns them. */
 function inputs(overrides: Partial<FlyVolumeInputs> = {}): FlyVolumeInputs {
-  return {
-    app: APP,
-    name: "data",
-    region: "iad",
-    sizeGb: 1,
-    encrypted: true,
-    deleteOnDestroy: false,
-    snapshotBeforeDelete: true,
-    ...overrides,
-  };
+  return volumeInputs(APP, overrides);
 }
 
 beforeAll(async () => {

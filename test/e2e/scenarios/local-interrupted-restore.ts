@@ -241,7 +241,8 @@ export function localInterruptedRestoreScenarios(chain: StackChain): void {
     const reverted = await stack.preview();
     expect(reverted.error).toBeUndefined();
     // The failed update left the machine's initialization errors in the state, and the engine
-    // updates such a resource once more (step_generator.go, generateSteps: `hasInitErrors`);
+    // updates such a resource once more (step_generator.go,
+    // continueStepsFromDiff: `if hasInitErrors`, an empty update step);
     // that update finds the machine as the program wants it and changes nothing.
     expect(changes(reverted.steps)).toEqual(["update gateway-iad-machine []"]);
     const mark = logMark(stack.emulator);
